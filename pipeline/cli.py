@@ -1,0 +1,156 @@
+"""The ``newsloc`` command: a thin click layer over the pipeline core.
+
+Each command converts its options, calls core functions and prints a
+summary. Core errors (:class:`pipeline.errors.PipelineError`) become a
+one-line ``Error: ...`` and exit code 1; bad usage exits 2 (click).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import Project, load_project
+from .errors import PipelineError
+from .locales import parse_locale
+
+
+class NewslocGroup(click.Group):
+    """A click group that turns core errors into one-line messages."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PipelineError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+class LocaleType(click.ParamType):
+    """A locale code babel knows (``ar``, ``ar_IQ``, ``ckb``, ``ku``)."""
+
+    name = "locale"
+
+    def convert(self, value, param, ctx):
+        try:
+            parse_locale(value)
+        except PipelineError as exc:
+            self.fail(exc.message, param, ctx)
+        return value.replace("-", "_")
+
+
+LOCALE = LocaleType()
+
+
+def project_of(ctx: click.Context) -> Project:
+    """Load the project named by the global ``--root`` (once per invocation)."""
+    root = ctx.find_root()
+    if "project" not in root.meta:
+        root.meta["project"] = load_project(root.params.get("root") or ".")
+    return root.meta["project"]
+
+
+def languages_of(project: Project, langs: tuple[str, ...]) -> list[str]:
+    return list(langs) if langs else list(project.languages)
+
+
+def article_paths(project: Project, articles: tuple[str, ...]) -> list[Path]:
+    """Resolve ARTICLE arguments (paths or slugs); none means every article."""
+    if articles:
+        return [project.find_article(a) for a in articles]
+    return project.article_paths()
+
+
+lang_option = click.option("--lang", "langs", multiple=True, type=LOCALE, metavar="CODE",
+                           help="Target language (repeatable); default: every configured one.")
+
+
+@click.group(cls=NewslocGroup, epilog="""\b
+Examples:
+  newsloc extract                    # segment every article into catalogues
+  newsloc show articles/seed.txt     # print the structure newsloc saw
+  newsloc --root ../desk extract     # work on another newsroom repository
+""")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="NEWSLOC_ROOT", show_envvar=True,
+              help="Project folder holding pyproject.toml [tool.newsloc] (default: current folder).")
+@click.version_option(__version__, prog_name="newsloc")
+def cli(root: Path | None) -> None:
+    """newsloc: translate and localise news articles into Arabic and Kurdish.
+
+    Articles in English (articles/) become gettext catalogues (locales/),
+    machine-translated for review and reassembled as localised editions.
+    """
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc extract
+  newsloc extract articles/coalition.txt --lang ckb
+""")
+@click.argument("articles", nargs=-1)
+@lang_option
+@click.pass_context
+def extract(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]) -> None:
+    """Segment ARTICLES into a POT template and one PO catalogue per language.
+
+    With no ARTICLES, every article in the project. Existing catalogues are
+    updated like msgmerge --previous: no translation is ever lost.
+    """
+    from .extract import extract_article
+    project = project_of(ctx)
+    paths = article_paths(project, articles)
+    if not paths:
+        raise click.ClickException(f"no articles in {project.articles_dir}")
+    langs_ = languages_of(project, langs)
+    written = unchanged = entries = 0
+    errors: list[PipelineError] = []
+    for path in paths:
+        try:
+            result = extract_article(project, path, langs_)
+        except PipelineError as exc:
+            errors.append(exc)
+            continue
+        entries += result.entries
+        written += len(result.written)
+        unchanged += len(result.unchanged)
+        errors.extend(result.errors)
+    click.echo(f"{len(paths) - sum(1 for e in errors if e.path in paths)} article(s), "
+               f"{entries} entries: {written} file(s) written, {unchanged} unchanged")
+    for exc in errors:
+        click.echo(f"Error: {exc}", err=True)
+    if errors:
+        ctx.exit(1)
+
+
+@cli.command(epilog="""\b
+Example:
+  newsloc show articles/coalition-helps-iraq-sustain-anti-isis-fight.txt
+""")
+@click.argument("article")
+@click.option("--segments/--blocks", default=False, help="Show the sentence segments of each block.")
+@click.pass_context
+def show(ctx: click.Context, article: str, segments: bool) -> None:
+    """Print the structure newsloc sees in ARTICLE (a path or a slug)."""
+    from .article import read_article
+    from .segment import segment_article
+    project = project_of(ctx)
+    art = read_article(project.find_article(article))
+    click.echo(f"{art.path}  (slug: {art.slug})")
+    if not segments:
+        for block in art.blocks:
+            click.echo(f"{block.lineno:>5}  {block.role:<9}  {block.text}")
+        return
+    for seg in segment_article(art, project.source):
+        click.echo(f"{seg.lineno:>5}  {seg.role:<9}  {seg.sentence + 1}/{seg.sentences}  {seg.source}")
+
+
+def main() -> None:
+    """Entry point for ``python -m pipeline``."""
+    cli(prog_name="newsloc")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

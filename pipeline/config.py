@@ -1,0 +1,127 @@
+"""Project settings: the ``[tool.newsloc]`` table of a newsroom's ``pyproject.toml``.
+
+A *project* is a folder (the "root") holding ``pyproject.toml`` with a
+``[tool.newsloc]`` table, the English articles, the catalogues and the
+editions. Keys (all optional, defaults shown)::
+
+    [tool.newsloc]
+    source = "en"                    # language of the articles
+    languages = ["ar", "ckb", "ku"]  # target locales, babel style
+    articles = "articles"            # folders, relative to the root
+    locales = "locales"
+    editions = "editions"
+
+Sub-tables for later stages (``[tool.newsloc.translate]``,
+``[tool.newsloc.export]``, ...) are kept in :attr:`Project.settings` and read
+by the module that owns them.
+
+A folder without ``pyproject.toml`` (or without the table) is still a
+project, with the defaults: that is what lets ``--root`` point at a bare
+folder of articles.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_LANGUAGES = ("ar", "ckb", "ku")
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a newsroom's files live and which languages it publishes."""
+
+    root: Path
+    source: str = "en"
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    articles_dir: Path = Path("articles")
+    locales_dir: Path = Path("locales")
+    editions_dir: Path = Path("editions")
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.locales_dir / "templates"
+
+    @property
+    def state_dir(self) -> Path:
+        """Derived, git-ignored state (caches, indexes, locks)."""
+        return self.root / ".newsloc"
+
+    def template_path(self, slug: str) -> Path:
+        return self.templates_dir / f"{slug}.pot"
+
+    def catalog_path(self, slug: str, lang: str) -> Path:
+        return self.locales_dir / lang / f"{slug}.po"
+
+    def section(self, name: str) -> dict[str, Any]:
+        """Return the ``[tool.newsloc.<name>]`` sub-table (empty if absent)."""
+        value = self.settings.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+    def article_paths(self) -> list[Path]:
+        """Every article file of the project, sorted by slug."""
+        if not self.articles_dir.is_dir():
+            return []
+        paths = [p for p in self.articles_dir.iterdir()
+                 if p.is_file() and p.suffix in ARTICLE_SUFFIXES and not p.name.startswith(".")]
+        return sorted(paths, key=lambda p: (p.stem, p.suffix))
+
+    def find_article(self, name: str | Path) -> Path:
+        """Resolve an article given as a path or as a slug."""
+        candidate = Path(name)
+        if candidate.is_file():
+            return candidate
+        for path in self.article_paths():
+            if path.stem == str(name) or path.name == str(name):
+                return path
+        raise ConfigError(f"no such article (looked for a file and for a slug in {self.articles_dir})",
+                          path=name)
+
+
+def slug_for(path: str | Path) -> str:
+    """Return the slug of an article file: its name without the suffix.
+
+    >>> slug_for("articles/coalition-helps-iraq.txt")
+    'coalition-helps-iraq'
+    """
+    return Path(path).stem
+
+
+def load_project(root: str | Path = ".") -> Project:
+    """Read ``<root>/pyproject.toml`` and return the project it describes."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise ConfigError("project root is not a folder", path=root)
+    table: dict[str, Any] = {}
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"not valid TOML: {exc}", path=pyproject) from exc
+        table = data.get("tool", {}).get("newsloc", {}) or {}
+    languages = table.get("languages", list(DEFAULT_LANGUAGES))
+    if isinstance(languages, str):
+        languages = [languages]
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        raise ConfigError("[tool.newsloc] languages must be a list of locale codes", path=pyproject)
+    from .locales import parse_locale  # validate codes early, with the file named
+    for code in languages:
+        parse_locale(code, path=pyproject)
+    settings = {k: v for k, v in table.items() if isinstance(v, dict)}
+    return Project(
+        root=root,
+        source=str(table.get("source", "en")),
+        languages=tuple(languages),
+        articles_dir=root / str(table.get("articles", "articles")),
+        locales_dir=root / str(table.get("locales", "locales")),
+        editions_dir=root / str(table.get("editions", "editions")),
+        settings=settings,
+    )

@@ -1,0 +1,156 @@
+"""Segments: the units a translator sees, one per sentence or whole block.
+
+Sentence splitting builds on pySBD (a port of the Golden Rules segmenter),
+fed one paragraph at a time, with rules that wire copy needs on top:
+
+* a piece that ends in a title or rank (``Maj.``, ``Gen.``, ``Dr.``,
+  ``Sen.``, ``No.`` ...) never ends a sentence: titles precede names;
+* a short opening fragment that ends in a time or other abbreviation
+  ("At 5 a.m.") is joined to what follows;
+* a piece that starts with a comma, semicolon, colon or closing bracket is
+  joined to the piece before (pySBD splits "Barclays plc., said");
+* very long paragraphs are cut at line breaks first (pySBD is slow on long
+  strings).
+
+Blocks whose role is in :data:`pipeline.article.WHOLE_ROLES` (headline,
+byline, subheads, credit, ...) are one segment each, never split.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import pysbd
+
+from .article import UNTRANSLATED_ROLES, WHOLE_ROLES, Article
+
+#: Abbreviations that stand before a name, so a sentence never ends on them.
+TITLES = frozenset("""
+Mr Mrs Ms Mx Dr Prof Rev Fr Sr Jr St Mt Ft Gen Lt Col Maj Capt Cpt Cmdr Cdr Adm
+Brig Sgt Cpl Pvt Pte Gov Sen Rep Pres Amb Hon Supt Insp Det Const No Nos Messrs
+Sheikh Sh Gen'l Mme Mlle
+""".split())
+
+#: Abbreviations after which a short opening fragment is not a sentence of its own.
+_FRAGMENT_ENDINGS = re.compile(r"(?:\b[ap]\.m\.|\b[AP]\.M\.|\bJan\.|\bFeb\.|\bAug\.|\bSept?\.|"
+                               r"\bOct\.|\bNov\.|\bDec\.|\bc\.|\bca\.|\bapprox\.)$")
+_TITLE_END = re.compile(r"(?:^|[\s(\"'\u201c])([A-Z][A-Za-z']{0,6})\.$")
+_LEADING_JOINER = re.compile(r"^[,;:)\]}%\u060c\u061b]")
+_LONG_PARAGRAPH = 4000
+_SHORT_FRAGMENT_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One entry for translators: the text, its role and where it comes from."""
+
+    source: str
+    role: str
+    lineno: int
+    block: int        # index of the block in the article (0-based)
+    sentence: int     # index of the sentence in the block (0-based)
+    sentences: int    # number of sentences in the block
+
+    @property
+    def context(self) -> str:
+        """Translator-facing description of where the segment stands."""
+        label = ROLE_NOTES.get(self.role, self.role)
+        if self.sentences > 1:
+            return f"{label}, sentence {self.sentence + 1} of {self.sentences}"
+        return label
+
+
+ROLE_NOTES = {
+    "section": "section label",
+    "headline": "headline",
+    "byline": "byline (keep the name; translate 'By' and 'in')",
+    "dateline": "dateline (place name, agency)",
+    "caption": "photo caption",
+    "credit": "photo credit (photographer/agency: transliterate, do not translate)",
+    "subhead": "subhead",
+    "paragraph": "paragraph",
+}
+
+
+@functools.lru_cache(maxsize=2)
+def _segmenter(lang: str) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=lang, clean=False, char_span=False)
+
+
+def split_sentences(text: str, lang: str = "en") -> list[str]:
+    """Split one paragraph into sentences, tuned for wire copy.
+
+    >>> split_sentences("Joint Operations Command spokesman Maj. Gen. Tahseen al-Khafaji told Diyaruna. It ended.")
+    ['Joint Operations Command spokesman Maj. Gen. Tahseen al-Khafaji told Diyaruna.', 'It ended.']
+    >>> split_sentences("At 5 a.m. Mr. Smith went to the bank. He left.")
+    ['At 5 a.m. Mr. Smith went to the bank.', 'He left.']
+    """
+    text = " ".join(text.split())
+    if not text:
+        return []
+    return list(_split_cached(text, lang))
+
+
+@functools.lru_cache(maxsize=65536)
+def _split_cached(text: str, lang: str) -> tuple[str, ...]:
+    if len(text) > _LONG_PARAGRAPH:
+        # pySBD's cost grows fast with length: cut at clear sentence ends first.
+        pieces = re.split(r"(?<=[.!?][\"\u201d']?)\s+(?=[\"\u201c]?[A-Z])", text)
+        chunks, current = [], ""
+        for piece in pieces:
+            if current and len(current) + len(piece) > _LONG_PARAGRAPH:
+                chunks.append(current)
+                current = piece
+            else:
+                current = f"{current} {piece}" if current else piece
+        if current:
+            chunks.append(current)
+        raw = [s for chunk in chunks for s in _segmenter(lang).segment(chunk)]
+    else:
+        raw = _segmenter(lang).segment(text)
+    return tuple(_apply_news_rules(text, [s.strip() for s in raw if s.strip()]))
+
+
+def _apply_news_rules(text: str, pieces: list[str]) -> list[str]:
+    """Join pieces the news rules say belong together, keeping the original spacing."""
+    spans: list[list[int]] = []
+    pos = 0
+    for piece in pieces:
+        start = text.find(piece, pos)
+        if start < 0:  # pySBD altered the text: fall back to its pieces as they are
+            return pieces
+        end = start + len(piece)
+        if spans and _should_join(text[spans[-1][0]:spans[-1][1]], piece, first=len(spans) == 1):
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+        pos = end
+    return [text[a:b] for a, b in spans]
+
+
+def _should_join(prev: str, piece: str, *, first: bool) -> bool:
+    if _LEADING_JOINER.match(piece):
+        return True
+    m = _TITLE_END.search(prev)
+    if m and m.group(1) in TITLES:
+        return True
+    if first and len(prev.split()) <= _SHORT_FRAGMENT_WORDS and _FRAGMENT_ENDINGS.search(prev):
+        return True
+    return False
+
+
+def segment_article(article: Article, lang: str = "en") -> list[Segment]:
+    """Return the article's segments in reading order (duplicates included)."""
+    segments: list[Segment] = []
+    for index, block in enumerate(article.blocks):
+        if block.role in UNTRANSLATED_ROLES:
+            continue
+        if block.role in WHOLE_ROLES:
+            sentences = [" ".join(block.text.split())]
+        else:
+            sentences = split_sentences(block.text, lang)
+        for k, sentence in enumerate(sentences):
+            segments.append(Segment(sentence, block.role, block.lineno, index, k, len(sentences)))
+    return segments
