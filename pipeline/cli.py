@@ -7,6 +7,8 @@ one-line ``Error: ...`` and exit code 1; bad usage exits 2 (click).
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
 from pathlib import Path
 
@@ -67,6 +69,43 @@ lang_option = click.option("--lang", "langs", multiple=True, type=LOCALE, metava
                            help="Target language (repeatable); default: every configured one.")
 
 
+_SECRET_OPTION = re.compile(r"^--?[\w-]*(key|token|secret|password)[\w-]*$", re.IGNORECASE)
+
+
+def _command_line(ctx: click.Context) -> str:
+    """The command as typed, with secrets masked: the lock file shows it to other runs."""
+    argv = sys.argv[1:] if Path(sys.argv[0]).name in ("newsloc", "__main__.py") else []
+    shown: list[str] = []
+    for arg in argv:
+        name, eq, _value = arg.partition("=")
+        if eq and _SECRET_OPTION.match(name):
+            arg = f"{name}=***"
+        elif shown and _SECRET_OPTION.match(shown[-1]):
+            arg = "***"
+        shown.append(arg)
+    text = " ".join(["newsloc", *shown]) if argv else ctx.command_path
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def writes_project(command):
+    """Run a command that writes under the project lock, with a ``--wait SECONDS`` option.
+
+    Every command that writes catalogues, editions or caches uses this, so
+    two runs never interleave their writes (see :mod:`pipeline.lock`).
+    """
+    @click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=0.0,
+                  metavar="SECONDS", envvar="NEWSLOC_WAIT", show_envvar=True,
+                  help="If another newsloc run is writing this project, wait up to "
+                       "SECONDS for it to finish (default: stop at once with a message).")
+    @functools.wraps(command)
+    def locked(*args, lock_wait: float, **kwargs):
+        from .lock import project_lock
+        ctx = click.get_current_context()
+        with project_lock(project_of(ctx), command=_command_line(ctx), wait=lock_wait):
+            return command(*args, **kwargs)
+    return locked
+
+
 @click.group(cls=NewslocGroup, epilog="""\b
 Examples:
   newsloc extract                    # segment every article into catalogues
@@ -92,6 +131,7 @@ Examples:
 """)
 @click.argument("articles", nargs=-1)
 @lang_option
+@writes_project
 @click.pass_context
 def extract(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]) -> None:
     """Segment ARTICLES into a POT template and one PO catalogue per language.

@@ -2,23 +2,40 @@
 
 Rules:
 
-* A write is atomic: the bytes go to a temporary file in the same folder,
-  are flushed and fsync'ed, and the temporary file is renamed over the
-  target. A crash or a full disk leaves either the old file or the new one,
-  never half of either.
+* A write is atomic: the bytes go to a temporary file in the same folder
+  (``.<name>.<random>.newsloc.tmp``), are flushed and fsync'ed, and the
+  temporary file is renamed over the target; then the folder is fsync'ed so
+  the rename itself survives a power cut. A crash, ``kill -9``, Ctrl-C or a
+  full disk leaves either the old file or the new one, never half of either.
+* A write that fails (full disk, read-only folder, quota) removes its
+  temporary file, leaves the old file byte-identical and raises the
+  caller's :class:`PipelineError` subclass naming the file.
 * A write that would not change the bytes on disk does not touch the file,
   so its modification time stays as it was ("rewrites nothing").
-* The file mode of an existing target is kept.
+* The file mode of an existing target is kept; a new file gets the mode
+  ``open()`` would give it (``0o666`` less the umask), not ``mkstemp``'s
+  private ``0o600``, so a shared newsroom checkout stays shared.
+* A target that is a symbolic link is written through the link (the real
+  file is replaced; the link stays a link).
+* Temporary files left by a run killed between creating and renaming them
+  are swept by :func:`sweep_temp_files` (the project lock calls it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from .errors import PipelineError
+
+TEMP_SUFFIX = ".newsloc.tmp"
+_TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+" + re.escape(TEMP_SUFFIX) + "$")
+_umask_guard = threading.Lock()
 
 
 def file_digest(path: str | Path) -> str:
@@ -30,6 +47,20 @@ def file_digest(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def default_mode() -> int:
+    """Return the mode a new file gets from ``open()`` under the current umask."""
+    try:  # Linux: read the umask without changing it (thread-safe)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _umask_guard:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write(path: str | Path, data: bytes | str, *,
                  error: type[PipelineError] = PipelineError) -> bool:
     """Write *data* to *path* atomically; return False if the file already held it.
@@ -37,7 +68,8 @@ def atomic_write(path: str | Path, data: bytes | str, *,
     *error* is the :class:`PipelineError` subclass raised when the write fails
     (the old file, if any, is then left untouched).
     """
-    path = Path(path)
+    shown = Path(path)  # what messages name: the path the caller gave
+    path = _real_target(shown)
     if isinstance(data, str):
         data = data.encode("utf-8")
     try:
@@ -45,31 +77,81 @@ def atomic_write(path: str | Path, data: bytes | str, *,
             return False
     except OSError:
         pass
+    tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise error(f"cannot write: {exc.strerror or exc}", path=path) from exc
-    try:
+        _make_parents(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         try:
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
+            mode = path.stat().st_mode & 0o7777
         except FileNotFoundError:
-            os.chmod(tmp, 0o644)
+            mode = default_mode()
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        tmp = None
+    except BaseException as exc:  # Ctrl-C included: never leave a temp file behind
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         if isinstance(exc, OSError):
-            raise error(f"cannot write: {exc.strerror or exc}", path=path) from exc
+            raise error(f"cannot write: {exc.strerror or exc}", path=shown) from exc
         raise
     _fsync_dir(path.parent)
     return True
+
+
+def sweep_temp_files(folder: str | Path, *, older_than: float = 60.0) -> list[Path]:
+    """Remove temporary files of interrupted writes under *folder*; return them.
+
+    Only files named like :func:`atomic_write`'s temporaries and older than
+    *older_than* seconds are removed, so a write in progress is never touched.
+    """
+    folder = Path(folder)
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    cutoff = time.time() - older_than
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            if not _TEMP_NAME.match(name):
+                continue
+            candidate = Path(dirpath) / name
+            try:
+                if candidate.stat().st_mtime <= cutoff:
+                    candidate.unlink()
+                    removed.append(candidate)
+            except FileNotFoundError:
+                continue
+    return removed
+
+
+def _real_target(path: Path) -> Path:
+    """Follow a symbolic link to the file it names (a dangling one too)."""
+    if not path.is_symlink():
+        return path
+    try:
+        return Path(os.path.realpath(path))
+    except OSError:
+        return path
+
+
+def _make_parents(folder: Path) -> None:
+    """Create *folder* and missing parents, fsync'ing each new entry's parent."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for created in reversed(missing):
+        _fsync_dir(created.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
