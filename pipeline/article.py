@@ -335,11 +335,9 @@ def _parse_markdown(path: Path, text: str) -> Article:
     caption = image.get("caption") or front.get("caption") or front.get("image_caption")
     credit = image.get("credit") or front.get("credit") or front.get("image_credit")
     if caption:
-        blocks.append(Block("caption", _clean(str(caption)), line_of("caption") if "caption" in front
-                            else line_of("image")))
+        blocks.append(Block("caption", _clean(str(caption)), line_of("caption")))
     if credit:
-        blocks.append(Block("credit", _clean(str(credit)).strip("[]"), line_of("credit")
-                            if "credit" in front else line_of("image")))
+        blocks.append(Block("credit", _clean(str(credit)).strip("[]"), line_of("credit")))
     for k in ("author", "tags", "slug", "image"):
         if k in front:
             meta[k] = front[k]

@@ -227,10 +227,38 @@ def _copy(entry: Entry) -> Entry:
     return clone
 
 
+def _entry_text(entry: Entry) -> str:
+    """Serialise one entry like polib, but with comments unwrapped.
+
+    polib wraps long comment lines (at spaces and hyphens), which changes
+    the comment when the file is read back; msgmerge and xgettext never wrap
+    comments. So comments are written here, line for line, and polib writes
+    the rest.
+    """
+    tcomment, comment = entry.tcomment, entry.comment
+    entry.tcomment = entry.comment = ""
+    try:
+        body = entry.__unicode__(WRAP_WIDTH)
+    finally:
+        entry.tcomment, entry.comment = tcomment, comment
+    lines = [f"# {line}" for line in tcomment.split("\n")] if tcomment else []
+    if comment and not entry.obsolete:
+        lines += [f"#. {line}" for line in comment.split("\n")]
+    return "\n".join(lines + [body])
+
+
 def catalog_text(po: Catalog) -> str:
-    """Return the catalogue as it is written to disk."""
-    po.wrapwidth = WRAP_WIDTH
-    text = str(po)
+    """Return the catalogue as it is written to disk (always UTF-8)."""
+    content_type = po.metadata.get("Content-Type")
+    if content_type is not None and "charset=utf-8" not in content_type.lower():
+        po.metadata["Content-Type"] = (re.sub(r"charset=[^;\s]+", "charset=UTF-8", content_type)
+                                       if "charset=" in content_type
+                                       else content_type + "; charset=UTF-8")
+    header = "".join("#\n" if not line else f"#{line}\n" if line[:1] in ",:" else f"# {line}\n"
+                     for line in po.header.split("\n")) if po.header else ""
+    entries = [po.metadata_as_entry()] + [e for e in po if not e.obsolete] + \
+        [e for e in po if e.obsolete]
+    text = header + "\n".join(_entry_text(e) for e in entries)
     return text if text.endswith("\n") else text + "\n"
 
 

@@ -97,7 +97,7 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
 def _split_cached(text: str, lang: str) -> tuple[str, ...]:
     if len(text) > _LONG_PARAGRAPH:
         # pySBD's cost grows fast with length: cut at clear sentence ends first.
-        pieces = re.split(r"(?<=[.!?][\"\u201d']?)\s+(?=[\"\u201c]?[A-Z])", text)
+        pieces = re.split(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d']))\s+(?=[\"\u201c]?[A-Z])", text)
         chunks, current = [], ""
         for piece in pieces:
             if current and len(current) + len(piece) > _LONG_PARAGRAPH:

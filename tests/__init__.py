@@ -1,0 +1,1 @@
+"""newsloc test suite."""

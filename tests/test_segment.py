@@ -1,0 +1,94 @@
+"""Sentence segmentation: the Golden Rules plus news patterns."""
+
+from __future__ import annotations
+
+import json
+
+import pysbd
+import pytest
+
+from pipeline.article import read_article
+from pipeline.segment import segment_article, split_sentences
+
+from .conftest import SEED, SHARED
+
+GOLDEN_FILE = SHARED / "testdata" / "segment_golden_en.json"
+GOLDEN = json.loads(GOLDEN_FILE.read_text()) if GOLDEN_FILE.exists() else []
+
+
+@pytest.mark.skipif(not GOLDEN, reason="golden rules not available")
+@pytest.mark.parametrize("case", GOLDEN, ids=lambda c: f"{c['id']}-{c['rule'][:30]}")
+def test_golden_rules(case):
+    assert split_sentences(case["text"]) == case["expected"]
+
+
+@pytest.mark.skipif(not GOLDEN, reason="golden rules not available")
+def test_no_regression_against_plain_pysbd():
+    seg = pysbd.Segmenter(language="en", clean=False)
+    pysbd_right = [c for c in GOLDEN if [s.strip() for s in seg.segment(c["text"])] == c["expected"]]
+    assert len(pysbd_right) >= 47
+    assert all(split_sentences(c["text"]) == c["expected"] for c in pysbd_right)
+
+
+NEWS = [
+    ("Joint Operations Command spokesman Maj. Gen. Tahseen al-Khafaji told Diyaruna.",
+     ["Joint Operations Command spokesman Maj. Gen. Tahseen al-Khafaji told Diyaruna."]),
+    ("Lt. Col. John Smith said the U.S. and the U.N. agreed. George W. Bush spoke at 10 a.m. on Monday.",
+     ["Lt. Col. John Smith said the U.S. and the U.N. agreed.",
+      "George W. Bush spoke at 10 a.m. on Monday."]),
+    ("These sorties can cost $250,000 per day. The deal was worth $1.5 billion, up 4.5% on the year.",
+     ["These sorties can cost $250,000 per day.",
+      "The deal was worth $1.5 billion, up 4.5% on the year."]),
+    ('"We will win," he said. "It is over." The crowd cheered.',
+     ['"We will win," he said.', '"It is over."', "The crowd cheered."]),
+    ("Dr. Ali met Gov. Smith and Sen. Jones. They spoke for an hour... Then they left.",
+     ["Dr. Ali met Gov. Smith and Sen. Jones.", "They spoke for an hour...", "Then they left."]),
+    ("The meeting ends at 5 p.m. The next one starts Tuesday.",
+     ["The meeting ends at 5 p.m.", "The next one starts Tuesday."]),
+    ("At 6 a.m. Iraqi troops entered the town. Fighting followed.",
+     ["At 6 a.m. Iraqi troops entered the town.", "Fighting followed."]),
+    ("Rep. Nancy Pelosi and Brig. Gen. Mark Kimmitt met Sgt. Maj. Lee at St. Paul's. It rained.",
+     ["Rep. Nancy Pelosi and Brig. Gen. Mark Kimmitt met Sgt. Maj. Lee at St. Paul's.", "It rained."]),
+    ("The firm, Barclays plc., said profits rose. Others fell.",
+     ["The firm, Barclays plc., said profits rose.", "Others fell."]),
+    ("Talks began at No. 10 Downing Street. They ended.",
+     ["Talks began at No. 10 Downing Street.", "They ended."]),
+    ("He said: \"We are ready.\" She disagreed.", ['He said: "We are ready."', "She disagreed."]),
+    ("It cost 1.5bn euros ($1.9bn; £1bn). Analysts said so.",
+     ["It cost 1.5bn euros ($1.9bn; £1bn).", "Analysts said so."]),
+    ("BAGHDAD (AFP) - Iraqi forces said on Monday they had retaken the town. More follows.",
+     ["BAGHDAD (AFP) - Iraqi forces said on Monday they had retaken the town.", "More follows."]),
+    ("The Sept. 11 attacks changed everything. Nothing was the same.",
+     ["The Sept. 11 attacks changed everything.", "Nothing was the same."]),
+]
+
+
+@pytest.mark.parametrize("text, expected", NEWS, ids=[t[:25] for t, _ in NEWS])
+def test_news_patterns(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_whitespace_is_normalised_and_empty_is_empty():
+    assert split_sentences("  One.\n  Two.  ") == ["One.", "Two."]
+    assert split_sentences("   ") == []
+
+
+def test_long_paragraph_is_split_quickly():
+    text = " ".join(f"Sentence number {i} says that prices rose by {i}.5% in Jan. and Feb. combined."
+                    for i in range(400))
+    out = split_sentences(text)
+    assert len(out) == 400
+    assert out[7] == "Sentence number 7 says that prices rose by 7.5% in Jan. and Feb. combined."
+
+
+def test_seed_segments():
+    segs = segment_article(read_article(SEED))
+    sources = [s.source for s in segs]
+    whole = {s.role: s.source for s in segs if s.role in ("headline", "byline", "credit")}
+    assert whole == {"headline": "Coalition helps Iraq sustain anti-ISIS fight: officials",
+                     "byline": "By Hassan al-Obaidi in Baghdad", "credit": "Ahmad al-Rubaye/AFP"}
+    assert any("Maj. Gen. Tahseen al-Khafaji told Diyaruna." in s for s in sources)
+    assert not any(s.endswith(("Maj.", "Gen.")) for s in sources)
+    assert "These sorties can cost $250,000 per day, al-Khafaji noted, even without factoring in " \
+           "the cost of ammunition and missiles." in sources
+    assert len(segs) == 28
