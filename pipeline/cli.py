@@ -187,6 +187,93 @@ def show(ctx: click.Context, article: str, segments: bool) -> None:
         click.echo(f"{seg.lineno:>5}  {seg.role:<9}  {seg.sentence + 1}/{seg.sentences}  {seg.source}")
 
 
+@cli.group(epilog="""\b
+Examples:
+  newsloc tm stats
+  newsloc tm export --format tmx --lang ckb --out ckb.tmx
+  newsloc tm import vendor-omegat.tmx
+""")
+def tm() -> None:
+    """The translation memory: every reviewed translation, reused before any engine.
+
+    Built from the reviewed entries of all catalogues (plus imported TMX in
+    locales/<lang>/memory.tmx); the index under .newsloc/ is derived and
+    rebuilt when a PO file changes.
+    """
+
+
+@tm.command("stats", epilog="""\b
+Example:
+  newsloc tm stats --lang ar
+""")
+@lang_option
+@click.pass_context
+def tm_stats(ctx: click.Context, langs: tuple[str, ...]) -> None:
+    """Show what the memory holds per language."""
+    from .memory import load_memory, memory_stats
+    memory = load_memory(project_of(ctx))
+    rows = [s for s in memory_stats(memory) if not langs or s.lang in langs]
+    click.echo(f"{'lang':<6} {'units':>7} {'articles':>8} {'imported':>8} {'sentences':>9} {'conflicts':>9}")
+    for s in rows:
+        click.echo(f"{s.lang:<6} {s.units:>7} {s.articles:>8} {s.imported:>8} {s.sources:>9} {s.conflicting:>9}")
+    if memory.rebuilt:
+        click.echo(f"index: {len(memory.rebuilt)} file(s) read again")
+    for exc in memory.skipped:
+        click.echo(f"Warning: left out {exc}", err=True)
+
+
+@tm.command("export", epilog="""\b
+Examples:
+  newsloc tm export --format tmx --out desk.tmx           # every language
+  newsloc tm export --format tmx --lang ar > ar.tmx
+""")
+@click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True,
+              help="Interchange format (TMX 1.4: OmegaT, Trados, Weblate, memoQ).")
+@lang_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@click.option("--imported/--no-imported", default=True, show_default=True,
+              help="Include units imported from other tools.")
+@click.pass_context
+def tm_export(ctx: click.Context, fmt: str, langs: tuple[str, ...], out: Path | None,
+              imported: bool) -> None:
+    """Write the memory (reviewed translations) as a TMX 1.4 file."""
+    from .errors import ExportError
+    from .fsutil import atomic_write
+    from .memory import export_tmx
+    data, count = export_tmx(project_of(ctx), langs or None, include_imported=imported)
+    if out is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    atomic_write(out, data, error=ExportError)
+    click.echo(f"{count} translation unit(s) written to {out}")
+
+
+@tm.command("import", epilog="""\b
+Examples:
+  newsloc tm import vendor-omegat.tmx
+  newsloc tm import legacy-trados.tmx --lang ckb
+""")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@lang_option
+@writes_project
+@click.pass_context
+def tm_import(ctx: click.Context, file: Path, langs: tuple[str, ...]) -> None:
+    """Add the units of a TMX FILE to the memory (locales/<lang>/memory.tmx).
+
+    Imported units pre-translate new entries (always fuzzy, for review);
+    they never change a catalogue and never overwrite a reviewed entry.
+    """
+    from .memory import import_tmx
+    project = project_of(ctx)
+    report = import_tmx(project, file, languages=languages_of(project, langs))
+    added = ", ".join(f"{lang} {n}" for lang, n in sorted(report.added.items())) or "none"
+    click.echo(f"imported {sum(report.added.values())} unit(s) ({added}); "
+               f"{report.duplicates} already in the memory")
+    for tag, n in sorted(report.other_languages.items()):
+        click.echo(f"skipped {n} segment(s) in {tag} (not a project language)")
+
+
 def main() -> None:
     """Entry point for ``python -m pipeline``."""
     cli(prog_name="newsloc")

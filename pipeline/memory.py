@@ -1,0 +1,789 @@
+"""Translation memory: every reviewed translation of the project, reused before any engine.
+
+Sources of the memory
+    * **The catalogues** ``locales/<lang>/<slug>.po``: every *reviewed*
+      entry (translated, not fuzzy; obsolete entries count too, their
+      translation was reviewed) is a unit ``(source sentence, language) →
+      translation``, with the article slug as its origin. The PO files stay
+      the single source of truth.
+    * **Imported memories** ``locales/<lang>/memory.tmx``: units brought in
+      with ``newsloc tm import`` from a CAT tool (OmegaT, Trados, Weblate).
+      They are a team asset, so they are committed next to the catalogues
+      (a fresh clone has them) in TMX 1.4, which those tools read back.
+      Imported units feed pre-translation; they never overwrite a reviewed
+      entry, and an exact imported match is never taken as reviewed.
+
+The index
+    Reading hundreds of PO files on every run would be slow, so the units are
+    kept in a derived index, ``.newsloc/memory/index.json`` (git-ignored).
+    A manifest records each source file's size, modification time and
+    SHA-256; a file whose size or mtime changed is hashed and, if its bytes
+    changed, read again. Deleting the index only costs one rebuild. A
+    catalogue that cannot be read faithfully is left out (with a warning),
+    never half-read.
+
+Matching
+    * *exact*: same source sentence, same language. Where the memory holds
+      several translations of one sentence, catalogue units win over
+      imported ones, then the most frequent translation, then the first
+      article by slug; the alternatives are counted so that an ambiguous
+      exact match is never taken as reviewed.
+    * *fuzzy*: the best ``rapidfuzz.fuzz.ratio`` (normalised Indel
+      similarity, 0–100) at or above the threshold (75 by default). Candidates
+      are pre-selected by length (a ratio of *t* needs lengths within
+      ``t/(2-t)``) and, in large memories, by shared uncommon words through
+      an inverted index, so a memory of 20,000 segments answers a whole
+      article in milliseconds (see ``bench/tm.py``).
+
+Pre-translation (:func:`pretranslate`)
+    Fills untranslated entries (fuzzy ones too with ``retranslate``) and
+    never touches a reviewed one. An exact match is written fuzzy with the
+    extracted-comment line ``TM 100% from <slug>``, or as reviewed when
+    ``[tool.newsloc.memory] exact_is_reviewed = true`` (catalogue units
+    only, and only when the memory agrees on one translation); a close match
+    is written fuzzy with ``TM <score>% from <slug>`` and the memory's source
+    sentence as the previous msgid (``#| msgid``), so the translator's editor
+    shows what differs.
+
+Settings (``[tool.newsloc.memory]``)::
+
+    threshold = 75            # lowest fuzzy score used, percent
+    exact_is_reviewed = false # exact matches from reviewed catalogues count as reviewed
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import os
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+from xml.etree import ElementTree as ET
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from rapidfuzz import fuzz, process
+
+from . import __version__
+from .catalog import PROVENANCE, Catalog, Entry, is_reviewed, load_catalog
+from .config import Project, slug_for
+from .errors import CatalogError, ConfigError, PipelineError
+from .fsutil import atomic_write, file_digest
+
+log = logging.getLogger(__name__)
+
+INDEX_VERSION = 2
+IMPORTED_NAME = "memory.tmx"
+DEFAULT_THRESHOLD = 75.0
+#: Memories up to this many distinct sentences are searched in full (cheap enough).
+BRUTE_FORCE_LIMIT = 2000
+#: A word found in more than this share of a memory's sentences does not select candidates.
+COMMON_WORD_SHARE = 0.05
+#: Share of the query's uncommon words a candidate must have.
+WORD_OVERLAP = 0.4
+#: Stat data of a file modified this close to the last scan is not trusted
+#: (coarse file-system clocks): the file is hashed again.
+RACY_SECONDS = 2.0
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_WORD = re.compile(r"\w+")
+# Codes other tools use for the project's languages (TMX carries BCP 47 tags).
+LANGUAGE_ALIASES = {"kmr": "ku", "ku_latn": "ku", "ku_arab": "ckb", "ckb_arab": "ckb"}
+
+
+# --------------------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translation the memory can offer."""
+
+    source: str
+    target: str
+    lang: str
+    origin: str               # article slug, or "tmx:<file>" for imported units
+    path: str = ""            # file it was read from, relative to the project root
+    line: int | None = None   # line of the entry in that file, when known
+    imported: bool = False
+    obsolete: bool = False    # from an obsolete (#~) entry: reusable, but no longer published
+
+
+@dataclass(frozen=True)
+class Match:
+    """The memory's answer for one source sentence."""
+
+    unit: Unit
+    score: float              # 0-100; exactly 100.0 only for an identical sentence
+    alternatives: int = 1     # distinct translations the memory holds for unit.source
+
+    @property
+    def exact(self) -> bool:
+        return self.score >= 100.0
+
+    @property
+    def percent(self) -> int:
+        """The score as shown to translators: never rounded up to 100."""
+        return 100 if self.exact else min(99, int(math.floor(self.score)))
+
+    @property
+    def provenance(self) -> str:
+        """The extracted-comment line recording where the translation came from."""
+        return f"TM {self.percent}% from {self.unit.origin}"
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of whitespace, as the segmenter does.
+
+    >>> normalize_space("  two\\n words ")
+    'two words'
+    """
+    return " ".join(text.split())
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+class _LanguageIndex:
+    """Units of one language, indexed for exact and fuzzy lookup."""
+
+    def __init__(self, units: Iterable[Unit]) -> None:
+        self.by_source: dict[str, list[Unit]] = {}
+        for unit in units:
+            self.by_source.setdefault(unit.source, []).append(unit)
+        self.sources = list(self.by_source)
+        self.lengths = [len(s) for s in self.sources]
+        self._postings: dict[str, list[int]] | None = None
+        self._best: dict[str, tuple[Unit, int]] = {}
+
+    def postings(self) -> dict[str, list[int]]:
+        # Built on first fuzzy query only: exact-only runs never pay for it.
+        if self._postings is None:
+            postings: dict[str, list[int]] = {}
+            for i, source in enumerate(self.sources):
+                for word in _words(source):
+                    postings.setdefault(word, []).append(i)
+            self._postings = postings
+        return self._postings
+
+    def best(self, source: str) -> tuple[Unit, int] | None:
+        """Return the preferred unit for *source* and how many translations compete."""
+        if source in self._best:
+            return self._best[source]
+        units = self.by_source.get(source)
+        if not units:
+            return None
+        counts = Counter(normalize_space(u.target) for u in units)
+        chosen = min(units, key=lambda u: (u.imported, u.obsolete, -counts[normalize_space(u.target)],
+                                           u.origin, u.line or 0))
+        self._best[source] = (chosen, len(counts))
+        return self._best[source]
+
+    def candidates(self, query: str, threshold: float) -> list[int]:
+        """Return indexes of sources that may reach *threshold* against *query*."""
+        t = threshold / 100.0
+        low, high = len(query) * t / (2 - t), len(query) * (2 - t) / max(t, 1e-9)
+        n = len(self.sources)
+        if n <= BRUTE_FORCE_LIMIT:
+            return [i for i, length in enumerate(self.lengths) if low <= length <= high]
+        postings = self.postings()
+        limit = max(50, int(n * COMMON_WORD_SHARE))
+        rare = [w for w in _words(query) if 0 < len(postings.get(w, ())) <= limit]
+        if not rare:
+            # Only common words (or none known): the length window alone must do.
+            return [i for i, length in enumerate(self.lengths) if low <= length <= high]
+        counts: Counter[int] = Counter()
+        for word in rare:
+            counts.update(postings[word])
+        need = max(1, math.floor(len(rare) * WORD_OVERLAP))
+        return [i for i, c in counts.items() if c >= need and low <= self.lengths[i] <= high]
+
+    def fuzzy(self, query: str, threshold: float) -> tuple[str, float] | None:
+        picked = self.candidates(query, threshold)
+        if not picked:
+            return None
+        choices = [self.sources[i] for i in picked]
+        found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=threshold)
+        if found is None:
+            return None
+        return found[0], float(found[1])
+
+
+class Memory:
+    """Translation units of a project, by language, with exact and fuzzy lookup."""
+
+    def __init__(self, units: Iterable[Unit] = ()) -> None:
+        self.units: list[Unit] = list(units)
+        by_lang: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            by_lang.setdefault(unit.lang, []).append(unit)
+        self._index = {lang: _LanguageIndex(us) for lang, us in by_lang.items()}
+        self.rebuilt: list[str] = []  # files read again by the last load (for stats)
+        self.skipped: list[PipelineError] = []
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self._index)
+
+    def units_for(self, lang: str) -> list[Unit]:
+        return [u for u in self.units if u.lang == lang]
+
+    def exact(self, source: str, lang: str) -> Match | None:
+        """Return the memory's translation of exactly *source*, if any."""
+        index = self._index.get(lang)
+        found = index.best(source) if index else None
+        if found is None:
+            return None
+        unit, alternatives = found
+        return Match(unit, 100.0, alternatives)
+
+    def lookup(self, source: str, lang: str, *, threshold: float = DEFAULT_THRESHOLD) -> Match | None:
+        """Return the best match for *source* in *lang*: exact first, then fuzzy ≥ *threshold*."""
+        match = self.exact(source, lang)
+        if match is not None:
+            return match
+        index = self._index.get(lang)
+        if index is None or not source.strip():
+            return None
+        found = index.fuzzy(source, threshold)
+        if found is None:
+            return None
+        best = index.best(found[0])
+        assert best is not None
+        # A fuzzy ratio can round to 100 for sentences that differ in one
+        # character out of thousands: only identity is an exact match.
+        return Match(best[0], min(found[1], 99.99), best[1])
+
+
+# --------------------------------------------------------------------------- files and index
+
+
+def memory_files(project: Project) -> list[Path]:
+    """Every file the memory is built from: catalogues and imported TMX, sorted."""
+    root = project.locales_dir
+    if not root.is_dir():
+        return []
+    files: list[Path] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if folder == project.templates_dir or folder.name.startswith("."):
+            continue
+        for path in sorted(folder.iterdir()):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            # Glossaries may be PO files too; they are term lists, not sentences.
+            if path.suffix == ".po" and not path.stem.startswith("glossary"):
+                files.append(path)
+            elif path.name == IMPORTED_NAME:
+                files.append(path)
+    return files
+
+
+def imported_path(project: Project, lang: str) -> Path:
+    """Where imported units of *lang* are kept (committed with the catalogues)."""
+    return project.locales_dir / lang / IMPORTED_NAME
+
+
+def index_path(project: Project) -> Path:
+    return project.state_dir / "memory" / "index.json"
+
+
+def _relative(project: Project, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(project.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_catalog_units(project: Project, path: Path) -> list[Unit]:
+    """Return the reviewed entries of one catalogue as memory units."""
+    lang, slug = path.parent.name, slug_for(path)
+    po = load_catalog(path)
+    rel = _relative(project, path)
+    units = []
+    for entry in po:
+        if entry.msgid_plural or not entry.msgid or not entry.msgstr.strip():
+            continue
+        if "fuzzy" in entry.flags:
+            continue
+        units.append(Unit(normalize_space(entry.msgid), entry.msgstr, lang, slug, rel,
+                          entry.linenum or None, False, bool(entry.obsolete)))
+    return units
+
+
+def _read_file_units(project: Project, path: Path) -> list[Unit]:
+    if path.name == IMPORTED_NAME:
+        units = read_tmx(path, source_lang=project.source, languages=[path.parent.name])
+        rel = _relative(project, path)
+        return [Unit(u.source, u.target, u.lang, u.origin, rel, None, True) for u in units]
+    return read_catalog_units(project, path)
+
+
+def load_memory(project: Project, *, use_index: bool = True) -> Memory:
+    """Build the project's memory, reading again only the files that changed."""
+    files = memory_files(project)
+    ipath = index_path(project)
+    old: dict = {}
+    if use_index and ipath.is_file():
+        try:
+            data = json.loads(ipath.read_text(encoding="utf-8"))
+            if data.get("version") == INDEX_VERSION and isinstance(data.get("files"), dict):
+                old = data["files"]
+        except (OSError, ValueError) as exc:
+            log.warning("%s: unreadable memory index, rebuilding: %s", ipath, exc)
+    scan_started = time.time()
+    entries: dict[str, dict] = {}
+    rebuilt: list[str] = []
+    skipped: list[PipelineError] = []
+    units: list[Unit] = []
+    for path in files:
+        rel = _relative(project, path)
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        cached = old.get(rel)
+        record = None
+        if cached is not None:
+            trusted = cached.get("scanned", 0) - st.st_mtime > RACY_SECONDS
+            if trusted and cached.get("size") == st.st_size and cached.get("mtime_ns") == st.st_mtime_ns:
+                record = cached
+            else:
+                digest = file_digest(path)
+                if digest == cached.get("sha256"):
+                    record = dict(cached, size=st.st_size, mtime_ns=st.st_mtime_ns)
+        if record is None:
+            try:
+                file_units = _read_file_units(project, path)
+            except PipelineError as exc:
+                log.warning("translation memory leaves out %s", exc)
+                skipped.append(exc)
+                continue
+            rebuilt.append(rel)
+            record = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": file_digest(path),
+                      "units": [[u.source, u.target, u.lang, u.origin, u.line, u.imported, u.obsolete]
+                                for u in file_units]}
+        record = dict(record, scanned=scan_started)
+        entries[rel] = record
+        units.extend(Unit(s, t, lang, origin, rel, line, bool(imp), bool(obs))
+                     for s, t, lang, origin, line, imp, obs in record["units"])
+    if use_index and (rebuilt or set(entries) != set(old) or not ipath.is_file()
+                      or any(entries[k].get("mtime_ns") != old.get(k, {}).get("mtime_ns") for k in entries)):
+        payload = json.dumps({"version": INDEX_VERSION, "files": entries}, ensure_ascii=False,
+                             separators=(",", ":"), sort_keys=True)
+        try:
+            atomic_write(ipath, payload.encode("utf-8"), error=ConfigError)
+        except PipelineError as exc:  # a read-only checkout still gets its memory
+            log.warning("cannot save the memory index: %s", exc)
+    memory = Memory(units)
+    memory.rebuilt = rebuilt
+    memory.skipped = skipped
+    return memory
+
+
+# --------------------------------------------------------------------------- pre-translation
+
+
+def memory_settings(project: Project) -> tuple[float, bool]:
+    """Return ``(threshold, exact_is_reviewed)`` from ``[tool.newsloc.memory]``."""
+    section = project.section("memory")
+    threshold = section.get("threshold", DEFAULT_THRESHOLD)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 100:
+        raise ConfigError("[tool.newsloc.memory] threshold must be a number between 1 and 100",
+                          path=project.root / "pyproject.toml")
+    exact_is_reviewed = section.get("exact_is_reviewed", False)
+    if not isinstance(exact_is_reviewed, bool):
+        raise ConfigError("[tool.newsloc.memory] exact_is_reviewed must be true or false",
+                          path=project.root / "pyproject.toml")
+    return float(threshold), exact_is_reviewed
+
+
+@dataclass
+class PretranslateReport:
+    """What the memory did for one catalogue."""
+
+    exact: int = 0          # filled from an identical sentence (fuzzy)
+    reviewed: int = 0       # filled from an identical sentence and accepted as reviewed
+    fuzzy: int = 0          # filled from a similar sentence
+    unmatched: list[str] = field(default_factory=list)  # msgids left for an engine
+
+    @property
+    def filled(self) -> int:
+        return self.exact + self.reviewed + self.fuzzy
+
+    def add(self, other: "PretranslateReport") -> None:
+        self.exact += other.exact
+        self.reviewed += other.reviewed
+        self.fuzzy += other.fuzzy
+        self.unmatched.extend(other.unmatched)
+
+
+def set_provenance(entry: Entry, line: str) -> None:
+    """Replace the entry's MT/TM provenance lines of the extracted comment by *line*."""
+    kept = [ln for ln in (entry.comment or "").split("\n") if ln and not PROVENANCE.match(ln)]
+    entry.comment = "\n".join(kept + [line])
+
+
+def wants_translation(entry: Entry, *, retranslate: bool = False) -> bool:
+    """True when pre-translation may fill *entry* (never a reviewed one)."""
+    if entry.obsolete or entry.msgid_plural or not entry.msgid.strip() or is_reviewed(entry):
+        return False
+    if "fuzzy" in entry.flags and entry.msgstr.strip():
+        return retranslate
+    return True
+
+
+def pretranslate(po: Catalog, lang: str, memory: Memory, *, threshold: float = DEFAULT_THRESHOLD,
+                 exact_is_reviewed: bool = False, retranslate: bool = False) -> PretranslateReport:
+    """Fill the entries of *po* the memory can serve; return what it did.
+
+    Reviewed entries are never touched. Entries the memory cannot serve are
+    listed in ``report.unmatched`` for the engine.
+    """
+    report = PretranslateReport()
+    for entry in po:
+        if not wants_translation(entry, retranslate=retranslate):
+            continue
+        source = normalize_space(entry.msgid)
+        match = memory.lookup(source, lang, threshold=threshold)
+        if match is None:
+            report.unmatched.append(entry.msgid)
+            continue
+        apply_match(entry, match, exact_is_reviewed=exact_is_reviewed)
+        if match.exact and "fuzzy" not in entry.flags:
+            report.reviewed += 1
+        elif match.exact:
+            report.exact += 1
+        else:
+            report.fuzzy += 1
+    return report
+
+
+def apply_match(entry: Entry, match: Match, *, exact_is_reviewed: bool = False) -> None:
+    """Write a memory match into *entry*, with provenance, fuzzy unless accepted as reviewed."""
+    target = match.unit.target
+    # Keep the msgid's outer whitespace, as a translator's editor expects.
+    lead = entry.msgid[:len(entry.msgid) - len(entry.msgid.lstrip())]
+    trail = entry.msgid[len(entry.msgid.rstrip()):]
+    entry.msgstr = lead + target.strip() + trail
+    accept = (exact_is_reviewed and match.exact and not match.unit.imported
+              and match.alternatives == 1)
+    flags = [f for f in entry.flags if f != "fuzzy"]
+    entry.flags = flags if accept else flags + ["fuzzy"]
+    entry.previous_msgid = None if match.exact else match.unit.source
+    entry.previous_msgctxt = None
+    set_provenance(entry, match.provenance)
+
+
+@dataclass
+class ProjectPretranslation:
+    """What pre-translation did across catalogues."""
+
+    report: PretranslateReport = field(default_factory=PretranslateReport)
+    written: list[Path] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+
+
+def pretranslate_catalogs(project: Project, slugs: Iterable[str], languages: Iterable[str], *,
+                          memory: Memory | None = None, retranslate: bool = False) -> ProjectPretranslation:
+    """Pre-translate the catalogues of *slugs* × *languages* from the memory and save them."""
+    from .catalog import save_catalog
+    threshold, exact_is_reviewed = memory_settings(project)
+    memory = memory if memory is not None else load_memory(project)
+    result = ProjectPretranslation()
+    for slug in slugs:
+        for lang in languages:
+            path = project.catalog_path(slug, lang)
+            if not path.is_file():
+                result.missing.append(path)
+                continue
+            po = load_catalog(path)
+            report = pretranslate(po, lang, memory, threshold=threshold,
+                                  exact_is_reviewed=exact_is_reviewed, retranslate=retranslate)
+            result.report.add(report)
+            if report.filled and save_catalog(po, path):
+                result.written.append(path)
+    return result
+
+
+# --------------------------------------------------------------------------- TMX 1.4
+
+
+def tmx_lang(code: str) -> str:
+    """Return the BCP 47 tag TMX wants for a babel-style locale code.
+
+    >>> tmx_lang("ar_IQ"), tmx_lang("ckb")
+    ('ar-IQ', 'ckb')
+    """
+    return code.replace("_", "-")
+
+
+def project_lang(tag: str, languages: Iterable[str]) -> str | None:
+    """Map a TMX language tag to one of *languages* (exact, alias, then base language).
+
+    >>> project_lang("AR-SA", ["ar", "ckb", "ku"]), project_lang("kmr", ["ar", "ckb", "ku"])
+    ('ar', 'ku')
+    >>> project_lang("fr", ["ar"]) is None
+    True
+    """
+    wanted = {lang.lower().replace("-", "_"): lang for lang in languages}
+    code = tag.strip().lower().replace("-", "_")
+    if code in wanted:
+        return wanted[code]
+    alias = LANGUAGE_ALIASES.get(code) or LANGUAGE_ALIASES.get(code.split("_")[0])
+    if alias in wanted:
+        return wanted[alias]
+    base = code.split("_")[0]
+    if base in wanted:
+        return wanted[base]
+    return None
+
+
+def _tmx_stamp() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
+              else dt.datetime.now(dt.timezone.utc))
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def write_tmx(units: Iterable[Unit], *, source_lang: str = "en") -> bytes:
+    """Return a TMX 1.4 document holding *units* (one ``tu`` per distinct translation)."""
+    grouped: dict[tuple[str, str, str], list[Unit]] = {}
+    for unit in units:
+        grouped.setdefault((unit.lang, unit.source, normalize_space(unit.target)), []).append(unit)
+    tmx = ET.Element("tmx", version="1.4")
+    ET.SubElement(tmx, "header", {
+        "creationtool": "newsloc", "creationtoolversion": __version__,
+        "datatype": "PlainText", "segtype": "sentence", "adminlang": "en",
+        "srclang": tmx_lang(source_lang), "o-tmf": "newsloc", "creationdate": _tmx_stamp(),
+    })
+    body = ET.SubElement(tmx, "body")
+    for (lang, source, _), group in sorted(grouped.items()):
+        tu = ET.SubElement(body, "tu", srclang=tmx_lang(source_lang))
+        for origin in sorted({u.origin for u in group}):
+            prop = ET.SubElement(tu, "prop", type="x-newsloc-origin")
+            prop.text = origin
+        for code, text in ((source_lang, source), (lang, group[0].target)):
+            tuv = ET.SubElement(tu, "tuv", {XML_LANG: tmx_lang(code)})
+            ET.SubElement(tuv, "seg").text = text
+    ET.indent(tmx, space="  ")
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            b'<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+            + ET.tostring(tmx, encoding="unicode").encode("utf-8") + b"\n")
+
+
+# Inline codes of TMX 1.4 whose content is native markup, not text.
+_CODE_TAGS = {"bpt", "ept", "ph", "it", "ut"}
+
+
+def _seg_text(seg: ET.Element) -> str:
+    """Return the plain text of a ``seg``: inline codes dropped, ``hi``/``sub`` text kept."""
+    parts = [seg.text or ""]
+    for child in seg:
+        if _local(child.tag) not in _CODE_TAGS:
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def read_tmx(path: str | Path, *, source_lang: str, languages: Iterable[str]) -> list[Unit]:
+    """Read a TMX file (safely) into units for *languages*; other languages are skipped."""
+    path = Path(path)
+    languages = list(languages)
+    try:
+        tree = SafeET.parse(str(path), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except FileNotFoundError as exc:
+        raise CatalogError("no such file", path=path) from exc
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise CatalogError(f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}",
+                           path=path, lineno=line) from exc
+    except DefusedXmlException as exc:
+        raise CatalogError(f"refused unsafe XML ({type(exc).__name__}): entities and external "
+                           "references are not allowed in a TMX file", path=path) from exc
+    root = tree.getroot()
+    if _local(root.tag) != "tmx":
+        raise CatalogError(f"not a TMX file (root element <{_local(root.tag)}>)", path=path)
+    body = root.find("body")
+    if body is None:
+        raise CatalogError("not a TMX file: no <body>", path=path)
+    units: list[Unit] = []
+    stem = path.stem
+    for tu in body.iter("tu"):
+        texts: dict[str, str] = {}
+        src_text = None
+        for tuv in tu.findall("tuv"):
+            tag = tuv.get(XML_LANG) or tuv.get("lang") or ""
+            seg = tuv.find("seg")
+            if seg is None:
+                continue
+            text = normalize_space(_seg_text(seg))
+            if not text:
+                continue
+            if project_lang(tag, [source_lang]) is not None:
+                src_text = text
+                continue
+            lang = project_lang(tag, languages)
+            if lang is not None and lang not in texts:
+                texts[lang] = _seg_text(seg).strip()
+        if src_text is None:  # no segment in the project's source language
+            continue
+        origins = [p.text.strip() for p in tu.findall("prop")
+                   if p.get("type") == "x-newsloc-origin" and p.text and p.text.strip()]
+        origin = origins[0] if origins else stem
+        if not origin.startswith("tmx:"):
+            origin = f"tmx:{origin}"
+        for lang, target in texts.items():
+            units.append(Unit(src_text, target, lang, origin, path.as_posix(), None, True))
+    return units
+
+
+def export_tmx(project: Project, languages: Iterable[str] | None = None, *,
+               include_imported: bool = True, memory: Memory | None = None) -> tuple[bytes, int]:
+    """Return the project's memory as TMX 1.4 and the number of units in it."""
+    memory = memory if memory is not None else load_memory(project)
+    langs = set(languages) if languages else None
+    units = [u for u in memory.units
+             if (langs is None or u.lang in langs) and (include_imported or not u.imported)]
+    distinct = {(u.lang, u.source, normalize_space(u.target)) for u in units}
+    return write_tmx(units, source_lang=project.source), len(distinct)
+
+
+@dataclass
+class ImportReport:
+    """What ``tm import`` did."""
+
+    added: Counter = field(default_factory=Counter)        # lang -> new units
+    duplicates: int = 0                                    # already in the memory
+    other_languages: Counter = field(default_factory=Counter)  # tag -> units skipped
+    written: list[Path] = field(default_factory=list)
+
+
+def import_tmx(project: Project, path: str | Path, *, languages: Iterable[str] | None = None) -> ImportReport:
+    """Add the units of a TMX file to ``locales/<lang>/memory.tmx`` (never to a catalogue)."""
+    path = Path(path)
+    langs = list(languages) if languages else list(project.languages)
+    incoming = read_tmx(path, source_lang=project.source, languages=langs)
+    report = ImportReport()
+    _count_other_languages(path, project, langs, report)
+    memory = load_memory(project)
+    known = {(u.lang, u.source, normalize_space(u.target)) for u in memory.units}
+    for lang in langs:
+        new = []
+        for unit in incoming:
+            if unit.lang != lang:
+                continue
+            key = (lang, unit.source, normalize_space(unit.target))
+            if key in known:
+                report.duplicates += 1
+                continue
+            known.add(key)
+            new.append(unit)
+        if not new:
+            continue
+        target = imported_path(project, lang)
+        existing = read_tmx(target, source_lang=project.source, languages=[lang]) if target.is_file() else []
+        data = write_tmx(existing + new, source_lang=project.source)
+        if atomic_write(target, data, error=CatalogError):
+            report.written.append(target)
+        report.added[lang] += len(new)
+    return report
+
+
+def _count_other_languages(path: Path, project: Project, langs: list[str], report: ImportReport) -> None:
+    tree = SafeET.parse(str(path), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    for tuv in tree.getroot().iter("tuv"):
+        tag = tuv.get(XML_LANG) or tuv.get("lang") or ""
+        if project_lang(tag, [project.source]) is None and project_lang(tag, langs) is None:
+            report.other_languages[tag or "?"] += 1
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True)
+class LanguageStats:
+    lang: str
+    units: int            # catalogue units (reviewed entries)
+    articles: int         # catalogues contributing
+    imported: int         # imported units
+    sources: int          # distinct source sentences
+    conflicting: int      # sources with more than one translation
+
+
+def memory_stats(memory: Memory) -> list[LanguageStats]:
+    """Summarise the memory per language."""
+    out = []
+    for lang in memory.languages:
+        units = memory.units_for(lang)
+        own = [u for u in units if not u.imported]
+        by_source: dict[str, set[str]] = {}
+        for u in units:
+            by_source.setdefault(u.source, set()).add(normalize_space(u.target))
+        out.append(LanguageStats(lang, len(own), len({u.origin for u in own}),
+                                 len(units) - len(own), len(by_source),
+                                 sum(1 for v in by_source.values() if len(v) > 1)))
+    return out
+
+
+# --------------------------------------------------------------------------- consistency
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """A translation that disagrees with the rest of the project."""
+
+    kind: str          # "memory": same sentence translated differently; "glossary": term rendered otherwise
+    path: Path
+    line: int | None
+    source: str
+    target: str
+    message: str
+
+
+def _comparable(text: str) -> str:
+    # Bidi marks and spacing differences are not a different translation.
+    return normalize_space(re.sub("[\u200e\u200f\u061c\u2066-\u2069]", "", text))
+
+
+def find_inconsistencies(project: Project, lang: str, *, memory: Memory | None = None) -> list[Inconsistency]:
+    """Report reviewed translations that disagree across articles, or with the glossary."""
+    memory = memory if memory is not None else load_memory(project)
+    # What is published now: imported units and obsolete entries are not the desk's current word.
+    units = [u for u in memory.units_for(lang) if not u.imported and not u.obsolete]
+    findings: list[Inconsistency] = []
+    by_source: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_source.setdefault(unit.source, []).append(unit)
+    for source, group in by_source.items():
+        variants = {_comparable(u.target) for u in group}
+        if len(variants) < 2:
+            continue
+        for unit in group:
+            others = sorted({(u.origin, u.target) for u in group
+                             if _comparable(u.target) != _comparable(unit.target)})
+            shown = "; ".join(f"{origin}: {target!r}" for origin, target in others[:3])
+            more = f" (+{len(others) - 3} more)" if len(others) > 3 else ""
+            findings.append(Inconsistency(
+                "memory", project.root / unit.path, unit.line, source, unit.target,
+                f"same sentence translated differently in {len({o for o, _ in others})} "
+                f"other article(s): {shown}{more}"))
+    findings.extend(_glossary_findings(project, lang, units))
+    return sorted(findings, key=lambda f: (str(f.path), f.line or 0, f.kind))
+
+
+def _glossary_findings(project: Project, lang: str, units: list[Unit]) -> list[Inconsistency]:
+    return []

@@ -1,0 +1,233 @@
+"""Translation memory: matching, pre-translation, the derived index, consistency."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+
+import pytest
+
+from pipeline.catalog import load_catalog, save_catalog
+from pipeline.config import load_project
+from pipeline.memory import (Match, Memory, Unit, find_inconsistencies, index_path, load_memory,
+                             pretranslate, pretranslate_catalogs)
+
+from .support_memory import article, entries, make_project, review, stand_in
+
+SHARED = "Heavy rain flooded dozens of homes in the port city on Monday, officials said."
+NEAR_OLD = "Rescue teams evacuated more than 200 families from low-lying districts."
+NEAR_NEW = "Rescue teams evacuated more than 300 families from low-lying districts."
+NEW = "Schools will reopen next week, the education ministry announced."
+
+STORM = article("Storm hits the northern coast", SHARED, NEAR_OLD,
+                "The weather service expects the storm to weaken by Wednesday.")
+FLOOD = article("Flood waters recede in the north", SHARED, NEAR_NEW, NEW)
+
+
+@pytest.fixture
+def desk(tmp_path):
+    """Two articles sharing sentences; the first one reviewed in Arabic."""
+    root = make_project(tmp_path / "desk", {"storm.txt": STORM, "flood.txt": FLOOD})
+    review(root, "storm", "ar")
+    return root
+
+
+def test_exact_and_fuzzy_matches_across_articles(desk):
+    project = load_project(desk)
+    memory = load_memory(project)
+    exact = memory.lookup(SHARED, "ar")
+    assert exact is not None and exact.exact and exact.unit.origin == "storm"
+    assert exact.unit.target == stand_in("ar", SHARED)
+    near = memory.lookup(NEAR_NEW, "ar")
+    assert near is not None and not near.exact and 75 <= near.score < 100
+    assert near.unit.source == NEAR_OLD and near.percent == 98
+    assert memory.lookup(NEW, "ar") is None
+    assert memory.lookup(SHARED, "ckb") is None  # per language
+
+
+def test_pretranslate_writes_provenance_scores_and_previous_source(desk):
+    project = load_project(desk)
+    result = pretranslate_catalogs(project, ["flood"], ["ar"])
+    assert (result.report.exact, result.report.fuzzy, result.report.reviewed) == (1, 1, 0)
+    assert result.report.unmatched == ["Flood waters recede in the north", NEW]
+    got = entries(desk, "flood", "ar")
+    assert got[SHARED].msgstr == stand_in("ar", SHARED)
+    assert "fuzzy" in got[SHARED].flags and got[SHARED].previous_msgid is None
+    assert "TM 100% from storm" in got[SHARED].comment.split("\n")
+    assert got[NEAR_NEW].msgstr == stand_in("ar", NEAR_OLD)
+    assert "fuzzy" in got[NEAR_NEW].flags and got[NEAR_NEW].previous_msgid == NEAR_OLD
+    assert "TM 98% from storm" in got[NEAR_NEW].comment.split("\n")
+    assert got[NEW].msgstr == ""
+    text = project.catalog_path("flood", "ar").read_text(encoding="utf-8")
+    assert "#. TM 100% from storm\n" in text and "#. TM 98% from storm\n" in text
+    assert f'#| "{NEAR_OLD}"' in text  # the previous source, as msgmerge --previous writes it
+
+
+def test_provenance_survives_re_extraction(desk):
+    project = load_project(desk)
+    pretranslate_catalogs(project, ["flood"], ["ar"])
+    from pipeline.extract import extract_article
+    extract_article(project, project.find_article("flood"))
+    got = entries(desk, "flood", "ar")
+    assert "TM 100% from storm" in got[SHARED].comment
+    assert "TM 98% from storm" in got[NEAR_NEW].comment
+
+
+def test_exact_is_reviewed_setting(tmp_path):
+    root = make_project(tmp_path / "d", {"storm.txt": STORM, "flood.txt": FLOOD},
+                        extra_toml="\n[tool.newsloc.memory]\nexact_is_reviewed = true\n")
+    review(root, "storm", "ar")
+    result = pretranslate_catalogs(load_project(root), ["flood"], ["ar"])
+    assert (result.report.reviewed, result.report.fuzzy) == (1, 1)
+    got = entries(root, "flood", "ar")
+    assert "fuzzy" not in got[SHARED].flags and "TM 100% from storm" in got[SHARED].comment
+    assert "fuzzy" in got[NEAR_NEW].flags
+
+
+def test_ambiguous_exact_match_is_never_taken_as_reviewed(tmp_path):
+    third = article("Another storm story", SHARED)
+    root = make_project(tmp_path / "d", {"storm.txt": STORM, "flood.txt": FLOOD, "third.txt": third},
+                        extra_toml="\n[tool.newsloc.memory]\nexact_is_reviewed = true\n")
+    review(root, "storm", "ar")
+    review(root, "third", "ar", lambda s: "ترجمة أخرى" if s == SHARED else None)
+    pretranslate_catalogs(load_project(root), ["flood"], ["ar"])
+    got = entries(root, "flood", "ar")
+    assert "fuzzy" in got[SHARED].flags  # two translations in the memory: a human decides
+
+
+def test_reviewed_entry_never_replaced(desk):
+    project = load_project(desk)
+    mine = "ترجمة المحرر"
+    review(desk, "flood", "ar", lambda s: mine if s == SHARED else None)
+    before = project.catalog_path("flood", "ar").read_bytes()
+    entry_before = str(entries(desk, "flood", "ar")[SHARED])
+    result = pretranslate_catalogs(project, ["flood"], ["ar"], retranslate=True)
+    assert result.report.exact == 0
+    got = entries(desk, "flood", "ar")
+    assert str(got[SHARED]) == entry_before and got[SHARED].msgstr == mine
+    assert project.catalog_path("flood", "ar").read_bytes() != before  # the others were filled
+
+
+def test_fuzzy_entry_kept_unless_retranslate(desk):
+    project = load_project(desk)
+    path = project.catalog_path("flood", "ar")
+    po = load_catalog(path)
+    for e in po:
+        if e.msgid == SHARED:
+            e.msgstr, e.flags = "مسودة", ["fuzzy"]
+    save_catalog(po, path)
+    pretranslate_catalogs(project, ["flood"], ["ar"])
+    assert entries(desk, "flood", "ar")[SHARED].msgstr == "مسودة"
+    pretranslate_catalogs(project, ["flood"], ["ar"], retranslate=True)
+    assert entries(desk, "flood", "ar")[SHARED].msgstr == stand_in("ar", SHARED)
+
+
+def test_memory_rebuilt_after_translator_edits_po(desk):
+    project = load_project(desk)
+    first = load_memory(project)
+    assert index_path(project).is_file() and "locales/ar/storm.po" in first.rebuilt
+    again = load_memory(project)
+    assert again.rebuilt == []  # nothing changed: the index answers
+    # A translator corrects one translation (same byte length, same mtime: only the hash tells).
+    path = project.catalog_path("storm", "ar")
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    old = stand_in("ar", SHARED)
+    new = old.replace("[ar]", "[AR]")
+    head = '"' + old[:12]  # the msgstr may be wrapped: edit its first line
+    assert text.count(head) == 1
+    path.write_text(text.replace(head, '"' + new[:12]), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    edited = load_memory(project)
+    assert edited.rebuilt == ["locales/ar/storm.po"]
+    assert edited.lookup(SHARED, "ar").unit.target == new
+    # A translator un-reviews the entry (marks it fuzzy): it leaves the memory.
+    po = load_catalog(path)
+    for e in po:
+        if e.msgid == SHARED:
+            e.flags.append("fuzzy")
+    save_catalog(po, path)
+    assert load_memory(project).exact(SHARED, "ar") is None
+
+
+def test_index_is_derived(desk):
+    project = load_project(desk)
+    load_memory(project)
+    index_path(project).write_text("{not json", encoding="utf-8")
+    assert load_memory(project).exact(SHARED, "ar") is not None
+    index_path(project).unlink()
+    assert load_memory(project).exact(SHARED, "ar") is not None
+
+
+def test_broken_catalogue_left_out_not_fatal(desk):
+    project = load_project(desk)
+    (project.locales_dir / "ar" / "broken.po").write_text('msgid "x\nmsgstr ""\n', encoding="utf-8")
+    memory = load_memory(project)
+    assert memory.exact(SHARED, "ar") is not None
+    assert len(memory.skipped) == 1 and "broken.po" in str(memory.skipped[0])
+
+
+def test_glossary_po_is_not_memory(desk):
+    project = load_project(desk)
+    (project.locales_dir / "ar" / "glossary.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "ISIS"\nmsgstr "داعش"\n', encoding="utf-8")
+    assert load_memory(project).exact("ISIS", "ar") is None
+
+
+def test_consistency_reports_same_sentence_translated_differently(desk):
+    review(desk, "flood", "ar", lambda s: "ترجمة مختلفة" if s == SHARED else None)
+    project = load_project(desk)
+    found = [f for f in find_inconsistencies(project, "ar") if f.kind == "memory"]
+    assert {f.path.name for f in found} == {"storm.po", "flood.po"}
+    assert all(f.source == SHARED and f.line for f in found)
+    flood = next(f for f in found if f.path.name == "flood.po")
+    assert "storm" in flood.message and stand_in("ar", SHARED)[:10] in flood.message
+    # Same translation up to spacing and bidi marks: consistent.
+    review(desk, "flood", "ar", lambda s: "  " + stand_in("ar", s) + "\u200f" if s == SHARED else None)
+    assert not [f for f in find_inconsistencies(project, "ar") if f.kind == "memory"]
+
+
+def test_match_percent_never_rounds_up_to_100():
+    unit = Unit("a", "b", "ar", "x")
+    assert Match(unit, 99.7).percent == 99 and Match(unit, 100.0).percent == 100
+    assert Match(unit, 99.7).provenance == "TM 99% from x"
+
+
+def test_pretranslate_keeps_outer_whitespace():
+    memory = Memory([Unit("Hello there.", "مرحبا هناك.", "ar", "a")])
+    from pipeline.catalog import parse_catalog
+    po = parse_catalog('msgid ""\nmsgstr ""\n"Language: ar\\n"\n\nmsgid "Hello there.\\n"\nmsgstr ""\n')
+    report = pretranslate(po, "ar", memory)
+    assert report.exact == 1 and po[0].msgstr == "مرحبا هناك.\n"
+
+
+def _sentence(rng: random.Random, words: list[str]) -> str:
+    return " ".join(rng.choice(words) for _ in range(rng.randint(8, 30))).capitalize() + "."
+
+
+def test_fuzzy_lookup_is_fast_and_agrees_with_brute_force():
+    """20,000 segments: a 40-sentence article is matched well under a second."""
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(3000)] + ["the", "of", "and", "to", "in", "said"] * 50
+    sources = list({_sentence(rng, vocabulary) for _ in range(20000)})
+    memory = Memory(Unit(s, s.upper(), "ar", f"a{i % 900}") for i, s in enumerate(sources))
+    queries = []
+    for s in rng.sample(sources, 30):  # edited sentences: one word changed
+        words = s.split()
+        words[rng.randrange(len(words))] = "changed"
+        queries.append(" ".join(words))
+    queries += [_sentence(rng, vocabulary) for _ in range(10)]  # unknown sentences
+    memory.lookup("warm up", "ar")
+    started = time.perf_counter()
+    found = [memory.lookup(q, "ar") for q in queries]
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, elapsed
+    from rapidfuzz import fuzz, process
+    for q, match in zip(queries, found):
+        best = process.extractOne(q, sources, scorer=fuzz.ratio, score_cutoff=75)
+        if best is None:
+            assert match is None
+        else:
+            assert match is not None and match.score == pytest.approx(best[1])
