@@ -786,4 +786,21 @@ def find_inconsistencies(project: Project, lang: str, *, memory: Memory | None =
 
 
 def _glossary_findings(project: Project, lang: str, units: list[Unit]) -> list[Inconsistency]:
-    return []
+    """Reviewed translations that render a glossary name otherwise than approved."""
+    from .glossary import load_glossary
+    glossary = load_glossary(project, lang)
+    if not glossary.terms:
+        return []
+    findings = []
+    for unit in units:
+        # Containment, not whole words: Arabic and Kurdish attach prefixes and
+        # case endings to names (لداعش, DAIŞê) and those are right.
+        target = _comparable(unit.target).casefold()
+        for term, rendering in glossary.find(unit.source):
+            if _comparable(rendering).casefold() in target:
+                continue
+            what = "kept as written" if rendering == term else f"rendered {rendering!r}"
+            findings.append(Inconsistency(
+                "glossary", project.root / unit.path, unit.line, unit.source, unit.target,
+                f"{term!r} should be {what} (glossary {', '.join(p.name for p in glossary.paths)})"))
+    return findings

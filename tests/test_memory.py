@@ -231,3 +231,24 @@ def test_fuzzy_lookup_is_fast_and_agrees_with_brute_force():
             assert match is None
         else:
             assert match is not None and match.score == pytest.approx(best[1])
+
+
+def test_consistency_reports_names_rendered_differently_from_glossary(tmp_path):
+    text = article("Coalition keeps up pressure on ISIS",
+                   "Officials in Kirkuk said ISIS cells were hiding in the hills.",
+                   "The AFP photographer said the raid lasted two hours.")
+    root = make_project(tmp_path / "d", {"raid.txt": text})
+    (root / "locales" / "ar" / "glossary.csv").write_text(
+        "term,translation,note\nISIS,داعش,\nAFP,,agency name\n", encoding="utf-8")
+    review(root, "raid", "ar", {
+        "Coalition keeps up pressure on ISIS": "التحالف يواصل الضغط على داعش",
+        "Officials in Kirkuk said ISIS cells were hiding in the hills.":
+            "قال مسؤولون في كركوك إن خلايا الدولة الإسلامية تختبئ في التلال.",
+        "The AFP photographer said the raid lasted two hours.":
+            "قال مصور وكالة الصحافة الفرنسية إن المداهمة استمرت ساعتين.",
+    }.get)
+    found = [f for f in find_inconsistencies(load_project(root), "ar") if f.kind == "glossary"]
+    assert sorted(f.message.split(" should")[0] for f in found) == ["'AFP'", "'ISIS'"]
+    assert all(f.path.name == "raid.po" and f.line for f in found)
+    assert "rendered 'داعش'" in next(f.message for f in found if "ISIS" in f.message)
+    assert "kept as written" in next(f.message for f in found if "AFP" in f.message)
