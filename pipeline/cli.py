@@ -274,6 +274,165 @@ def tm_import(ctx: click.Context, file: Path, langs: tuple[str, ...]) -> None:
         click.echo(f"skipped {n} segment(s) in {tag} (not a project language)")
 
 
+def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    """Parse ``--format html,md`` into a tuple, rejecting unknown formats."""
+    if value is None:
+        return None
+    from .export import FORMATS
+    chosen = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if not chosen or unknown:
+        raise click.BadParameter(f"use a comma-separated list of {', '.join(FORMATS)}")
+    return chosen
+
+
+def _echo_export(report) -> None:
+    """Print one line per edition exported or skipped, then a summary."""
+    for o in report.outcomes:
+        if o.exported:
+            note = " (partial)" if o.partial else ""
+            click.echo(f"{o.lang}/{o.slug}: {o.status}{note}")
+        else:
+            click.echo(f"{o.lang}/{o.slug}: {'skipped' if o.status == 'skipped' else 'error'}: "
+                       f"{o.reason}", err=True)
+    click.echo(f"{len(report.exported)} edition(s) exported, {len(report.skipped)} skipped: "
+               f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged")
+
+
+export_options = [
+    click.option("--format", "formats", callback=_formats, metavar="LIST",
+                 help="Comma-separated formats among html, md, txt (default: all, "
+                      "or [tool.newsloc.export] formats)."),
+    click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                 help="Folder for the editions (default: the project's editions/)."),
+    click.option("--min-reviewed", "min_reviewed", type=click.FloatRange(0, 100), default=None,
+                 metavar="PCT",
+                 help="Publish partial editions with at least PCT% of segments reviewed; the "
+                      "rest falls back to the English source, visibly marked (default: 100)."),
+    click.option("--machine", is_flag=True,
+                 help="With --min-reviewed: fill unreviewed segments with their machine "
+                      "(fuzzy) translation, visibly marked, instead of the English source."),
+]
+
+
+def _with_export_options(command):
+    for option in reversed(export_options):
+        command = option(command)
+    return command
+
+
+def _policy(project: Project, min_reviewed: float | None, machine: bool):
+    from .export import Policy, export_settings
+    if machine and min_reviewed is None:
+        raise click.UsageError("--machine needs --min-reviewed PCT (the share that must be reviewed)")
+    bar = export_settings(project).min_reviewed if min_reviewed is None else min_reviewed
+    return Policy(min_reviewed=bar, machine=machine)
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc export                                   # every article, every language
+  newsloc export coalition-helps-iraq-sustain-anti-isis-fight --lang ckb
+  newsloc export --format html --out /srv/www/editions
+  newsloc export --min-reviewed 80 --machine       # partial editions, MT marked
+""")
+@click.argument("articles", nargs=-1)
+@lang_option
+@_with_export_options
+@writes_project
+@click.pass_context
+def export(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
+           formats: tuple[str, ...] | None, out: Path | None, min_reviewed: float | None,
+           machine: bool) -> None:
+    """Write the edition of ARTICLES in each language as HTML, Markdown and text.
+
+    Editions go to editions/<lang>/<slug>.<ext>, with an index page per
+    language and a bilingual proof page in editions/proof/<lang>/. By default
+    an edition is written only when every segment is reviewed; an article
+    below the bar is skipped with its reason and its old edition is left as it
+    was. Exits 1 when nothing asked for was exported.
+    """
+    from .export import export_editions
+    project = project_of(ctx)
+    policy = _policy(project, min_reviewed, machine)
+    paths = article_paths(project, articles)
+    if not paths:
+        raise click.ClickException(f"no articles in {project.articles_dir}")
+    report = export_editions(project, paths, languages_of(project, langs), formats=formats,
+                             out=out, policy=policy)
+    _echo_export(report)
+    if not report.exported:
+        ctx.exit(1)
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc build                 # extract, translate if an engine is set, export
+  newsloc build --lang ar --format html
+""")
+@lang_option
+@_with_export_options
+@writes_project
+@click.pass_context
+def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...] | None,
+          out: Path | None, min_reviewed: float | None, machine: bool) -> None:
+    """Extract every article, machine-translate (when an engine is configured), export.
+
+    Translation runs only when [tool.newsloc.translate] names an engine and
+    it answers; offline, build says so and goes on with the reviewed
+    translations it has. Exits 1 when no edition could be exported.
+    """
+    from .export import export_editions
+    from .extract import extract_article
+    project = project_of(ctx)
+    policy = _policy(project, min_reviewed, machine)
+    paths = project.article_paths()
+    if not paths:
+        raise click.ClickException(f"no articles in {project.articles_dir}")
+    langs_ = languages_of(project, langs)
+    written = 0
+    failed: list[PipelineError] = []
+    for path in paths:
+        try:
+            result = extract_article(project, path, langs_)
+        except PipelineError as exc:
+            failed.append(exc)
+            continue
+        written += len(result.written)
+        failed.extend(result.errors)
+    click.echo(f"extract: {len(paths)} article(s), {written} file(s) written")
+    for exc in failed:
+        click.echo(f"Error: {exc}", err=True)
+    _build_translate(ctx, langs)
+    report = export_editions(project, paths, langs_, formats=formats, out=out, policy=policy)
+    _echo_export(report)
+    if not report.exported:
+        ctx.exit(1)
+
+
+def _build_translate(ctx: click.Context, langs: tuple[str, ...]) -> None:
+    """Run ``translate`` for build when an engine is configured; offline, say so and go on."""
+    import importlib.util
+    project = project_of(ctx)
+    engine = project.section("translate").get("engine")
+    command = cli.commands.get("translate")
+    if not engine:
+        click.echo("translate: no engine configured in [tool.newsloc.translate]; skipped")
+        return
+    if command is None or importlib.util.find_spec("pipeline.machine") is None:
+        click.echo("translate: machine translation is not available in this installation; skipped")
+        return
+    try:
+        ctx.invoke(command, langs=langs)
+    except (PipelineError, click.ClickException) as exc:
+        message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+        click.echo(f"translate: {engine} not usable ({message}); going on offline "
+                   "with the translations already reviewed")
+    except click.exceptions.Exit as exc:
+        if exc.exit_code:
+            click.echo(f"translate: {engine} reported problems; going on with export")
+
+
 def main() -> None:
     """Entry point for ``python -m pipeline``."""
     cli(prog_name="newsloc")

@@ -109,3 +109,55 @@ def format_long_date(value: date, code: str) -> str:
     """
     from babel.dates import format_date
     return format_date(value, "long", locale=parse_locale(code))
+
+
+#: Digits of the CLDR numbering systems an edition may use (babel has the
+#: symbols of each system but formats every number with Latin digits).
+DIGITS = {
+    "latn": "0123456789",
+    "arab": "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+    "arabext": "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
+}
+
+
+def number_symbols(code: str, system: str) -> tuple[str, str]:
+    """Return the ``(group, decimal)`` separators of *code* written in numbering *system*.
+
+    >>> number_symbols("ckb", "arab")
+    ('٬', '٫')
+    >>> number_symbols("ku", "latn")
+    ('.', ',')
+    """
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+    locale = parse_locale(code)
+    try:
+        return (get_group_symbol(locale, numbering_system=system),
+                get_decimal_symbol(locale, numbering_system=system))
+    except Exception:  # babel raises UnsupportedNumberingSystemError (a plain Exception)
+        return (get_group_symbol(locale), get_decimal_symbol(locale))
+
+
+def convert_digits(text: str, system: str) -> str:
+    """Write every digit of *text* (Latin, Arabic-Indic or Persian) in numbering *system*.
+
+    >>> convert_digits("29 2026", "arab")
+    '٢٩ ٢٠٢٦'
+    >>> convert_digits("٢٩", "latn")
+    '29'
+    """
+    target = DIGITS.get(system)
+    if target is None:
+        raise LocaleError(f"unknown numbering system {system!r} (known: {', '.join(sorted(DIGITS))})")
+    table = {ord(d): target[i] for digits in DIGITS.values() for i, d in enumerate(digits)}
+    return text.translate(table)
+
+
+def format_publication_date(value: date, code: str, system: str | None = None) -> str:
+    """Format a publication date for *code* with digits of numbering *system* (default: CLDR's).
+
+    >>> format_publication_date(date(2026, 3, 29), "ar_IQ")
+    '٢٩ آذار ٢٠٢٦'
+    >>> format_publication_date(date(2026, 4, 2), "ckb", "latn")
+    '2ی نیسانی 2026'
+    """
+    return convert_digits(format_long_date(value, code), system or default_numbering_system(code))
