@@ -330,3 +330,19 @@ def translations(po: Catalog, *, include_fuzzy: bool = False) -> dict[str, str]:
             continue
         out[e.msgid] = e.msgstr
     return out
+
+
+def fill_fuzzy(entry: Entry, text: str, provenance: str) -> None:
+    """Write a machine/memory suggestion into *entry*: fuzzy, with one provenance line.
+
+    Earlier ``MT:``/``TM`` lines are replaced; the previous msgid (``#|``)
+    is dropped because the suggestion translates the current msgid.
+    """
+    entry.msgstr = text
+    if "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    lines = [line for line in (entry.comment or "").split("\n") if line and not PROVENANCE.match(line)]
+    entry.comment = "\n".join(lines + [provenance])
+    entry.previous_msgid = None
+    entry.previous_msgctxt = None
+    entry.previous_msgid_plural = None

@@ -1,0 +1,679 @@
+"""The translate stage: machine translation for review, fast, cheap and safe.
+
+:func:`translate_project` fills untranslated entries of the target
+catalogues, in clear steps:
+
+1. **collect** the entries that need a translation, per catalogue. A
+   reviewed (non-fuzzy) translation is never touched; an entry that is
+   fuzzy with a translation (its source changed, or an earlier suggestion)
+   keeps it unless ``retranslate``;
+2. **prefill** with pre-translators (the seam for translation memory:
+   ``prefill=[...]`` callables, see :class:`PreTranslator`), which fill what
+   they can before any engine is asked;
+3. **dedupe** identical texts across articles (one request per text and
+   target language);
+4. **cache**: what the engine produced before (:mod:`pipeline.mtcache`) is
+   reused, never paid for twice;
+5. **protect**: numbers, URLs, e-mails, credits and glossary terms are
+   masked (:mod:`pipeline.protect`);
+6. **split** texts over the engine's length limit at sentence, then
+   clause, then word boundaries;
+7. **send** concurrently: a per-engine number of worker threads (one client
+   each), a shared rate limit, timeouts, and retries with exponential
+   backoff on 429, 5xx, timeouts and connection errors. A fatal answer
+   (refused key, used-up quota) or an engine that keeps failing stops all
+   sending;
+8. **validate**: ``None``, MyMemory's quota warning, the source returned
+   unchanged (sentences of 4+ words) and lost or garbled masks are rejected;
+9. **restore** masks and outer whitespace;
+10. **write** each result ``fuzzy`` with ``#. MT: <engine> <date>``.
+
+Saving: catalogues are written atomically as results arrive (when a
+catalogue is complete and at least every :data:`FLUSH_SECONDS`), and on
+failure or Ctrl-C, so nothing received is lost; a rerun resumes (the cache
+answers what was already received). Before writing, the file is compared
+with what was read: if a translator saved it meanwhile, it is re-read and
+only entries still as they were get the suggestion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import random
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+from .catalog import Catalog, Entry, fill_fuzzy, is_reviewed, load_catalog, now_stamp, save_catalog
+from .config import Project, slug_for
+from .engines import EngineOptions, FatalError, QuotaExceeded, TransientError, get_engine
+from .engines.base import Engine
+from .errors import CatalogError, EngineError, EngineUnsupported, PipelineError
+from .fsutil import file_digest
+from .glossary import Glossary, load_glossary
+from .mtcache import MTCache, cache_path
+from .protect import Masked, MaskError, mask, restore, unmask_source
+
+log = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 2.0          # save received results at least this often
+RETRIES = 3                  # extra attempts after a transient failure
+BACKOFF = 0.5                # first backoff in seconds, doubled each retry
+BACKOFF_MAX = 10.0
+BREAKER = 5                  # consecutive failed texts (after retries) that stop the run
+UNCHANGED_MIN_WORDS = 4      # an unchanged result this long is garbage, not a name
+QUOTA_WARNING = re.compile(r"MYMEMORY WARNING|USED ALL AVAILABLE FREE TRANSLATIONS|"
+                           r"QUERY LENGTH LIMIT EXCEEDED", re.IGNORECASE)
+
+
+class PreTranslator(Protocol):
+    """A step run before the engine (translation memory plugs in here).
+
+    Called once per target language with the texts still needing a
+    translation; returns ``{text: (translation, provenance_line)}`` for the
+    ones it can fill, e.g. ``("...", "TM 96% other-article")``. Fills are
+    written fuzzy with that provenance line.
+    """
+
+    def __call__(self, project: Project, lang: str, texts: list[str]) -> dict[str, tuple[str, str]]:
+        ...
+
+
+@dataclass
+class Failure:
+    """One text that could not be translated, and why."""
+
+    lang: str
+    text: str
+    kind: str      # short reason: "HTTP 500", "lost placeholder", "timeout" ...
+    detail: str
+
+
+@dataclass
+class Summary:
+    """What a translate run did."""
+
+    engine: str = ""
+    catalogs: int = 0
+    segments: int = 0          # entries that needed a translation
+    unique: int = 0            # distinct (language, text) pairs among them
+    prefilled: int = 0
+    cache_hits: int = 0
+    requests: int = 0          # HTTP requests (retries included)
+    chars_sent: int = 0
+    translated: int = 0        # entries filled
+    kept: int = 0              # fills not applied: a translator edited the entry meanwhile
+    failures: list[Failure] = field(default_factory=list)
+    errors: list[PipelineError] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    stopped: str | None = None  # why sending stopped early
+    interrupted: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        """Entries left untranslated because of a failure."""
+        return self._failed_entries
+
+    _failed_entries: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failures or self.errors or self.stopped or self.interrupted)
+
+    def reasons(self) -> Counter:
+        return Counter(f.kind for f in self.failures)
+
+
+# ---------------------------------------------------------------------------
+# Step 1: collect
+
+def needs_translation(entry: Entry, retranslate: bool = False) -> bool:
+    """True when the stage may write a suggestion into *entry*."""
+    if entry.obsolete or not entry.msgid or entry.msgid_plural:
+        return False
+    if is_reviewed(entry):
+        return False          # a translator's work: never
+    if not entry.msgstr:
+        return True
+    return retranslate        # fuzzy with a translation (source changed / earlier suggestion)
+
+
+def _key(entry: Entry) -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
+
+
+@dataclass
+class _Fill:
+    text: str
+    provenance: str
+    seen: str               # msgstr when read: a fill applies only if it is still this
+
+
+@dataclass
+class _CatalogState:
+    path: Path
+    lang: str
+    po: Catalog
+    digest: str
+    needs: dict[tuple[str | None, str], str] = field(default_factory=dict)  # key → msgstr seen
+    pending: dict[tuple[str | None, str], _Fill] = field(default_factory=dict)
+    open_texts: set[str] = field(default_factory=set)
+
+    def entries(self) -> dict[tuple[str | None, str], Entry]:
+        return {_key(e): e for e in self.po if not e.obsolete}
+
+
+def _collect(project: Project, paths: Sequence[Path], langs: Sequence[str], retranslate: bool,
+             summary: Summary) -> list[_CatalogState]:
+    states = []
+    for path in paths:
+        slug = slug_for(path)
+        for lang in langs:
+            po_path = project.catalog_path(slug, lang)
+            if not po_path.is_file():
+                summary.errors.append(CatalogError(
+                    "no catalogue: run `newsloc extract` first", path=po_path))
+                continue
+            try:
+                digest = file_digest(po_path)
+                po = load_catalog(po_path)
+            except PipelineError as exc:
+                summary.errors.append(exc)
+                continue
+            state = _CatalogState(po_path, lang, po, digest)
+            for entry in po:
+                if needs_translation(entry, retranslate):
+                    state.needs[_key(entry)] = entry.msgstr
+                    state.open_texts.add(entry.msgid)
+            states.append(state)
+    return states
+
+
+# ---------------------------------------------------------------------------
+# Step 6: split
+
+_SENTENCE_GAP = re.compile(r"(?<=[.!?\u2026\u061f])[\"'\u201d\u2019)\]]*\s+")
+_CLAUSE_GAP = re.compile(r"(?<=[,;:\u2014\u2013\u060c\u061b])\s+")
+_WORD_GAP = re.compile(r"\s+")
+
+
+def split_text(text: str, limit: int) -> list[tuple[str, str]]:
+    """Cut *text* into pieces of at most *limit* characters: (piece, whitespace after).
+
+    Sentence boundaries first, then clauses, then words; joining the pieces
+    with their whitespace gives the text back.
+
+    >>> split_text("One two. Three four, five six.", 12)
+    [('One two.', ' '), ('Three four,', ' '), ('five six.', '')]
+    """
+    if len(text) <= limit:
+        return [(text, "")]
+    for gap in (_SENTENCE_GAP, _CLAUSE_GAP, _WORD_GAP):
+        parts: list[tuple[str, str]] = []
+        pos = 0
+        for m in gap.finditer(text):
+            if m.start() == 0:
+                continue
+            piece_end = m.start() + len(m.group(0).rstrip())  # closing quotes stay with the piece
+            parts.append((text[pos:piece_end], text[piece_end:m.end()]))
+            pos = m.end()
+        parts.append((text[pos:], ""))
+        if len(parts) > 1:
+            return _pack([p for part in parts for p in split_text(part[0], limit)[:-1]
+                          + [(split_text(part[0], limit)[-1][0], part[1])]], limit)
+    # one unbreakable run: hard cut
+    return [(text[i:i + limit], "") for i in range(0, len(text), limit)]
+
+
+def _pack(parts: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    """Join consecutive pieces while they fit (fewer requests)."""
+    out: list[tuple[str, str]] = []
+    for piece, gap in parts:
+        if out and len(out[-1][0]) + len(out[-1][1]) + len(piece) <= limit:
+            prev, prev_gap = out[-1]
+            out[-1] = (prev + prev_gap + piece, gap)
+        else:
+            out.append((piece, gap))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Steps 7-9: workers
+
+@dataclass
+class _Request:
+    lang: str
+    source: str       # the piece of source text (cache key)
+    masked: Masked
+
+
+@dataclass
+class _Result:
+    request: _Request
+    text: str | None = None
+    failure: Failure | None = None
+    attempts: int = 0
+    chars: int = 0
+
+
+class _RateLimit:
+    """At most *rate* request starts per second across all workers (0 = no limit)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate and rate > 0 else 0.0
+        self.next = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self, stop: threading.Event) -> None:
+        if not self.interval:
+            return
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next)
+            self.next = start + self.interval
+        if start > now:
+            stop.wait(start - now)
+
+
+def validate(request: _Request, result: str | None) -> str:
+    """Return the restored translation, or raise MaskError/QuotaExceeded for garbage."""
+    if result is None or not result.strip():
+        raise MaskError("no translation in the answer")
+    if QUOTA_WARNING.search(result):
+        raise QuotaExceeded(f"the engine answered with a quota warning: {result.strip()[:80]}")
+    if result.strip() == request.masked.text.strip():
+        words = re.findall(r"[^\W\d_]+", request.masked.text)
+        if len(words) >= UNCHANGED_MIN_WORDS:
+            raise MaskError("source returned unchanged")
+    return restore(request.masked, result)
+
+
+def _kind(message: str) -> str:
+    m = re.search(r"HTTP \d+", message)
+    if m:
+        return m.group(0)
+    for needle, kind in (("no answer within", "timeout"), ("connection refused", "connection refused"),
+                         ("malformed JSON", "malformed answer"), ("unexpected answer", "malformed answer"),
+                         ("lost placeholder", "lost placeholder"),
+                         ("garbled placeholder", "garbled placeholder"),
+                         ("unchanged", "source returned unchanged"),
+                         ("no translation", "empty answer"), ("connection", "connection error")):
+        if needle in message:
+            return kind
+    return "engine error"
+
+
+class _Pool:
+    """Worker threads, one engine session each, fed from a queue."""
+
+    def __init__(self, engine: Engine, source: str, options: EngineOptions,
+                 retries: int, backoff: float) -> None:
+        self.engine = engine
+        self.source = source
+        self.todo: queue.Queue[_Request | None] = queue.Queue()
+        self.done: queue.Queue[_Result] = queue.Queue()
+        self.stop = threading.Event()
+        self.stop_reason: str | None = None
+        self.retries = retries
+        self.backoff = backoff
+        self.limit = _RateLimit(options.rate if options.rate is not None else engine.rate)
+        n = options.concurrency or engine.concurrency
+        self.lock = threading.Lock()
+        self.failing = 0
+        self.threads = [threading.Thread(target=self._work, name=f"newsloc-mt-{i}", daemon=True)
+                        for i in range(max(1, n))]
+
+    def start(self) -> None:
+        for t in self.threads:
+            t.start()
+
+    def halt(self, reason: str) -> None:
+        with self.lock:
+            if self.stop_reason is None:
+                self.stop_reason = reason
+        self.stop.set()
+
+    def close(self) -> None:
+        self.stop.set()
+        for _ in self.threads:
+            self.todo.put(None)
+
+    def _work(self) -> None:
+        try:
+            session = self.engine.session()
+        except PipelineError as exc:
+            self.halt(str(exc))
+            session = None
+        while True:
+            request = self.todo.get()
+            if request is None:
+                return
+            if self.stop.is_set() or session is None:
+                self.done.put(_Result(request, failure=Failure(
+                    request.lang, request.source, "not sent", self.stop_reason or "stopped")))
+                continue
+            self.done.put(self._run(session, request))
+
+    def _run(self, session, request: _Request) -> _Result:
+        result = _Result(request)
+        attempt = 0
+        while True:
+            self.limit.wait(self.stop)
+            if self.stop.is_set():
+                result.failure = Failure(request.lang, request.source, "not sent",
+                                         self.stop_reason or "stopped")
+                return result
+            result.attempts += 1
+            result.chars += len(request.masked.text)
+            try:
+                answer = session.translate(request.masked.text, self.source, request.lang)
+                result.text = validate(request, answer)
+                with self.lock:
+                    self.failing = 0
+                return result
+            except TransientError as exc:
+                if attempt < self.retries and not self.stop.is_set():
+                    delay = min(BACKOFF_MAX, self.backoff * (2 ** attempt))
+                    self.stop.wait(delay * random.uniform(0.8, 1.2))
+                    attempt += 1
+                    continue
+                result.failure = Failure(request.lang, request.source, _kind(str(exc)),
+                                         f"{exc} (after {result.attempts} attempts)")
+                self._count_failure(str(exc))
+                return result
+            except FatalError as exc:
+                result.failure = Failure(request.lang, request.source, "stopped", str(exc))
+                self.halt(str(exc))
+                return result
+            except (EngineError, MaskError) as exc:
+                message = str(exc)
+                result.failure = Failure(request.lang, request.source, _kind(message), message)
+                self._count_failure(message)
+                return result
+
+    def _count_failure(self, message: str) -> None:
+        with self.lock:
+            self.failing += 1
+            failing = self.failing
+        if failing >= BREAKER:
+            self.halt(f"engine keeps failing ({failing} texts in a row): {message}")
+
+
+# ---------------------------------------------------------------------------
+# Step 10: write
+
+def _provenance(engine: str) -> str:
+    return f"MT: {engine} {now_stamp()[:10]}"
+
+
+def _apply(state: _CatalogState, text: str, translation: str, provenance: str) -> int:
+    """Queue a fill for every entry of *state* with msgid *text*; return how many."""
+    n = 0
+    for key, seen in state.needs.items():
+        if key[1] == text and key not in state.pending:
+            state.pending[key] = _Fill(translation, provenance, seen)
+            n += 1
+    state.open_texts.discard(text)
+    return n
+
+
+def save_state(state: _CatalogState, summary: Summary) -> None:
+    """Write pending fills; if the file changed on disk, only into entries still untouched."""
+    if not state.pending:
+        return
+    try:
+        current = file_digest(state.path) if state.path.is_file() else None
+    except OSError:
+        current = None
+    if current != state.digest:
+        log.warning("%s changed on disk during translate: re-reading it; your edits are kept",
+                    state.path)
+        try:
+            state.po = load_catalog(state.path)
+        except PipelineError as exc:
+            summary.errors.append(exc)
+            state.pending.clear()
+            return
+    entries = state.entries()
+    applied = 0
+    for key, fill in state.pending.items():
+        entry = entries.get(key)
+        if entry is None or entry.msgstr != fill.seen or is_reviewed(entry):
+            summary.kept += 1
+            continue
+        fill_fuzzy(entry, fill.text, fill.provenance)
+        applied += 1
+    for key in state.pending:
+        state.needs.pop(key, None)
+    state.pending.clear()
+    try:
+        if save_catalog(state.po, state.path):
+            if state.path not in summary.written:
+                summary.written.append(state.path)
+        state.digest = file_digest(state.path)
+    except PipelineError as exc:
+        summary.errors.append(exc)
+        return
+    summary.translated += applied
+
+
+# ---------------------------------------------------------------------------
+# The stage
+
+def glossary_fingerprint(glossary: Glossary) -> str:
+    """Identify the glossary renderings a cached result was made with."""
+    if not glossary.terms:
+        return ""
+    data = "\n".join(f"{k}\t{v}" for k, v in sorted(glossary.terms.items()))
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[str], *,
+                      engine: str = "google", options: EngineOptions | None = None,
+                      retranslate: bool = False, prefill: Sequence[PreTranslator] = (),
+                      progress: Callable[[int, int], None] | None = None,
+                      retries: int = RETRIES, backoff: float = BACKOFF) -> Summary:
+    """Fill the untranslated entries of *paths* × *langs* with suggestions from *engine*."""
+    started = time.monotonic()
+    options = options or EngineOptions()
+    summary = Summary(engine=engine)
+    states = _collect(project, paths, langs, retranslate, summary)
+    summary.catalogs = len(states)
+    summary.segments = sum(len(s.needs) for s in states)
+
+    # Step 2: pre-translators (translation memory) fill what they can first.
+    for pre in prefill:
+        for lang in langs:
+            texts = sorted({t for s in states if s.lang == lang for t in s.open_texts})
+            if not texts:
+                continue
+            for text, (translation, provenance) in pre(project, lang, texts).items():
+                for state in states:
+                    if state.lang == lang and text in state.open_texts:
+                        summary.prefilled += _apply(state, text, translation, provenance)
+
+    # Step 3: dedupe (language, text) across catalogues.
+    wanted: dict[tuple[str, str], list[_CatalogState]] = {}
+    for state in states:
+        for entry in state.po:  # catalogue order, so early catalogues complete first
+            if entry.msgid in state.open_texts and state not in wanted.get((state.lang, entry.msgid), []):
+                wanted.setdefault((state.lang, entry.msgid), []).append(state)
+    summary.unique = len(wanted)
+    total = summary.segments
+    done = summary.prefilled
+
+    def report() -> None:
+        if progress is not None:
+            progress(min(done, total), total)
+
+    if not wanted:
+        for state in states:
+            save_state(state, summary)
+        summary.elapsed = time.monotonic() - started
+        report()
+        return summary
+
+    eng = get_engine(engine, options)
+    for lang in sorted({lang for lang, _ in wanted}):
+        eng.check(project.source, lang)      # before any translation request
+    glossaries = {lang: load_glossary(project, lang) for lang in {lang for lang, _ in wanted}}
+    prints = {lang: glossary_fingerprint(g) for lang, g in glossaries.items()}
+    provenance = _provenance(engine)
+    cache = MTCache(cache_path(project))
+
+    # Steps 4-6: cache, mask, split; what is left becomes requests.
+    jobs: dict[tuple[str, str], list] = {}     # (lang, text) → [pieces, translations]
+    requests_by_piece: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    finished: list[tuple[tuple[str, str], str]] = []
+    for (lang, text) in wanted:
+        cached = cache.lookup(engine, project.source, lang, text, prints[lang])
+        if cached is not None:
+            summary.cache_hits += 1
+            finished.append(((lang, text), cached))
+            continue
+        core = text.strip()
+        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        whole = mask(text, glossaries[lang])
+        if whole.only_masks:
+            finished.append(((lang, text), unmask_source(whole)))
+            continue
+        limit = max(50, eng.max_chars - 50)
+        pieces = [(p, g) for p, g in split_text(core, limit)] if len(whole.text) > limit else [(core, "")]
+        job = {"pieces": pieces, "out": [None] * len(pieces), "lead": lead, "trail": trail,
+               "left": len(pieces)}
+        jobs[(lang, text)] = job
+        for index, (piece, _gap) in enumerate(pieces):
+            cached = (cache.lookup(engine, project.source, lang, piece, prints[lang])
+                      if len(pieces) > 1 else None)
+            if cached is not None:
+                job["out"][index] = cached
+                job["left"] -= 1
+                continue
+            requests_by_piece.setdefault((lang, piece), []).append((lang, text, index))
+
+    def complete(key: tuple[str, str], translation: str) -> None:
+        nonlocal done
+        for state in wanted[key]:
+            done += _apply(state, key[1], translation, provenance)
+
+    def join(job) -> str:
+        body = "".join(out.strip() + gap for out, (_p, gap) in zip(job["out"], job["pieces"]))
+        return job["lead"] + body.strip() + job["trail"]
+
+    for key, translation in finished:
+        complete(key, translation)
+    for key, job in jobs.items():
+        if job["left"] == 0:
+            translation = join(job)
+            cache.put(engine, project.source, key[0], key[1], translation, prints[key[0]])
+            complete(key, translation)
+
+    pool = _Pool(eng, project.source, options, retries, backoff)
+    last_flush = time.monotonic()
+
+    def flush(force: bool = False) -> None:
+        nonlocal last_flush
+        for state in states:
+            if state.pending and (force or not state.open_texts):
+                save_state(state, summary)
+        last_flush = time.monotonic()
+
+    flush()
+    report()
+    try:
+        pool.start()
+        for (lang, piece) in requests_by_piece:
+            pool.todo.put(_Request(lang, piece, mask(piece, glossaries[lang])))
+        outstanding = len(requests_by_piece)
+        while outstanding:
+            try:
+                result = pool.done.get(timeout=0.2)
+            except queue.Empty:
+                if time.monotonic() - last_flush >= FLUSH_SECONDS:
+                    flush(force=True)
+                continue
+            outstanding -= 1
+            summary.requests += result.attempts
+            summary.chars_sent += result.chars
+            req = result.request
+            owners = requests_by_piece[(req.lang, req.source)]
+            if result.failure is not None:
+                for lang, text, _index in owners:
+                    job = jobs[(lang, text)]
+                    if not job.get("failed"):
+                        job["failed"] = True
+                        failure = result.failure
+                        summary.failures.append(Failure(lang, text, failure.kind, failure.detail))
+                        summary._failed_entries += sum(
+                            1 for s in wanted[(lang, text)] for k in s.needs if k[1] == text)
+                        for state in wanted[(lang, text)]:
+                            state.open_texts.discard(text)
+                continue
+            for lang, text, index in owners:
+                job = jobs[(lang, text)]
+                job["out"][index] = result.text.strip()
+                job["left"] -= 1
+                if len(job["pieces"]) > 1:
+                    cache.put(engine, project.source, lang, req.source, result.text.strip(),
+                              prints[lang])
+                if job["left"] == 0 and not job.get("failed"):
+                    translation = join(job)
+                    cache.put(engine, project.source, lang, text, translation, prints[lang])
+                    complete((lang, text), translation)
+            report()
+            if time.monotonic() - last_flush >= FLUSH_SECONDS:
+                flush(force=True)
+            else:
+                flush()
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        pool.halt("interrupted")
+    finally:
+        pool.close()
+        flush(force=True)
+        cache.close()
+        eng.close()
+        summary.stopped = pool.stop_reason if pool.stop_reason != "interrupted" else None
+        summary.failures = [f for f in summary.failures if f.kind != "not sent"] + \
+            [f for f in summary.failures if f.kind == "not sent"]
+        summary.elapsed = time.monotonic() - started
+    return summary
+
+
+def engine_options(project: Project, *, engine: str, url: str | None = None,
+                   api_key: str | None = None, environ: dict | None = None) -> EngineOptions:
+    """Merge ``[tool.newsloc.translate]`` (and its ``.<engine>`` sub-table), environment and flags."""
+    import os
+    from .engines import KEY_VARIABLES
+    environ = os.environ if environ is None else environ
+    section = project.section("translate")
+    own = section.get(engine, {}) if isinstance(section.get(engine), dict) else {}
+    merged = {k: v for k, v in section.items() if not isinstance(v, dict)}
+    merged.update(own)
+    key = api_key or environ.get(KEY_VARIABLES.get(engine, ""), None) or merged.get("api_key")
+    try:
+        return EngineOptions(
+            url=url or merged.get("url"),
+            api_key=key or None,
+            region=merged.get("region"),
+            timeout=float(merged.get("timeout", 30.0)),
+            concurrency=int(merged["concurrency"]) if "concurrency" in merged else None,
+            rate=float(merged["rate"]) if "rate" in merged else None,
+            extra={k: v for k, v in merged.items() if k in ("email", "free")},
+        )
+    except (TypeError, ValueError) as exc:
+        from .errors import ConfigError
+        raise ConfigError(f"[tool.newsloc.translate] has a bad value: {exc}",
+                          path=project.root / "pyproject.toml") from exc
+
+
+def default_engine(project: Project) -> str:
+    """The engine named in ``[tool.newsloc.translate] engine``, else google."""
+    return str(project.section("translate").get("engine", "google"))
