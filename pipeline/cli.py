@@ -433,6 +433,90 @@ def _build_translate(ctx: click.Context, langs: tuple[str, ...]) -> None:
             click.echo(f"translate: {engine} reported problems; going on with export")
 
 
+@cli.command(epilog="""\b
+Examples:
+  newsloc translate                                  # every article, every language, default engine
+  newsloc translate coalition-helps-iraq --lang ckb --engine google
+  newsloc translate --engine libre --url http://mt.desk.local:5000/ --api-key "$KEY"
+  NEWSLOC_DEEPL_KEY=... newsloc translate --engine deepl --lang ar
+""")
+@click.argument("articles", nargs=-1)
+@lang_option
+@click.option("--engine", default=None, metavar="NAME",
+              help="google (default), microsoft, libre, mymemory, deepl, fake; "
+                   "default from [tool.newsloc.translate] engine.")
+@click.option("--url", default=None, metavar="URL",
+              help="Service address (LibreTranslate server, proxy).")
+@click.option("--api-key", default=None, metavar="KEY",
+              help="Engine key (better: NEWSLOC_MICROSOFT_KEY, NEWSLOC_DEEPL_KEY, "
+                   "NEWSLOC_LIBRE_API_KEY).")
+@click.option("--retranslate", is_flag=True,
+              help="Also replace fuzzy translations (source changed, earlier suggestions); "
+                   "reviewed ones never.")
+@click.pass_context
+def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
+              engine: str | None, url: str | None, api_key: str | None,
+              retranslate: bool) -> None:
+    """Fill untranslated entries with machine translation, marked fuzzy for review.
+
+    Each suggestion gets '#. MT: <engine> <date>'. Reviewed translations are
+    never touched. Results are cached in .newsloc/cache.sqlite and saved as
+    they arrive: after a failure or Ctrl-C, run the command again to resume.
+    """
+    from .machine import default_engine, engine_options, translate_project
+    project = project_of(ctx)
+    paths = article_paths(project, articles)
+    if not paths:
+        raise click.ClickException(f"no articles in {project.articles_dir}")
+    name = engine or default_engine(project)
+    options = engine_options(project, engine=name, url=url, api_key=api_key)
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stdout.isatty() or not total:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"translate ({name})")
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        summary = translate_project(project, paths, languages_of(project, langs), engine=name,
+                                    options=options, retranslate=retranslate, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(f"translate ({summary.engine}): {summary.catalogs} catalogue(s), "
+               f"{summary.segments} segment(s) ({summary.unique} distinct), "
+               f"{summary.prefilled} from memory, {summary.cache_hits} cache hit(s), "
+               f"{summary.requests} request(s), {summary.chars_sent:,} character(s) sent; "
+               f"{summary.translated} filled, {summary.failed} failed, "
+               f"{len(summary.written)} file(s) written in {summary.elapsed:.1f}s")
+    if summary.kept:
+        click.echo(f"{summary.kept} suggestion(s) not written: a translator edited those "
+                   "entries meanwhile", err=True)
+    if summary.failures:
+        reasons = ", ".join(f"{n} {kind}" for kind, n in summary.reasons().most_common())
+        click.echo(f"failed: {reasons}", err=True)
+        for failure in summary.failures[:10]:
+            text = failure.text if len(failure.text) <= 60 else failure.text[:57] + "..."
+            click.echo(f"  {failure.lang}: {text!r}: {failure.detail}", err=True)
+        if len(summary.failures) > 10:
+            click.echo(f"  ... and {len(summary.failures) - 10} more", err=True)
+    for exc in summary.errors:
+        click.echo(f"Error: {exc}", err=True)
+    if summary.interrupted:
+        click.echo("Interrupted: everything received is saved; run the command again to resume.",
+                   err=True)
+        ctx.exit(130)
+    if summary.stopped:
+        click.echo(f"Error: stopped sending: {summary.stopped}; what was received is saved, "
+                   "run the command again to resume.", err=True)
+    if not summary.ok:
+        ctx.exit(1)
+
+
 def main() -> None:
     """Entry point for ``python -m pipeline``."""
     cli(prog_name="newsloc")
