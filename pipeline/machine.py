@@ -483,7 +483,10 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
     """Fill the untranslated entries of *paths* × *langs* with suggestions from *engine*."""
     started = time.monotonic()
     options = options or EngineOptions()
+    retries = int(options.extra.get("retries", retries))
+    backoff = float(options.extra.get("backoff", backoff))
     summary = Summary(engine=engine)
+    eng = get_engine(engine, options)    # unknown name, missing key or URL: fail before anything
     states = _collect(project, paths, langs, retranslate, summary)
     summary.catalogs = len(states)
     summary.segments = sum(len(s.needs) for s in states)
@@ -516,11 +519,11 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
     if not wanted:
         for state in states:
             save_state(state, summary)
+        eng.close()
         summary.elapsed = time.monotonic() - started
         report()
         return summary
 
-    eng = get_engine(engine, options)
     for lang in sorted({lang for lang, _ in wanted}):
         eng.check(project.source, lang)      # before any translation request
     glossaries = {lang: load_glossary(project, lang) for lang in {lang for lang, _ in wanted}}
@@ -666,7 +669,7 @@ def engine_options(project: Project, *, engine: str, url: str | None = None,
             timeout=float(merged.get("timeout", 30.0)),
             concurrency=int(merged["concurrency"]) if "concurrency" in merged else None,
             rate=float(merged["rate"]) if "rate" in merged else None,
-            extra={k: v for k, v in merged.items() if k in ("email", "free")},
+            extra={k: v for k, v in merged.items() if k in ("email", "free", "retries", "backoff")},
         )
     except (TypeError, ValueError) as exc:
         from .errors import ConfigError

@@ -385,6 +385,8 @@ class DeepSession:
             raise TransientError(f"{where}: no answer within {engine.options.timeout:g}s") from None
         except requests.ConnectionError as exc:
             raise TransientError(f"{where}: {_connection_reason(exc)}") from None
+        except requests.exceptions.JSONDecodeError:
+            raise self._bad_answer(where, "malformed JSON") from None
         except requests.RequestException as exc:
             raise TransientError(f"{where}: {redact(type(exc).__name__, secrets)}") from None
         except TooManyRequests:

@@ -1,0 +1,253 @@
+"""A loopback machine-translation server for tests and the benchmark.
+
+Speaks just enough of each engine's HTTP API for deep-translator's real
+clients to talk to it over real HTTP on 127.0.0.1:
+
+* LibreTranslate: ``POST /translate`` (q, source, target, api_key as query,
+  form or JSON), ``GET /languages``;
+* Google's mobile page: ``GET /m?sl=..&tl=..&q=..`` (HTML with
+  ``<div class="result-container">``);
+* MyMemory: ``GET /get?q=..&langpair=en-GB|ar-SA``;
+* DeepL: ``GET /v2/translate?auth_key=..&text=..&target_lang=..``;
+* Microsoft: ``POST /microsoft/translate?from=..&to=..`` with a JSON list.
+
+The "translation" is deterministic: ``«target» `` followed by the text with
+letters upper-cased (mask tokens ``[X0X]`` survive; digits too).
+
+Fault modes (``server.mode``): ``ok``, ``429``, ``500``, ``hang`` (no answer
+until the server stops), ``malformed`` (broken JSON / page without a
+result), ``quota`` (MyMemory's quota warning as the translation),
+``lose`` (drops mask tokens), ``unchanged`` (echoes the source), ``403``.
+``server.fail_first = N`` applies the mode to the first N translation
+requests only, then answers normally. ``server.latency`` delays every
+answer (seconds). ``server.log`` records every translation request.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+QUOTA = ("MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY. NEXT AVAILABLE IN "
+         "10 HOURS 20 MINUTES 38 SECONDS VISIT HTTPS://MYMEMORY.TRANSLATED.NET/DOC/USAGEFORM.PHP "
+         "TO TRANSLATE MORE")
+MASK = re.compile(r"\[X\d+X\]")
+LANGUAGES = ["en", "ar", "ckb", "ku"]
+
+
+def fake_translate(text: str, target: str) -> str:
+    """The server's deterministic 'translation'."""
+    return f"«{target}» " + text.upper()
+
+
+class MTServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, latency: float = 0.0, api_key: str | None = None,
+                 languages: list[str] | None = None) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.mode = "ok"
+        self.fail_first: int | None = None
+        self.latency = latency
+        self.api_key = api_key
+        self.languages = list(languages or LANGUAGES)
+        self.log: list[dict] = []
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def start(self) -> "MTServer":
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.shutdown()
+        self.server_close()
+
+    def translations(self) -> list[dict]:
+        with self.lock:
+            return list(self.log)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.log.clear()
+        self.mode, self.fail_first = "ok", None
+
+    def _fault(self) -> str:
+        """The mode for this request (fail_first counts requests)."""
+        with self.lock:
+            if self.fail_first is None:
+                return self.mode
+            if self.fail_first > 0:
+                self.fail_first -= 1
+                return self.mode
+            return "ok"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: MTServer
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+    # -- plumbing --------------------------------------------------------
+
+    def _params(self) -> dict[str, str]:
+        parts = urlsplit(self.path)
+        params = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        self._body = self.rfile.read(length) if length else b""
+        kind = self.headers.get("Content-Type", "")
+        if self._body and "json" in kind:
+            try:
+                data = json.loads(self._body)
+                if isinstance(data, dict):
+                    params.update({k: str(v) for k, v in data.items()})
+            except ValueError:
+                pass
+        elif self._body and "form" in kind:
+            params.update({k: v[0] for k, v in parse_qs(self._body.decode()).items()})
+        return params
+
+    def _send(self, status: int, body: str, kind: str = "application/json") -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _record(self, engine: str, text: str, target: str, params: dict) -> str:
+        with self.server.lock:
+            self.server.log.append({"engine": engine, "q": text, "target": target,
+                                    "path": self.path, "params": params})
+        if self.server.latency:
+            time.sleep(self.server.latency)
+        mode = self.server._fault()
+        if mode == "hang":
+            self.server.stopping.wait(30)
+        return mode
+
+    def _answer(self, mode: str, text: str, target: str) -> str | None:
+        if mode == "quota":
+            return QUOTA
+        if mode == "unchanged":
+            return text
+        out = fake_translate(text, target)
+        if mode == "lose":
+            out = MASK.sub("", out)
+        return out
+
+    def _error(self, mode: str) -> bool:
+        """Send an error answer for modes that have one; True if sent."""
+        if mode in ("429", "500", "403", "503"):
+            self._send(int(mode), json.dumps({"error": f"fault {mode}"}))
+            return True
+        if mode == "hang":
+            self._send(503, json.dumps({"error": "stopping"}))
+            return True
+        return False
+
+    # -- routes ----------------------------------------------------------
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        params = self._params()
+        if path == "/languages":
+            langs = [{"code": c, "name": c, "targets": [t for t in self.server.languages if t != c]}
+                     for c in self.server.languages]
+            return self._send(200, json.dumps(langs))
+        if path == "/m":
+            text, target = params.get("q", ""), params.get("tl", "")
+            mode = self._record("google", text, target, params)
+            if self._error(mode):
+                return None
+            if mode == "malformed":
+                return self._send(200, "<html><body><p>sorry</p></body></html>", "text/html")
+            out = self._answer(mode, text, target)
+            page = (f'<html><body><div class="other">x</div>'
+                    f'<div class="result-container">{html.escape(out)}</div></body></html>')
+            return self._send(200, page, "text/html")
+        if path == "/get":
+            text = params.get("q", "")
+            target = params.get("langpair", "|").split("|")[1]
+            mode = self._record("mymemory", text, target, params)
+            if self._error(mode):
+                return None
+            if mode == "malformed":
+                return self._send(200, '{"responseData": {"translatedText": ')
+            out = self._answer(mode, text, target)
+            return self._send(200, json.dumps({"responseData": {"translatedText": out},
+                                               "matches": [], "responseStatus": 200}))
+        if path == "/v2/translate":
+            text, target = params.get("text", ""), params.get("target_lang", "")
+            mode = self._record("deepl", text, target, params)
+            if self.server.api_key and params.get("auth_key") != self.server.api_key:
+                return self._send(403, json.dumps({"message": "Wrong key"}))
+            if self._error(mode):
+                return None
+            if mode == "malformed":
+                return self._send(200, '{"translations": [')
+            out = self._answer(mode, text, target)
+            return self._send(200, json.dumps({"translations": [{"text": out}]}))
+        self._send(404, json.dumps({"error": "not found"}))
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        params = self._params()
+        if path == "/translate":
+            text, target = params.get("q", ""), params.get("target", "")
+            mode = self._record("libre", text, target, params)
+            if self.server.api_key and params.get("api_key") != self.server.api_key:
+                return self._send(403, json.dumps({"error": "Invalid API key"}))
+            if target not in self.server.languages:
+                return self._send(400, json.dumps({"error": f"{target} is not supported"}))
+            if self._error(mode):
+                return None
+            if mode == "malformed":
+                return self._send(200, '{"translatedText": "broken')
+            out = self._answer(mode, text, target)
+            return self._send(200, json.dumps({"translatedText": out}))
+        if path == "/microsoft/translate":
+            try:
+                body = json.loads(self._body or b"[]")
+                text = body[0]["text"]
+            except (ValueError, KeyError, IndexError, TypeError):
+                return self._send(400, json.dumps({"error": {"code": 400000, "message": "bad"}}))
+            target = params.get("to", "")
+            mode = self._record("microsoft", text, target, params)
+            if self.server.api_key and \
+                    self.headers.get("Ocp-Apim-Subscription-Key") != self.server.api_key:
+                return self._send(401, json.dumps({"error": {"code": 401000,
+                                                             "message": "bad credentials"}}))
+            if self._error(mode):
+                return None
+            if mode == "malformed":
+                return self._send(200, "[{")
+            out = self._answer(mode, text, target)
+            return self._send(200, json.dumps([{"translations": [{"text": out, "to": target}]}]))
+        self._send(404, json.dumps({"error": "not found"}))
+
+
+if __name__ == "__main__":  # manual use: python tests/mtserver.py
+    server = MTServer().start()
+    print(f"serving on {server.url} (Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        server.stop()
