@@ -54,16 +54,17 @@ Settings (``[tool.newsloc.memory]``)::
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import math
 import os
 import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
@@ -99,9 +100,8 @@ LANGUAGE_ALIASES = {"kmr": "ku", "ku_latn": "ku", "ku_arab": "ckb", "ckb_arab": 
 # --------------------------------------------------------------------------- units
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One translation the memory can offer."""
+class Unit(NamedTuple):
+    """One translation the memory can offer (a named tuple: tens of thousands are built per load)."""
 
     source: str
     target: str
@@ -152,24 +152,53 @@ def _words(text: str) -> set[str]:
 class _LanguageIndex:
     """Units of one language, indexed for exact and fuzzy lookup."""
 
-    def __init__(self, units: Iterable[Unit]) -> None:
+    def __init__(self, units: Iterable[Unit], cache: Path | None = None) -> None:
         self.by_source: dict[str, list[Unit]] = {}
         for unit in units:
             self.by_source.setdefault(unit.source, []).append(unit)
-        self.sources = list(self.by_source)
+        self.sources = sorted(self.by_source)
         self.lengths = [len(s) for s in self.sources]
+        self.cache = cache  # where the word index is kept between runs (derived state)
         self._postings: dict[str, list[int]] | None = None
         self._best: dict[str, tuple[Unit, int]] = {}
 
     def postings(self) -> dict[str, list[int]]:
-        # Built on first fuzzy query only: exact-only runs never pay for it.
+        """Return the inverted index word → source numbers (built on the first fuzzy query)."""
         if self._postings is None:
-            postings: dict[str, list[int]] = {}
-            for i, source in enumerate(self.sources):
-                for word in _words(source):
-                    postings.setdefault(word, []).append(i)
-            self._postings = postings
+            self._postings = self._load_postings() or self._build_postings()
         return self._postings
+
+    def _digest(self) -> str:
+        h = hashlib.sha256()
+        for source in self.sources:
+            h.update(source.encode("utf-8", "surrogatepass") + b"\0")
+        return h.hexdigest()
+
+    def _load_postings(self) -> dict[str, list[int]] | None:
+        if self.cache is None or not self.cache.is_file():
+            return None
+        try:
+            data = json.loads(self.cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("version") != INDEX_VERSION or data.get("digest") != self._digest():
+            return None
+        return data.get("postings")
+
+    def _build_postings(self) -> dict[str, list[int]]:
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        for i, source in enumerate(self.sources):
+            for word in _words(source):
+                postings[word].append(i)
+        result = dict(postings)
+        if self.cache is not None and len(self.sources) > BRUTE_FORCE_LIMIT:
+            payload = json.dumps({"version": INDEX_VERSION, "digest": self._digest(), "postings": result},
+                                 ensure_ascii=False, separators=(",", ":"))
+            try:
+                atomic_write(self.cache, payload.encode("utf-8"), error=ConfigError)
+            except PipelineError as exc:
+                log.warning("cannot save the memory word index: %s", exc)
+        return result
 
     def best(self, source: str) -> tuple[Unit, int] | None:
         """Return the preferred unit for *source* and how many translations compete."""
@@ -217,12 +246,13 @@ class _LanguageIndex:
 class Memory:
     """Translation units of a project, by language, with exact and fuzzy lookup."""
 
-    def __init__(self, units: Iterable[Unit] = ()) -> None:
+    def __init__(self, units: Iterable[Unit] = (), *, cache_dir: Path | None = None) -> None:
         self.units: list[Unit] = list(units)
         by_lang: dict[str, list[Unit]] = {}
         for unit in self.units:
             by_lang.setdefault(unit.lang, []).append(unit)
-        self._index = {lang: _LanguageIndex(us) for lang, us in by_lang.items()}
+        self._index = {lang: _LanguageIndex(us, cache_dir / f"words-{lang}.json" if cache_dir else None)
+                       for lang, us in by_lang.items()}
         self.rebuilt: list[str] = []  # files read again by the last load (for stats)
         self.skipped: list[PipelineError] = []
 
@@ -296,10 +326,13 @@ def index_path(project: Project) -> Path:
 
 
 def _relative(project: Project, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(project.root).as_posix()
+    try:  # memory files are listed under the (resolved) root: no resolve() per file needed
+        return path.relative_to(project.root).as_posix()
     except ValueError:
-        return path.as_posix()
+        try:
+            return path.resolve().relative_to(project.root).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
 def read_catalog_units(project: Project, path: Path) -> list[Unit]:
@@ -382,7 +415,7 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
             atomic_write(ipath, payload.encode("utf-8"), error=ConfigError)
         except PipelineError as exc:  # a read-only checkout still gets its memory
             log.warning("cannot save the memory index: %s", exc)
-    memory = Memory(units)
+    memory = Memory(units, cache_dir=ipath.parent if use_index else None)
     memory.rebuilt = rebuilt
     memory.skipped = skipped
     return memory
