@@ -460,8 +460,8 @@ def bidi_chunks(text: str, direction: str) -> list[tuple[str, bool]]:
 def html_isolate(text: str, direction: str) -> Markup:
     """Escape *text* for HTML, wrapping opposite-direction runs in ``<bdi>``.
 
-    >>> str(html_isolate("<b>ISIS</b> داعش", "rtl"))
-    '&lt;b&gt;<bdi>ISIS</bdi>&lt;/b&gt; داعش'
+    >>> str(html_isolate("<script>x</script> داعش", "rtl"))
+    '&lt;<bdi>script</bdi>&gt;<bdi>x</bdi>&lt;/<bdi>script</bdi>&gt; داعش'
     """
     return Markup("").join(Markup("<bdi>{}</bdi>").format(chunk) if iso else escape(chunk)
                            for chunk, iso in bidi_chunks(text, direction))
@@ -716,7 +716,7 @@ def _findings(project: Project, po_path: Path, lang: str) -> list[Any] | None:
         return None
     try:
         return list(check_catalog(po_path, lang, project))
-    except PipelineError as exc:
+    except Exception as exc:  # a failing check must not block the proof or the edition
         log.warning("checks failed on %s: %s", po_path, exc)
         return None
 

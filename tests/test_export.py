@@ -300,6 +300,39 @@ def test_proof_page_is_bilingual_with_states(runner, desk):
     assert "Publishable under the current policy (min reviewed 50%)" in proof
 
 
+def test_proof_page_shows_check_findings(runner, desk, monkeypatch):
+    """When the check stage is installed, its findings appear next to their segment."""
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    @dataclass
+    class Finding:
+        path: Path
+        lineno: int
+        msgid: str
+        check: str
+        severity: str
+        message: str
+
+    calls = []
+
+    def check_catalog(po_path, lang, project):
+        calls.append((Path(po_path).name, lang))
+        return [Finding(po_path, 40, "The repairs cost $250,000, officials said.", "numbers",
+                        "error", "number 250,000 <missing> in the translation"),
+                Finding(po_path, 1, "", "header", "warning", "Last-Translator is empty")]
+
+    monkeypatch.setitem(sys.modules, "pipeline.checks",
+                        types.SimpleNamespace(check_catalog=check_catalog))
+    assert run(runner, desk, "export", "--lang", "ar").exit_code == 0
+    assert calls == [(f"{SLUG}.po", "ar")]
+    proof = (desk / "editions" / "proof" / "ar" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert ('<div class="error">error · numbers: number 250,000 &lt;missing&gt; in the '
+            'translation</div>') in proof
+    assert '<li class="warning">header: Last-Translator is empty</li>' in proof
+
+
 def test_out_and_format_options(runner, desk, tmp_path):
     out = tmp_path / "site"
     result = run(runner, desk, "export", "--format", "html,txt", "--out", str(out))
