@@ -453,6 +453,7 @@ Examples:
 @click.option("--retranslate", is_flag=True,
               help="Also replace fuzzy translations (source changed, earlier suggestions); "
                    "reviewed ones never.")
+@writes_project
 @click.pass_context
 def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
               engine: str | None, url: str | None, api_key: str | None,
