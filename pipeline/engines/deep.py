@@ -214,7 +214,7 @@ SPECS = {
     "google": Spec("google", 4900, 4, 5.0, False, False, "m", _make_google),
     "microsoft": Spec("microsoft", 10000, 4, 10.0, False, True, "translate?api-version=3.0",
                       _make_microsoft),
-    "libre": Spec("libre", 5000, 16, 0.0, True, False, "", _make_libre),
+    "libre": Spec("libre", 5000, 32, 0.0, True, False, "", _make_libre),
     "mymemory": Spec("mymemory", 480, 2, 2.0, False, False, "get", _make_mymemory),
     "deepl": Spec("deepl", 5000, 4, 5.0, False, True, "", _make_deepl),
 }
