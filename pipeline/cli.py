@@ -124,44 +124,48 @@ def cli(root: Path | None) -> None:
     """
 
 
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+    envvar="NEWSLOC_JOBS", show_envvar=True,
+    help="Worker processes for articles that need work (default: one per CPU; 1 = in-process).")
+
+
 @cli.command(epilog="""\b
 Examples:
   newsloc extract
   newsloc extract articles/coalition.txt --lang ckb
+  newsloc extract --jobs 4          # four worker processes
+  newsloc extract --force           # ignore .newsloc/manifest, redo every article
 """)
 @click.argument("articles", nargs=-1)
 @lang_option
+@jobs_option
+@click.option("--force", is_flag=True,
+              help="Redo every article, even those whose files are unchanged since the last run.")
 @writes_project
 @click.pass_context
-def extract(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]) -> None:
+def extract(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
+            jobs: int | None, force: bool) -> None:
     """Segment ARTICLES into a POT template and one PO catalogue per language.
 
     With no ARTICLES, every article in the project. Existing catalogues are
-    updated like msgmerge --previous: no translation is ever lost.
+    updated like msgmerge --previous: no translation is ever lost. Articles
+    whose article, template and catalogues are byte-for-byte as the last
+    run left them are skipped (content hashes in .newsloc/manifest/).
     """
-    from .extract import extract_article
+    from .extract import extract_articles
     project = project_of(ctx)
     paths = article_paths(project, articles)
     if not paths:
         raise click.ClickException(f"no articles in {project.articles_dir}")
-    langs_ = languages_of(project, langs)
-    written = unchanged = entries = 0
-    errors: list[PipelineError] = []
-    for path in paths:
-        try:
-            result = extract_article(project, path, langs_)
-        except PipelineError as exc:
-            errors.append(exc)
-            continue
-        entries += result.entries
-        written += len(result.written)
-        unchanged += len(result.unchanged)
-        errors.extend(result.errors)
-    click.echo(f"{len(paths) - sum(1 for e in errors if e.path in paths)} article(s), "
-               f"{entries} entries: {written} file(s) written, {unchanged} unchanged")
-    for exc in errors:
+    summary = extract_articles(project, None if not articles else paths,
+                               languages_of(project, langs), jobs=jobs, force=force)
+    skipped = f" ({summary.skipped} article(s) up to date, skipped)" if summary.skipped else ""
+    click.echo(f"{summary.articles} article(s), {summary.entries} entries: "
+               f"{summary.written} file(s) written, {summary.unchanged} unchanged{skipped}")
+    for exc in summary.errors:
         click.echo(f"Error: {exc}", err=True)
-    if errors:
+    if summary.errors:
         ctx.exit(1)
 
 
@@ -439,11 +443,13 @@ Examples:
   newsloc translate coalition-helps-iraq --lang ckb --engine google
   newsloc translate --engine libre --url http://mt.desk.local:5000/ --api-key "$KEY"
   NEWSLOC_DEEPL_KEY=... newsloc translate --engine deepl --lang ar
+  newsloc translate --engine memory                  # reuse reviewed translations only, offline
 """)
 @click.argument("articles", nargs=-1)
 @lang_option
 @click.option("--engine", default=None, metavar="NAME",
-              help="google (default), microsoft, libre, mymemory, deepl, fake; "
+              help="google (default), microsoft, libre, mymemory, deepl, fake, memory "
+                   "(the translation memory alone, offline); "
                    "default from [tool.newsloc.translate] engine.")
 @click.option("--url", default=None, metavar="URL",
               help="Service address (LibreTranslate server, proxy).")
@@ -453,24 +459,31 @@ Examples:
 @click.option("--retranslate", is_flag=True,
               help="Also replace fuzzy translations (source changed, earlier suggestions); "
                    "reviewed ones never.")
+@click.option("--memory/--no-memory", "use_memory", default=True, show_default=True,
+              help="Pre-translate from the translation memory before asking the engine.")
 @writes_project
 @click.pass_context
 def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
               engine: str | None, url: str | None, api_key: str | None,
-              retranslate: bool) -> None:
+              retranslate: bool, use_memory: bool) -> None:
     """Fill untranslated entries with machine translation, marked fuzzy for review.
 
-    Each suggestion gets '#. MT: <engine> <date>'. Reviewed translations are
-    never touched. Results are cached in .newsloc/cache.sqlite and saved as
+    The translation memory answers first (reviewed translations of other
+    articles: '#. TM 100% from <article>', or 'TM <score>%' for a close
+    match); only the rest goes to the engine, and --engine memory sends
+    nothing at all. Each suggestion gets '#. MT: <engine> <date>'. Reviewed
+    translations are never touched. Results are cached in .newsloc/cache.sqlite and saved as
     they arrive: after a failure or Ctrl-C, run the command again to resume.
     """
     from .machine import default_engine, engine_options, translate_project
+    from .memory import MemoryPretranslator
     project = project_of(ctx)
     paths = article_paths(project, articles)
     if not paths:
         raise click.ClickException(f"no articles in {project.articles_dir}")
     name = engine or default_engine(project)
     options = engine_options(project, engine=name, url=url, api_key=api_key)
+    memory = MemoryPretranslator(project) if use_memory or name == "memory" else None
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -484,7 +497,8 @@ def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, .
 
     try:
         summary = translate_project(project, paths, languages_of(project, langs), engine=name,
-                                    options=options, retranslate=retranslate, progress=progress)
+                                    options=options, retranslate=retranslate, progress=progress,
+                                    prefill=[memory] if memory else [])
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -494,6 +508,12 @@ def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, .
                f"{summary.requests} request(s), {summary.chars_sent:,} character(s) sent; "
                f"{summary.translated} filled, {summary.failed} failed, "
                f"{len(summary.written)} file(s) written in {summary.elapsed:.1f}s")
+    if memory is not None and (memory.served.filled or name == "memory"):
+        served = memory.served
+        click.echo(f"memory: {served.exact + served.reviewed} exact ({served.reviewed} accepted as "
+                   f"reviewed), {served.fuzzy} fuzzy; "
+                   + (f"{len(served.unmatched)} not in the memory, left untranslated"
+                      if name == "memory" else f"{len(served.unmatched)} sent on to {name}"))
     if summary.kept:
         click.echo(f"{summary.kept} suggestion(s) not written: a translator edited those "
                    "entries meanwhile", err=True)

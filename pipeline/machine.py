@@ -78,7 +78,10 @@ class PreTranslator(Protocol):
     Called once per target language with the texts still needing a
     translation; returns ``{text: (translation, provenance_line)}`` for the
     ones it can fill, e.g. ``("...", "TM 96% other-article")``. Fills are
-    written fuzzy with that provenance line.
+    written fuzzy with that provenance line. A value may carry two more
+    items, ``(translation, provenance, previous_msgid, reviewed)``: the
+    source the suggestion was made for (shown as ``#| msgid``) and whether
+    it is written as reviewed (an exact memory match the project accepts).
     """
 
     def __call__(self, project: Project, lang: str, texts: list[str]) -> dict[str, tuple[str, str]]:
@@ -154,6 +157,8 @@ class _Fill:
     text: str
     provenance: str
     seen: str               # msgstr when read: a fill applies only if it is still this
+    previous: str | None = None   # source the suggestion translates, when not this msgid
+    reviewed: bool = False        # written without the fuzzy flag
 
 
 @dataclass
@@ -413,12 +418,13 @@ def _provenance(engine: str) -> str:
     return f"MT: {engine} {now_stamp()[:10]}"
 
 
-def _apply(state: _CatalogState, text: str, translation: str, provenance: str) -> int:
+def _apply(state: _CatalogState, text: str, translation: str, provenance: str,
+           previous: str | None = None, reviewed: bool = False) -> int:
     """Queue a fill for every entry of *state* with msgid *text*; return how many."""
     n = 0
     for key, seen in state.needs.items():
         if key[1] == text and key not in state.pending:
-            state.pending[key] = _Fill(translation, provenance, seen)
+            state.pending[key] = _Fill(translation, provenance, seen, previous, reviewed)
             n += 1
     state.open_texts.discard(text)
     return n
@@ -449,6 +455,10 @@ def save_state(state: _CatalogState, summary: Summary) -> None:
             summary.kept += 1
             continue
         fill_fuzzy(entry, fill.text, fill.provenance)
+        if fill.previous:
+            entry.previous_msgid = fill.previous
+        if fill.reviewed:
+            entry.flags.remove("fuzzy")
         applied += 1
     for key in state.pending:
         state.needs.pop(key, None)
@@ -497,10 +507,10 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
             texts = sorted({t for s in states if s.lang == lang for t in s.open_texts})
             if not texts:
                 continue
-            for text, (translation, provenance) in pre(project, lang, texts).items():
+            for text, fill in pre(project, lang, texts).items():
                 for state in states:
                     if state.lang == lang and text in state.open_texts:
-                        summary.prefilled += _apply(state, text, translation, provenance)
+                        summary.prefilled += _apply(state, text, *fill)
 
     # Step 3: dedupe (language, text) across catalogues.
     wanted: dict[tuple[str, str], list[_CatalogState]] = {}
@@ -516,7 +526,7 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
         if progress is not None:
             progress(min(done, total), total)
 
-    if not wanted:
+    if not wanted or not getattr(eng, "sends", True):  # e.g. --engine memory: offline
         for state in states:
             save_state(state, summary)
         eng.close()

@@ -501,13 +501,9 @@ def pretranslate(po: Catalog, lang: str, memory: Memory, *, threshold: float = D
 
 def apply_match(entry: Entry, match: Match, *, exact_is_reviewed: bool = False) -> None:
     """Write a memory match into *entry*, with provenance, fuzzy unless accepted as reviewed."""
-    target = match.unit.target
     # Keep the msgid's outer whitespace, as a translator's editor expects.
-    lead = entry.msgid[:len(entry.msgid) - len(entry.msgid.lstrip())]
-    trail = entry.msgid[len(entry.msgid.rstrip()):]
-    entry.msgstr = lead + target.strip() + trail
-    accept = (exact_is_reviewed and match.exact and not match.unit.imported
-              and match.alternatives == 1)
+    entry.msgstr = _with_outer_space(entry.msgid, match.unit.target)
+    accept = accepts_as_reviewed(match, exact_is_reviewed)
     flags = [f for f in entry.flags if f != "fuzzy"]
     entry.flags = flags if accept else flags + ["fuzzy"]
     entry.previous_msgid = None if match.exact else match.unit.source
@@ -544,6 +540,69 @@ def pretranslate_catalogs(project: Project, slugs: Iterable[str], languages: Ite
             if report.filled and save_catalog(po, path):
                 result.written.append(path)
     return result
+
+
+class MemoryPretranslator:
+    """The translate stage's pre-translation step (a ``machine.PreTranslator``).
+
+    Called per language with the texts still needing a translation; answers
+    ``{text: (translation, provenance, previous_msgid, reviewed)}`` for the
+    ones the memory serves. The memory is loaded once, on first use, and
+    counts of what it served are kept for the command's summary.
+    """
+
+    def __init__(self, project: Project, *, memory: Memory | None = None) -> None:
+        self.threshold, self.exact_is_reviewed = memory_settings(project)
+        self._memory = memory
+        self._project = project
+        self.served = PretranslateReport()
+
+    @property
+    def memory(self) -> Memory:
+        if self._memory is None:
+            self._memory = load_memory(self._project)
+        return self._memory
+
+    def __call__(self, project: Project, lang: str, texts: list[str]) -> dict[str, tuple[str, str, str | None, bool]]:
+        out: dict[str, tuple[str, str, str | None, bool]] = {}
+        for text in texts:
+            if not text.strip():
+                continue
+            match = self.memory.lookup(normalize_space(text), lang, threshold=self.threshold)
+            if match is None:
+                self.served.unmatched.append(text)
+                continue
+            accept = self._accepts(match)
+            if accept:
+                self.served.reviewed += 1
+            elif match.exact:
+                self.served.exact += 1
+            else:
+                self.served.fuzzy += 1
+            out[text] = (_with_outer_space(text, match.unit.target), match.provenance,
+                         None if match.exact else match.unit.source, accept)
+        return out
+
+    def _accepts(self, match: Match) -> bool:
+        return accepts_as_reviewed(match, self.exact_is_reviewed)
+
+
+def accepts_as_reviewed(match: Match, exact_is_reviewed: bool) -> bool:
+    """True when a match may be written as reviewed: exact, from the desk's own
+    reviewed catalogues, unambiguous, and the project says so."""
+    return (exact_is_reviewed and match.exact and not match.unit.imported
+            and match.alternatives == 1)
+
+
+def _with_outer_space(msgid: str, target: str) -> str:
+    """Give *target* the leading and trailing whitespace of *msgid*.
+
+    >>> _with_outer_space(" Hello\\n", "مرحبا ")
+    ' مرحبا\\n'
+    """
+    lead = msgid[:len(msgid) - len(msgid.lstrip())]
+    trail = msgid[len(msgid.rstrip()):]
+    return lead + target.strip() + trail
 
 
 # --------------------------------------------------------------------------- TMX 1.4

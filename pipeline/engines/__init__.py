@@ -20,6 +20,7 @@ from ..errors import EngineError
 from .base import (Engine, EngineOptions, FatalError, QuotaExceeded, Session, TransientError,
                    redact)
 from .fake import FakeEngine
+from .memory import MemoryEngine
 
 
 def _deep(name: str, options: EngineOptions) -> Engine:
@@ -35,6 +36,7 @@ ENGINES: dict[str, Callable[[str, EngineOptions], Engine]] = {
     "mymemory": _deep,
     "deepl": _deep,
     "fake": FakeEngine,
+    "memory": MemoryEngine,   # the translation memory alone, offline (pipeline.memory)
 }
 
 #: Environment variable holding each engine's key.
