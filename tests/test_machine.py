@@ -229,9 +229,25 @@ def test_translator_save_during_run_wins(project, mt):
     entries = {e.msgid: e for e in load_catalog(path)}
     assert entries[target].msgstr == "ترجمة المترجم" and "fuzzy" not in entries[target].flags
     assert summary.kept == 1
-    assert untranslated(project) == sum(1 for p in catalogs(project).values()) * 0 + \
-        untranslated(project)  # the rest is consistent
-    assert all(e.msgstr for e in entries.values() if e.msgid)
+    assert all(e.msgstr for e in entries.values() if e.msgid)     # the others were filled
+    assert "MT: libre" in path.read_text(encoding="utf-8")
+
+
+def test_long_text_split_for_mymemory(runner, tmp_path, mt):
+    root = tmp_path / "desk"
+    (root / "articles").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.newsloc]\nlanguages = ["ku"]\n', encoding="utf-8")
+    clause = "officials in the northern province said on Tuesday that the road would reopen soon"
+    sentence = "Headline\n\n" + "; ".join([clause] * 9) + ".\n"
+    (root / "articles" / "long.txt").write_text(sentence, encoding="utf-8")
+    assert runner.invoke(cli, ["--root", str(root), "extract"]).exit_code == 0
+    result = run(runner, root, "--engine", "mymemory", "--url", mt.url)
+    assert result.exit_code == 0, result.output
+    sent = [r["q"] for r in mt.translations()]
+    assert all(len(q) <= 480 for q in sent) and len(sent) >= 3
+    po = load_catalog(root / "locales" / "ku" / "long.po")
+    long_entry = next(e for e in po if len(e.msgid) > 480)
+    assert long_entry.msgstr.count(clause.upper()) == 9 and "fuzzy" in long_entry.flags
 
 
 def test_unknown_engine_and_missing_url(runner, project):
