@@ -1,0 +1,864 @@
+"""Quality checks that understand Arabic, Sorani and Kurmanji.
+
+A check is a small function registered in :data:`CHECKS` with a name, a
+severity (``"error"`` fails ``newsloc check``; ``"warning"`` informs), a
+group (``file``, ``numbers``, ``script``, ``punctuation``, ``protected``,
+``safety``, ``hygiene``) and a title, the first line of its docstring.
+Checks are data producers: :func:`check_catalog` returns :class:`Finding`
+records and the CLI decides the exit code.
+
+Scopes
+    ``entry``   ``fn(unit: Unit) -> Iterable[str]``: one translation (one
+                msgstr or msgstr[n]) against its source; yields messages.
+    ``file``    ``fn(doc: Document) -> Iterable[Issue]``: the whole file.
+    ``project`` ``fn(project, docs: list[Document]) -> Iterable[Finding]``:
+                across catalogues (e.g. a translation-memory consistency
+                check); run by :func:`check_project`.
+
+What is checked
+    Reviewed (non-fuzzy, translated, active) entries: what would be
+    published. Checks marked ``fuzzy=True`` (safety, engine garbage) also
+    look at fuzzy entries, since a reviewer's editor displays them; pass
+    ``include_fuzzy=True`` to run every check on fuzzy entries too.
+
+Script awareness (what general tools get wrong)
+    Digits are compared after mapping Arabic-Indic ٠-٩ and Extended
+    Arabic-Indic ۰-۹ to 0-9 and ٫ ٬ ٪ to . , %, with bidi marks removed;
+    ، ؛ ؟ count as , ; ? in ar and ckb; no capitalisation rule is applied
+    to Arabic script; Sorani letters ە ێ ۆ ڕ ڵ ڤ ی ک and Kurmanji letters
+    ê î û ç ş are the expected alphabet, not noise.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from .config import Project
+from .errors import CatalogError, PipelineError
+from .povalidate import RawEntry, decode_po, header_fields, plural_count, scan_po, validate_po_text
+
+try:  # the MT stage's modules (absent in a bare foundation checkout)
+    from .protect import MASK_PATTERN
+except ImportError:  # pragma: no cover
+    MASK_PATTERN = re.compile(r"\[\s*X\s*\d+\s*X\s*\]")
+try:
+    from .glossary import Glossary, load_glossary
+except ImportError:  # pragma: no cover
+    Glossary = Any  # type: ignore[misc,assignment]
+    load_glossary = None  # type: ignore[assignment]
+
+SEVERITIES = ("error", "warning")
+GROUPS = ("file", "numbers", "script", "punctuation", "protected", "safety", "hygiene")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where it is, which check found it, how bad it is."""
+
+    path: str
+    lineno: int | None
+    msgid: str
+    check: str
+    severity: str  # "error" | "warning"
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = self.path + (f":{self.lineno}" if self.lineno else "")
+        entry = f" [{_short(self.msgid)}]" if self.msgid else ""
+        return f"{where}: {self.severity}: {self.check}: {self.message}{entry}"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a file-scope check yields: a message with its own line and severity."""
+
+    message: str
+    lineno: int | None = None
+    msgid: str = ""
+    severity: str | None = None  # None: the check's severity
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check."""
+
+    name: str
+    severity: str
+    group: str
+    scope: str
+    func: Callable[..., Iterable[Any]]
+    fuzzy: bool = False  # also runs on fuzzy entries
+
+    @property
+    def title(self) -> str:
+        doc = (self.func.__doc__ or self.name).strip()
+        return doc.split("\n\n")[0].replace("\n", " ")
+
+
+#: Every check, by name (entry, file and project scope alike).
+CHECKS: dict[str, Check] = {}
+
+
+def register(name: str, severity: str, group: str, *, scope: str = "entry",
+             fuzzy: bool = False) -> Callable[[Callable], Callable]:
+    """Register a check function under *name* (decorator)."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"severity must be one of {SEVERITIES}")
+    if scope not in ("entry", "file", "project"):
+        raise ValueError("scope must be entry, file or project")
+
+    def wrap(func: Callable) -> Callable:
+        CHECKS[name] = Check(name, severity, group, scope, func, fuzzy)
+        return func
+    return wrap
+
+
+# --------------------------------------------------------------------------- data
+
+@dataclass
+class Unit:
+    """One translation to check against its source."""
+
+    source: str
+    target: str
+    lang: str
+    entry: RawEntry
+    form: int | None = None  # plural index, None for a singular msgstr
+    glossary: Glossary | None = None
+    sources: tuple[str, ...] = ()  # msgid and msgid_plural
+
+    @property
+    def script(self) -> str:
+        return _script_of(self.lang)
+
+    @property
+    def plural(self) -> bool:
+        return self.entry.msgid_plural is not None
+
+
+@dataclass
+class Document:
+    """A catalogue as the checks see it."""
+
+    path: Path
+    lang: str
+    text: str
+    entries: list[RawEntry]
+    problems: list  # povalidate.PoProblem
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def _script_of(lang: str) -> str:
+    try:
+        from .locales import script_of
+        return script_of(lang)
+    except PipelineError:
+        return "Latn"
+
+
+def _base(lang: str) -> str:
+    return lang.replace("-", "_").split("_")[0].lower()
+
+
+# --------------------------------------------------------------------------- text helpers
+
+_BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬٪", "01234567890123456789.,%")
+_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\]\[«»]+[^\s<>\"'\]\[«».,;:!?)]", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")  # not <a@b.c> or <%s>
+_FORMAT = re.compile(r"%(?:\d+\$|\([^)]*\))?[-+#0']*\d*(?:\.\d+)?(?:hh|h|ll|l|L|z|j|t)?[diouxXeEfFgGcspr]"
+                     r"|\{[A-Za-z0-9_]*(?::[^{}]*)?\}|&#?\w+;")
+_NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f\u066b\u066c]\d+)*")
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff"
+                            "\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # not × ÷
+_LATIN_LETTER = re.compile(f"[{_LATIN}]")
+_LATIN_WORD = re.compile(f"[{_LATIN}]+(?:['’-][{_LATIN}]+)*")
+_OTHER_LETTER = re.compile("[\u0370-\u03ff\u0400-\u04ff]")  # Greek, Cyrillic look-alikes
+
+
+def _short(s: str, width: int = 60) -> str:
+    s = s.replace("\n", "\\n")
+    return s if len(s) <= width else s[:width - 1] + "…"
+
+
+def normalise_digits(text: str) -> str:
+    """Map Arabic-Indic digits and separators to ASCII and drop bidi marks.
+
+    >>> normalise_digits("٢٠٢٥ و ١٫٥ و ۱۲٪\u200f")
+    '2025 و 1.5 و 12%'
+    """
+    return _BIDI_MARKS.sub("", text).translate(_DIGITS)
+
+
+def _strip_protected(text: str) -> str:
+    """Remove what is not prose: URLs, e-mails, masks, format directives, markup."""
+    for pattern in (_URL, _EMAIL, MASK_PATTERN, _TAG, _FORMAT):
+        text = pattern.sub(" ", text)
+    return text
+
+
+_SMALL = re.compile(r"(?<![\w.,/:-])([0-2])(?![\w.,/:%-])")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Return the numbers of *text*, separators dropped, any digit script.
+
+    >>> sorted(numbers_in("On March 29th, 1,500 troops; 2.5% of [X1X] %d"))
+    ['1500', '25', '29']
+    >>> sorted(numbers_in("في ٢٩ آذار، ١٬٥٠٠ جندي؛ ٢٫٥٪"))
+    ['1500', '25', '29']
+    """
+    text = _strip_protected(normalise_digits(text))
+    out = set()
+    for m in _NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        out.add(digits.lstrip("0") or "0")
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+@register("numbers", "error", "numbers")
+def numbers(u: Unit) -> Iterator[str]:
+    """Same numbers in source and translation (any digit script).
+
+    Arabic-Indic and Extended Arabic-Indic digits count as their ASCII
+    values, ٫ ٬ as decimal and thousands separators, bidi marks are ignored.
+    A plural form may spell its number out, so it is only checked for
+    numbers the source does not have.
+    """
+    src = set().union(*(numbers_in(s) for s in u.sources)) if u.plural else numbers_in(u.source)
+    tgt = numbers_in(u.target)
+    if not u.plural:
+        # 0, 1 and 2 standing alone are often words ("no items", Arabic dual "ملفان").
+        spelt = set(_SMALL.findall(_strip_protected(normalise_digits(u.source))))
+        missing = sorted(src - tgt - spelt, key=lambda x: (len(x), x))
+        if missing:
+            yield f"number{'s' if len(missing) > 1 else ''} {', '.join(missing)} of the source missing"
+    extra = sorted(tgt - src, key=lambda x: (len(x), x))
+    if extra:
+        yield f"number{'s' if len(extra) > 1 else ''} {', '.join(extra)} not in the source"
+
+
+# --------------------------------------------------------------------------- script
+
+def _prose_letters(text: str) -> str:
+    return _strip_protected(text)
+
+
+@register("script", "error", "script")
+def script(u: Unit) -> Iterator[str]:
+    """Translation written in the language's script.
+
+    Arabic and Sorani in Arabic script, Kurmanji in Latin letters. A
+    translation identical to its source is left to the ``identical`` check.
+    """
+    if u.target.strip() == u.source.strip():
+        return
+    prose = _prose_letters(u.target)
+    for term in _glossary_targets(u):  # approved renderings may be in any script
+        prose = prose.replace(term, " ")
+    arabic = len(_ARABIC_LETTER.findall(prose))
+    latin = len(_LATIN_LETTER.findall(prose))
+    other = _OTHER_LETTER.findall(prose)
+    if u.script == "Arab":
+        if latin and not arabic:
+            yield "translation is in Latin letters, not Arabic script"
+    elif u.script == "Latn":
+        if arabic:
+            source_arabic = _ARABIC_LETTER.search(u.source)
+            if not source_arabic:
+                yield f"Arabic-script letters in a {u.lang} (Latin script) translation"
+    if other and not _OTHER_LETTER.search(u.source):
+        yield f"Greek or Cyrillic letters ({''.join(sorted(set(other)))}) in the translation"
+
+
+_SORANI_OWN = set("ەێۆڕڵڤ")
+_ARABIC_ONLY_IN_SORANI = {"ي": "ی", "ك": "ک", "ى": "ی"}
+_SORANI_ONLY = set("ەێۆڕڵ")
+_PERSIAN_IN_ARABIC = {"ی": "ي or ى", "ک": "ك"}
+_NOT_KURMANJI = {"ı": "i", "ğ": "g", "ö": "o", "ü": "û", "ä": "a", "İ": "Î", "Ğ": "G", "Ö": "O", "Ü": "Û"}
+
+
+@register("letters", "warning", "script")
+def letters(u: Unit) -> Iterator[str]:
+    """Letters of the language's own alphabet.
+
+    Sorani writes ی ک (not Arabic ي ك ى) and has its own ە ێ ۆ ڕ ڵ ڤ; a
+    longer Sorani text without any of them is probably Arabic or Persian.
+    Arabic does not use Sorani ە ێ ۆ ڕ ڵ or Persian ی ک. Kurmanji writes
+    ê î û ç ş, not Turkish ı ğ ö ü. Letters should be precomposed (ê as
+    one character, أ not ا + ٔ).
+    """
+    base = _base(u.lang)
+    target = _strip_protected(u.target)
+    if base == "ckb":
+        for wrong, right in _ARABIC_ONLY_IN_SORANI.items():
+            if wrong in target:
+                yield f"Arabic {wrong} where Sorani writes {right}"
+        words = re.findall(r"[\u0600-\u06ff]+", target)
+        if len(words) >= 4 and not _SORANI_OWN & set(target):
+            yield "no Sorani letters (ە ێ ۆ ڕ ڵ ڤ) in a longer text: Arabic or Persian?"
+    elif base == "ar":
+        found = sorted(_SORANI_ONLY & set(target))
+        if found:
+            yield f"Sorani letters {' '.join(found)} in an Arabic translation"
+        for wrong, right in _PERSIAN_IN_ARABIC.items():
+            if wrong in target:
+                yield f"Persian {wrong} where Arabic writes {right}"
+    elif base in ("ku", "kmr"):
+        for wrong, right in _NOT_KURMANJI.items():
+            if wrong in target and wrong not in u.source:
+                yield f"{wrong} is not a Kurmanji letter (Kurmanji writes {right})"
+    nfc = unicodedata.normalize("NFC", u.target)
+    # Only composition counts: NFC also reorders Arabic marks (shadda + fatha), which is harmless.
+    if len(nfc) != len(u.target):
+        composed = next((c for c in nfc if unicodedata.normalize("NFD", c) != c
+                         and c not in u.target), None)
+        example = f" (write {composed} as one character)" if composed else ""
+        yield f"decomposed letters: text is not in Unicode NFC{example}"
+
+
+_ENGLISH = {"the", "and", "with", "that", "this", "from", "which", "have", "has", "been",
+            "were", "was", "will", "would", "should", "could", "their", "there", "they",
+            "what", "when", "where", "your", "about", "into", "than", "these", "those",
+            "also", "after", "before", "because", "while", "said", "for", "are", "not",
+            "but", "you", "all", "can", "its", "our", "his", "her", "of", "to", "is", "in",
+            "on", "by", "or", "it", "an", "please", "cannot", "file", "files"}
+# Kurmanji words spelt like English ones (an = or, her = every, can = soul ...).
+_KURMANJI_HOMOGRAPHS = {"an", "her", "can", "ne", "he", "me", "we", "to", "bi", "di", "in", "is", "file"}
+
+
+@register("english", "warning", "script")
+def english(u: Unit) -> Iterator[str]:
+    """No English left over from the source.
+
+    Flags common English words of the source that remain in the
+    translation, and runs of three or more source words kept verbatim in an
+    Arabic-script translation.
+    """
+    base = _base(u.lang)
+    if base == "en" or u.target.strip() == u.source.strip():
+        return
+    target = _strip_protected(u.target)
+    source_words = {w.lower() for w in _LATIN_WORD.findall(_strip_protected(u.source))}
+    skip = _KURMANJI_HOMOGRAPHS if u.script == "Latn" else set()
+    glossary_words = {w.lower() for t in _glossary_targets(u) for w in _LATIN_WORD.findall(t)}
+    left = []
+    for w in _LATIN_WORD.findall(target):
+        lw = w.lower()
+        if w == lw and lw in _ENGLISH and lw in source_words and lw not in skip \
+                and lw not in glossary_words and lw not in left:
+            left.append(lw)
+    if left:
+        yield f"English word{'s' if len(left) > 1 else ''} left: {', '.join(left)}"
+    if u.script == "Arab":
+        for run in re.findall(r"[A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*){2,}", target):
+            words = run.split()
+            if sum(1 for w in words if w.lower() in source_words) >= 3 and run not in u.source.split("[")[-1]:
+                if not any(run in t for t in _glossary_targets(u)):
+                    yield f"untranslated source text: {_short(run, 40)!r}"
+
+
+# --------------------------------------------------------------------------- punctuation
+
+_END_CLASSES = {".": ".", "۔": ".", "?": "?", "؟": "?", "!": "!", ":": ":", ";": ";", "؛": ";",
+                "…": "…", ",": ",", "،": ","}
+_CLOSERS = " \t\n)]}\"'»”’›\u200e\u200f\u061c\u2069"
+
+
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:(?:[A-Za-z]\.)+[A-Za-z]|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mon|Tue|Wed|"
+    r"Thu|Fri|Sat|Sun|etc|Inc|Ltd|Co|Corp|Jr|Sr|Dr|St|Mr|Mrs|Ms|Gen|Col|Maj|Lt|Sgt|Gov|No|vs|approx)\.$",
+    re.I)
+
+
+def _end_class(text: str) -> str | None:
+    text = text.rstrip(_CLOSERS)
+    if text.endswith("..."):
+        return "…"
+    return _END_CLASSES.get(text[-1:]) if text else None
+
+
+@register("end-punctuation", "warning", "punctuation")
+def end_punctuation(u: Unit) -> Iterator[str]:
+    """Translation ends like its source (، ؛ ؟ ۔ count as , ; ? .).
+
+    Closing quotes, brackets, spaces and bidi marks are looked through.
+    """
+    src, tgt = _end_class(u.source), _end_class(u.target)
+    if src == tgt or u.plural and u.form not in (None, 0, 1):
+        return
+    if src == "." and not tgt and _ABBREVIATION.search(u.source.rstrip(_CLOSERS)):
+        return  # "Jan.", "6 a.m.": the period belongs to an English abbreviation
+    if src and not tgt:
+        yield f"source ends with {src!r}, the translation does not"
+    elif tgt and not src:
+        yield f"translation ends with {tgt!r}, the source does not"
+    elif src and tgt:
+        yield f"source ends with {src!r}, the translation with {tgt!r}"
+
+
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("“", "”"), ("‹", "›"))
+
+
+def _bracket_faults(text: str, rtl: bool = False) -> list[str]:
+    faults = []
+    if rtl:
+        # “ and ” are not bidi-mirrored, so in RTL text writers often type ” first
+        # to make it look right: only their count can be judged.
+        if (text.count("“") + text.count("”")) % 2:
+            faults.append("odd number of “ ” quotes")
+        text = text.replace("“", "").replace("”", "")
+    for open_, close in _PAIRS:
+        depth = 0
+        for ch in text:
+            if ch == open_:
+                depth += 1
+            elif ch == close:
+                depth -= 1
+                if depth < 0:
+                    break
+        if depth < 0:
+            faults.append(f"{close!r} before its {open_!r}")
+        elif depth > 0:
+            faults.append(f"{open_!r} not closed")
+    if text.count('"') % 2:
+        faults.append("odd number of \" quotes")
+    return faults
+
+
+@register("brackets", "warning", "punctuation")
+def brackets(u: Unit) -> Iterator[str]:
+    """Quotes and brackets balanced (when they are in the source)."""
+    rtl = u.script == "Arab"
+    source_faults = set(_bracket_faults(_strip_protected(u.source), rtl))
+    for fault in _bracket_faults(_strip_protected(u.target), rtl):
+        if fault not in source_faults:
+            yield f"unbalanced: {fault}"
+
+
+# --------------------------------------------------------------------------- protected
+
+@register("masks", "error", "protected", fuzzy=True)
+def masks(u: Unit) -> Iterator[str]:
+    """No machine-translation mask tokens left, and the source's ones kept."""
+    src = Counter(m.group() for m in MASK_PATTERN.finditer(u.source))
+    tgt = Counter(m.group() for m in MASK_PATTERN.finditer(u.target))
+    extra = tgt - src
+    if extra:
+        yield f"mask token{'s' if len(extra) > 1 else ''} left in the translation: {' '.join(sorted(extra))}"
+    if not u.plural and src - tgt:
+        yield f"mask tokens of the source missing: {' '.join(sorted(src - tgt))}"
+
+
+@register("urls", "error", "protected")
+def urls(u: Unit) -> Iterator[str]:
+    """URLs and e-mail addresses kept exactly as in the source."""
+    for pattern in (_URL, _EMAIL):
+        for m in pattern.finditer(u.source):
+            if m.group() not in u.target:
+                yield f"{'URL' if pattern is _URL else 'address'} {m.group()!r} changed or missing"
+        for m in pattern.finditer(u.target):
+            if m.group() not in u.source:
+                yield f"{'URL' if pattern is _URL else 'address'} {m.group()!r} not in the source"
+
+
+_CREDIT = re.compile(r"\[[^\[\]\n]{1,120}/[^\[\]\n]{1,120}\]\s*$")
+
+
+@register("credits", "warning", "protected")
+def credits(u: Unit) -> Iterator[str]:
+    """A closing photo credit ``[Name/Agency]`` stays a bracketed credit."""
+    if _CREDIT.search(u.source.strip()) and not re.search(r"\[[^\[\]]+\]", u.target):
+        yield "the source's bracketed credit [Name/Agency] is missing"
+
+
+def _glossary_targets(u: Unit) -> list[str]:
+    if u.glossary is None:
+        return []
+    return [target for _term, target in u.glossary.find(u.source)]
+
+
+_TASHKEEL = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+
+def _match_form(text: str) -> str:
+    """Fold what inflection and typing vary: case, diacritics, tatweel, bidi marks, alef forms."""
+    text = _BIDI_MARKS.sub("", _TASHKEEL.sub("", text))
+    return text.translate(str.maketrans("أإآ", "ااا")).casefold()
+
+
+@register("glossary", "warning", "protected")
+def glossary(u: Unit) -> Iterator[str]:
+    """Glossary terms rendered as the glossary says (do-not-translate terms kept).
+
+    Matching ignores case, Arabic diacritics and tatweel, so attached
+    prefixes and suffixes (و، ب، ال، -ê, -a) do not count as deviations.
+    """
+    if u.glossary is None:
+        return
+    target = _match_form(u.target)
+    for term, rendering in u.glossary.find(u.source):
+        if _match_form(rendering) in target:
+            continue
+        # Arabic ل + ال contracts to لل ("للتحالف"): accept the contracted form too.
+        if rendering.startswith("ال") and _match_form("ل" + rendering[1:]) in target:
+            continue
+        if term == rendering:
+            yield f"do-not-translate term {term!r} not kept as written"
+        else:
+            yield f"glossary: {term!r} should be rendered {rendering!r}"
+
+
+# --------------------------------------------------------------------------- safety
+
+_EMBEDDINGS = re.compile("[\u202a-\u202e]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufff9-\ufffb\ufffe\uffff]")
+_DANGEROUS = re.compile(r"<\s*/?\s*(?:script|iframe|object|embed|style|link|meta|form|base|svg|math)\b"
+                        r"|\bon[a-z]+\s*=|javascript\s*:|data\s*:\s*text/html", re.I)
+_BIDI_NAMES = {"\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO"}
+
+
+@register("bidi-controls", "error", "safety", fuzzy=True)
+def bidi_controls(u: Unit) -> Iterator[str]:
+    """No bidi embedding or override controls (U+202A–U+202E).
+
+    They reorder what a reader sees (the "Trojan Source" trick); isolates
+    U+2066–U+2069 and the marks LRM/RLM/ALM are the safe tools.
+    """
+    found = _EMBEDDINGS.findall(u.target)
+    if found:
+        names = sorted({_BIDI_NAMES[c] for c in found})
+        opened = sum(1 for c in found if c != "\u202c") - found.count("\u202c")
+        note = f", {opened} not closed by PDF" if opened > 0 else ""
+        yield (f"bidi embedding/override control{'s' if len(names) > 1 else ''} "
+               f"{', '.join(names)}{note}: use isolates (LRI/RLI … PDI) or marks")
+
+
+@register("bidi-isolates", "error", "safety", fuzzy=True)
+def bidi_isolates(u: Unit) -> Iterator[str]:
+    """Bidi isolates balanced: every LRI/RLI/FSI closed by a PDI."""
+    depth = 0
+    for ch in u.target:
+        if ch in "\u2066\u2067\u2068":
+            depth += 1
+        elif ch == "\u2069":
+            depth -= 1
+            if depth < 0:
+                yield "PDI (U+2069) without an isolate to close"
+                return
+    if depth:
+        yield f"{depth} bidi isolate{'s' if depth > 1 else ''} (LRI/RLI/FSI) not closed by PDI"
+
+
+@register("control-chars", "error", "safety", fuzzy=True)
+def control_chars(u: Unit) -> Iterator[str]:
+    """No NUL, control characters or invisible format characters (tab and newline aside)."""
+    found = sorted({c for c in _CONTROL.findall(u.target) if c not in u.source})
+    if found:
+        yield "control character" + ("s " if len(found) > 1 else " ") + \
+            ", ".join(f"U+{ord(c):04X}" for c in found)
+
+
+@register("markup", "error", "safety", fuzzy=True)
+def markup(u: Unit) -> Iterator[str]:
+    """No HTML or script markup that the source does not have (never <script>, on…=, javascript:)."""
+    source_danger = Counter(m.group().lower().replace(" ", "") for m in _DANGEROUS.finditer(u.source))
+    danger = Counter(m.group().lower().replace(" ", "") for m in _DANGEROUS.finditer(u.target))
+    if danger - source_danger:
+        yield f"dangerous markup {', '.join(sorted(danger - source_danger))!r}"
+        return
+    src = Counter(m.group(1).lower() for m in _TAG.finditer(u.source))
+    tgt = Counter(m.group(1).lower() for m in _TAG.finditer(u.target))
+    extra = sorted((tgt - src).keys())
+    if extra:
+        yield f"markup not in the source: {', '.join('<' + t + '>' for t in extra)}"
+
+
+# --------------------------------------------------------------------------- hygiene
+
+@register("identical", "warning", "hygiene")
+def identical(u: Unit) -> Iterator[str]:
+    """Translation not simply a copy of the source.
+
+    Only for text of two or more words: single words are often names
+    (``Django``, ``GNOME``); do-not-translate glossary terms are fine.
+    """
+    if u.target.strip() != u.source.strip():
+        return
+    prose = _strip_protected(u.source)
+    for target in _glossary_targets(u):
+        prose = prose.replace(target, " ")
+    words = [w for w in prose.split() if re.search(r"[^\W\d_]{2,}", w)]
+    if len(words) >= 2:
+        yield "translation identical to the source"
+
+
+_GARBAGE = re.compile(
+    r"MYMEMORY WARNING|USED ALL AVAILABLE FREE TRANSLATIONS|QUERY LENGTH LIMIT EXCEEDED|"
+    r"PLEASE SELECT TWO DISTINCT LANGUAGES|INVALID (?:SOURCE |TARGET )?LANGUAGE PAIR|"
+    r"'LANGPAIR=' IS AN INVALID|NO QUERY SPECIFIED|Too Many Requests|"
+    r"Traceback \(most recent call last\)|<!DOCTYPE html|<html\b|^\s*(?:None|null|undefined)\s*$",
+    re.I)
+
+
+@register("engine-garbage", "error", "hygiene", fuzzy=True)
+def engine_garbage(u: Unit) -> Iterator[str]:
+    """No engine garbage: quota warnings, error pages, "None"."""
+    m = _GARBAGE.search(u.target)
+    if m and not _GARBAGE.search(u.source):
+        yield f"engine garbage instead of a translation: {_short(m.group().strip(), 40)!r}"
+
+
+@register("blank", "error", "hygiene")
+def blank(u: Unit) -> Iterator[str]:
+    """No whitespace-only translations, no empty plural form beside filled ones."""
+    if u.target and not u.target.strip():
+        yield "translation is only whitespace"
+    elif not u.target and u.plural:
+        yield f"plural form msgstr[{u.form}] is empty while other forms are translated"
+
+
+@register("whitespace", "warning", "hygiene")
+def whitespace(u: Unit) -> Iterator[str]:
+    """Leading and trailing spaces as in the source."""
+    if not u.target.strip():
+        return
+    for side, get in (("leading", lambda s: s[:len(s) - len(s.lstrip(" \t"))]),
+                      ("trailing", lambda s: s[len(s.rstrip(" \t")):])):
+        if get(u.source) != get(u.target):
+            yield f"{side} whitespace differs from the source"
+
+
+# --------------------------------------------------------------------------- file checks
+
+@register("file", "error", "file", scope="file")
+def file(doc: Document) -> Iterator[Issue]:
+    """What msgfmt -c verifies: syntax, escapes, duplicates, header fields, plural forms, formats.
+
+    Faults that stop faithful reading end the check of the file with one
+    error (see :mod:`pipeline.povalidate`); the rest are reported here with
+    msgfmt's severity.
+    """
+    for p in doc.problems:
+        yield Issue(p.message, p.lineno, p.msgid, p.severity)
+
+
+@register("plural-forms", "error", "file", scope="file")
+def plural_forms(doc: Document) -> Iterator[Issue]:
+    """The header's nplurals is the language's (six for Arabic, two for Kurdish)."""
+    try:
+        from .locales import plural_forms as cldr_plural_forms
+        want = cldr_plural_forms(doc.lang)[0]
+    except PipelineError:
+        return
+    have = plural_count(doc.fields)
+    if have is None or have == want:
+        return
+    header = next((e for e in doc.entries if e.is_header), None)
+    translated_plural = any(e.msgid_plural is not None and any(e.msgstr.values()) and not e.obsolete
+                            for e in doc.entries)
+    yield Issue(f"Plural-Forms declares nplurals={have}; {doc.lang} has {want} plural forms",
+                header.msgstr_lineno if header else 1, "",
+                None if translated_plural else "warning")
+
+
+@register("language", "warning", "file", scope="file")
+def language(doc: Document) -> Iterator[Issue]:
+    """The Language header names the language the file is checked as."""
+    declared = doc.fields.get("Language", "")
+    if declared and known_language(doc.lang) and _base(declared) != _base(doc.lang):
+        header = next((e for e in doc.entries if e.is_header), None)
+        yield Issue(f"Language header says {declared!r}, checked as {doc.lang!r}",
+                    header.msgstr_lineno if header else 1)
+
+
+# --------------------------------------------------------------------------- running
+
+def language_of(path: Path, text: str | None = None) -> str | None:
+    """Guess a PO file's language: its Language header, else its folder name (``locales/ckb/x.po``)."""
+    if text is None:
+        try:
+            text = decode_po(path.read_bytes(), path=path)
+        except (OSError, PipelineError):
+            text = ""
+    m = re.search(r'^"Language:\s*([A-Za-z_@-]*)\s*\\n"', text[:65536], re.M)
+    if m and m.group(1):
+        return m.group(1).replace("-", "_")
+    for part in reversed(path.parent.parts):
+        if part in ("LC_MESSAGES",):
+            continue
+        try:
+            from .locales import parse_locale
+            parse_locale(part)
+            return part
+        except PipelineError:
+            break
+    return None
+
+
+def _selected(checks: Iterable[str] | None) -> dict[str, Check]:
+    if not checks:
+        return dict(CHECKS)
+    chosen = {}
+    for name in checks:
+        if name in CHECKS:
+            chosen[name] = CHECKS[name]
+        elif name in GROUPS:
+            chosen.update({k: c for k, c in CHECKS.items() if c.group == name})
+        else:
+            raise PipelineError(f"unknown check or group {name!r} (known: "
+                                f"{', '.join(sorted(set(CHECKS) | set(GROUPS)))})")
+    return chosen
+
+
+def read_document(po_path: Path, lang: str) -> Document:
+    """Read and validate a PO file the way :func:`catalog.load_catalog` does."""
+    from .catalog import parse_catalog
+    try:
+        data = po_path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CatalogError("no such file", path=po_path) from exc
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror or exc}", path=po_path) from exc
+    text = decode_po(data, path=po_path)
+    problems = validate_po_text(text, path=po_path)
+    parse_catalog(text, path=po_path)  # polib must read it too, as every command will
+    entries = scan_po(text, path=po_path)
+    return Document(po_path, lang, text, entries, problems, header_fields(entries))
+
+
+def units_of(entry: RawEntry, lang: str, glossary: Glossary | None) -> Iterator[Unit]:
+    """Yield one :class:`Unit` per translated form of *entry*."""
+    sources = (entry.msgid,) + ((entry.msgid_plural,) if entry.msgid_plural is not None else ())
+    for form, target in entry.translations:
+        source = entry.msgid if form in (None, 0) or entry.msgid_plural is None else entry.msgid_plural
+        yield Unit(source, target, lang, entry, form, glossary, sources)
+
+
+def check_catalog(po_path: Path, lang: str | None, project: Project | None = None, *,
+                  include_fuzzy: bool = False, checks: Iterable[str] | None = None) -> list[Finding]:
+    """Run the registered entry and file checks on one catalogue; return the findings.
+
+    A file that cannot be read faithfully gives a single ``file`` error.
+    """
+    po_path = Path(po_path)
+    selected = _selected(checks)
+    shown = str(po_path)
+    try:
+        doc = read_document(po_path, lang or "und")
+    except CatalogError as exc:
+        return [Finding(shown, exc.lineno, "", "file", "error", exc.message)]
+    return _run_document(doc, project, selected, include_fuzzy)
+
+
+#: msgids whose "translation" is the translators' names and addresses (GNOME, KDE).
+CREDITS_MSGIDS = {"translator-credits", "translator_credits", "translators", "your names",
+                  "your emails", "name of translators", "email of translators"}
+
+
+def known_language(lang: str | None) -> bool:
+    """True when *lang* is a locale babel knows (``und`` and empty are not)."""
+    if not lang or lang == "und":
+        return False
+    try:
+        from .locales import parse_locale
+        parse_locale(lang)
+    except PipelineError:
+        return False
+    return True
+
+
+def _run_document(doc: Document, project: Project | None, selected: dict[str, Check],
+                  include_fuzzy: bool) -> list[Finding]:
+    shown = str(doc.path)
+    findings: list[Finding] = []
+    for c in selected.values():
+        if c.scope != "file":
+            continue
+        for issue in c.func(doc):
+            findings.append(Finding(shown, issue.lineno, issue.msgid, c.name,
+                                    issue.severity or c.severity, issue.message))
+    glossary_ = None
+    if project is not None and load_glossary is not None and _inside(doc.path, project.root):
+        # A file from elsewhere (another project's PO) is not bound by this desk's glossary.
+        glossary_ = load_glossary(project, doc.lang)
+    entry_checks = [c for c in selected.values() if c.scope == "entry"]
+    if not known_language(doc.lang):
+        # Without a language, script rules and "identical" have nothing to stand on.
+        entry_checks = [c for c in entry_checks if c.group != "script" and c.name != "identical"]
+    for entry in doc.entries:
+        if entry.obsolete or entry.is_header or not any(entry.msgstr.values()):
+            continue
+        active = [c for c in entry_checks if c.fuzzy or include_fuzzy or not entry.fuzzy]
+        if entry.msgid.strip().lower() in CREDITS_MSGIDS:
+            active = [c for c in active if c.group == "safety"]  # names and addresses, not prose
+        if not active:
+            continue
+        for unit in units_of(entry, doc.lang, glossary_):
+            for c in active:
+                for message in c.func(unit):
+                    label = "" if unit.form is None else f"msgstr[{unit.form}]: "
+                    findings.append(Finding(shown, entry.msgstr_lineno or entry.lineno, entry.msgid,
+                                            c.name, c.severity, label + message))
+    findings.sort(key=lambda f: (f.lineno or 0, f.check))
+    return findings
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        Path(path).resolve().relative_to(Path(root).resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def check_project(project: Project, targets: list[tuple[Path, str]], *,
+                  include_fuzzy: bool = False, checks: Iterable[str] | None = None) -> list[Finding]:
+    """Check several catalogues: entry and file checks on each, then project-scope checks."""
+    selected = _selected(checks)
+    findings: list[Finding] = []
+    docs: list[Document] = []
+    for path, lang in targets:
+        try:
+            doc = read_document(path, lang)
+        except CatalogError as exc:
+            findings.append(Finding(str(path), exc.lineno, "", "file", "error", exc.message))
+            continue
+        docs.append(doc)
+        findings.extend(_run_document(doc, project, selected, include_fuzzy))
+    for c in selected.values():
+        if c.scope == "project":
+            findings.extend(c.func(project, docs))
+    return findings
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when any finding is an error (``newsloc check`` then exits 1)."""
+    return any(f.severity == "error" for f in findings)
+
+
+@register("consistency", "warning", "hygiene", scope="project")
+def consistency(project: Project, docs: list[Document]) -> Iterable[Finding]:
+    """Same source sentence translated differently in another article (translation memory)."""
+    # Glossary renderings are the entry-scope "protected" checks' business; here only
+    # what needs every catalogue at once. (pipeline.memory.find_inconsistencies)
+    from .memory import find_inconsistencies
+    checked = {Path(doc.path).resolve(): doc for doc in docs}
+    for lang in sorted({doc.lang for doc in docs}):
+        for found in find_inconsistencies(project, lang, kinds=("memory",)):
+            doc = checked.get(found.path.resolve())
+            if doc is not None:
+                yield Finding(str(doc.path), found.line, found.source, "consistency", "warning",
+                              found.message)
