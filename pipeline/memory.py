@@ -851,8 +851,10 @@ def _comparable(text: str) -> str:
     return normalize_space(re.sub("[\u200e\u200f\u061c\u2066-\u2069]", "", text))
 
 
-def find_inconsistencies(project: Project, lang: str, *, memory: Memory | None = None) -> list[Inconsistency]:
-    """Report reviewed translations that disagree across articles, or with the glossary."""
+def find_inconsistencies(project: Project, lang: str, *, memory: Memory | None = None,
+                         kinds: Iterable[str] = ("memory", "glossary")) -> list[Inconsistency]:
+    """Report reviewed translations that disagree across articles (``memory``) or with the glossary."""
+    kinds = set(kinds)
     memory = memory if memory is not None else load_memory(project)
     # What is published now: imported units and obsolete entries are not the desk's current word.
     units = [u for u in memory.units_for(lang) if not u.imported and not u.obsolete]
@@ -860,7 +862,7 @@ def find_inconsistencies(project: Project, lang: str, *, memory: Memory | None =
     by_source: dict[str, list[Unit]] = {}
     for unit in units:
         by_source.setdefault(unit.source, []).append(unit)
-    for source, group in by_source.items():
+    for source, group in by_source.items() if "memory" in kinds else ():
         variants = {_comparable(u.target) for u in group}
         if len(variants) < 2:
             continue
@@ -873,7 +875,8 @@ def find_inconsistencies(project: Project, lang: str, *, memory: Memory | None =
                 "memory", project.root / unit.path, unit.line, source, unit.target,
                 f"same sentence translated differently in {len({o for o, _ in others})} "
                 f"other article(s): {shown}{more}"))
-    findings.extend(_glossary_findings(project, lang, units))
+    if "glossary" in kinds:
+        findings.extend(_glossary_findings(project, lang, units))
     return sorted(findings, key=lambda f: (str(f.path), f.line or 0, f.kind))
 
 

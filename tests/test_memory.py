@@ -252,3 +252,15 @@ def test_consistency_reports_names_rendered_differently_from_glossary(tmp_path):
     assert all(f.path.name == "raid.po" and f.line for f in found)
     assert "rendered 'داعش'" in next(f.message for f in found if "ISIS" in f.message)
     assert "kept as written" in next(f.message for f in found if "AFP" in f.message)
+
+
+def test_check_reports_cross_article_inconsistency(desk):
+    checks = pytest.importorskip("pipeline.checks")
+    if "consistency" not in checks.CHECKS:
+        pytest.skip("check stage without the consistency check")
+    review(desk, "flood", "ar", lambda s: "ترجمة مختلفة" if s == SHARED else None)
+    project = load_project(desk)
+    target = [(project.catalog_path("flood", "ar"), "ar")]
+    found = [f for f in checks.check_project(project, target) if f.check == "consistency"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert found[0].path.endswith("flood.po") and "storm" in found[0].message
