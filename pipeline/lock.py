@@ -20,8 +20,8 @@ Rules:
 * Re-entrant within one process: a command that runs another command's
   core under the same lock does not deadlock on itself.
 * Once acquired, temporary files left by a run that was killed mid-write
-  (see :mod:`pipeline.fsutil`) are swept from the project's folders: no other
-  newsloc run can be writing them while we hold the lock.
+  (see :mod:`pipeline.fsutil`) are swept from the catalogue and edition
+  folders: no other newsloc run can be writing there while we hold the lock.
 """
 
 from __future__ import annotations
@@ -163,8 +163,12 @@ def acquire(project: Project, *, command: str = "newsloc", wait: float = 0.0) ->
     with _held_guard:
         _held[path] = [fd, 1]
     try:
-        for folder in (project.locales_dir, project.editions_dir, project.state_dir):
-            for stale in sweep_temp_files(folder):
+        # Catalogues and editions are written only under this lock, so any
+        # temporary file there is a killed run's; derived state may also be
+        # written by readers (caches), so only old temporaries go there.
+        for folder, age in ((project.locales_dir, 0.0), (project.editions_dir, 0.0),
+                            (project.state_dir, 60.0)):
+            for stale in sweep_temp_files(folder, older_than=age):
                 log.info("removed %s, left by an interrupted run", stale)
     except OSError as exc:  # cleaning is a courtesy, never a reason to fail
         log.debug("temp sweep failed: %s", exc)
