@@ -518,7 +518,7 @@ def glossary(u: Unit) -> Iterator[str]:
         if term == rendering:
             yield f"do-not-translate term {term!r} not kept as written"
         else:
-            yield f"glossary: {term!r} should be rendered {rendering!r}"
+            yield f"{term!r} should be rendered {rendering!r}"
 
 
 # --------------------------------------------------------------------------- safety
@@ -592,16 +592,19 @@ def markup(u: Unit) -> Iterator[str]:
 def identical(u: Unit) -> Iterator[str]:
     """Translation not simply a copy of the source.
 
-    Only for text of two or more words: single words are often names
-    (``Django``, ``GNOME``); do-not-translate glossary terms are fine.
+    Only for text of two or more words with at least one lower-case word:
+    single words and capitalised runs are names (``Django``, ``Flash
+    Player``, ``Ahmad al-Rubaye/AFP``); do-not-translate terms are fine.
     """
     if u.target.strip() != u.source.strip():
         return
     prose = _strip_protected(u.source)
     for target in _glossary_targets(u):
         prose = prose.replace(target, " ")
-    words = [w for w in prose.split() if re.search(r"[^\W\d_]{2,}", w)]
-    if len(words) >= 2:
+    words = [w for w in re.split(r"[\s/]+", prose) if re.search(r"[^\W\d_]{2,}", w)]
+    # Names and credits ("Flash Player", "Ahmad al-Rubaye/AFP") have no lower-case word.
+    prose_words = [w for w in words if re.fullmatch(r"[a-z]{3,}[.,;:!?]?", w)]
+    if len(words) >= 2 and prose_words:
         yield "translation identical to the source"
 
 
@@ -658,6 +661,8 @@ def file(doc: Document) -> Iterator[Issue]:
 @register("plural-forms", "error", "file", scope="file")
 def plural_forms(doc: Document) -> Iterator[Issue]:
     """The header's nplurals is the language's (six for Arabic, two for Kurdish)."""
+    if not known_language(doc.lang):
+        return
     try:
         from .locales import plural_forms as cldr_plural_forms
         want = cldr_plural_forms(doc.lang)[0]
@@ -832,7 +837,7 @@ def check_project(project: Project, targets: list[tuple[Path, str]], *,
     docs: list[Document] = []
     for path, lang in targets:
         try:
-            doc = read_document(path, lang)
+            doc = read_document(Path(path), lang or "und")
         except CatalogError as exc:
             findings.append(Finding(str(path), exc.lineno, "", "file", "error", exc.message))
             continue

@@ -538,6 +538,128 @@ def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, .
         ctx.exit(1)
 
 
+@cli.command(epilog="""\b
+Examples:
+  newsloc status                       # every article, every language
+  newsloc status coalition-helps-iraq-sustain-anti-isis-fight --lang ckb
+  newsloc status --json | jq '.languages.ar.percent_reviewed'
+""")
+@click.argument("articles", nargs=-1)
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+@click.pass_context
+def status(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...], as_json: bool) -> None:
+    """Show review progress of ARTICLES per language.
+
+    Segments and words untranslated, machine-translated awaiting review,
+    outdated (source changed) and reviewed; percent reviewed (by words);
+    post-edit distance per engine (how much reviewers changed the machine
+    output; n/a when the MT cache has no record). Exit 1 if a catalogue
+    cannot be read.
+    """
+    import json as json_
+    from .status import format_table, project_status, status_dict
+    project = project_of(ctx)
+    paths = article_paths(project, articles)
+    if not paths:
+        raise click.ClickException(f"no articles in {project.articles_dir}")
+    rows = project_status(project, paths, languages_of(project, langs))
+    if as_json:
+        click.echo(json_.dumps(status_dict(rows), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(rows))
+    for row in rows:
+        if row.error:
+            click.echo(f"Error: {row.error}", err=True)
+    if any(row.error for row in rows):
+        ctx.exit(1)
+
+
+def _check_targets(project: Project, targets: tuple[str, ...], langs: tuple[str, ...]):
+    """Resolve check TARGETs (PO paths or article slugs) to (path, lang) pairs."""
+    from .checks import language_of
+    from .config import slug_for
+    pairs: list[tuple[Path, str | None]] = []
+    missing: list[Path] = []
+    wanted = languages_of(project, langs)
+    if not targets:
+        targets = tuple(str(p) for p in project.article_paths())
+    for target in targets:
+        candidate = Path(target)
+        if candidate.suffix in (".po", ".pot") or (candidate.is_file() and
+                                                    candidate.suffix not in (".txt", ".md")):
+            if not candidate.is_file():
+                raise click.ClickException(f"{candidate}: no such file")
+            lang = langs[0] if len(langs) == 1 else language_of(candidate)
+            pairs.append((candidate, lang))
+            continue
+        slug = slug_for(project.find_article(target))
+        for lang in wanted:
+            path = project.catalog_path(slug, lang)
+            (pairs if path.is_file() else missing).append((path, lang) if path.is_file() else path)
+    return pairs, missing
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc check                                   # every catalogue of the project
+  newsloc check coalition-helps-iraq-sustain-anti-isis-fight --lang ar
+  newsloc check ../other/po/ckb.po                # any PO file; language from its header
+  newsloc check --only safety --only numbers --json   # for CI
+  newsloc check --list                            # the checks and what they look for
+""")
+@click.argument("targets", nargs=-1)
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (for CI).")
+@click.option("--only", "only", multiple=True, metavar="CHECK|GROUP",
+              help="Run only this check or group (repeatable): file, numbers, script, "
+                   "punctuation, protected, safety, hygiene, or a check name.")
+@click.option("--fuzzy", "include_fuzzy", is_flag=True,
+              help="Check fuzzy (unreviewed) entries with every check, not only safety ones.")
+@click.option("--errors-only", is_flag=True, help="Do not print warnings.")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
+@click.pass_context
+def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], as_json: bool,
+          only: tuple[str, ...], include_fuzzy: bool, errors_only: bool, list_checks: bool) -> None:
+    """Check catalogues before publication; exit 1 if any error is found.
+
+    A TARGET is an article (slug or path: its catalogues in every --lang)
+    or a PO file anywhere (its language from --lang, its Language header or
+    its folder). Each finding names file, line, entry and check. A file
+    that cannot be read faithfully is one `file` error; nothing is written.
+    """
+    import json as json_
+    from .checks import CHECKS, check_project, has_errors
+    if list_checks:
+        for c in sorted(CHECKS.values(), key=lambda c: (c.group, c.name)):
+            click.echo(f"{c.group:<12} {c.name:<16} {c.severity:<8} {c.title}")
+        return
+    project = project_of(ctx)
+    pairs, missing = _check_targets(project, targets, langs)
+    if not pairs and not missing:
+        raise click.ClickException("nothing to check: no catalogues (run `newsloc extract`)")
+    findings = check_project(project, pairs, include_fuzzy=include_fuzzy, checks=only or None)
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if as_json:
+        click.echo(json_.dumps({
+            "files": [{"path": str(p), "lang": lang} for p, lang in pairs],
+            "missing": [str(p) for p in missing],
+            "errors": errors, "warnings": warnings,
+            "findings": [f.to_dict() for f in findings if not (errors_only and f.severity != "error")],
+        }, ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            if errors_only and f.severity != "error":
+                continue
+            click.echo(str(f))
+        for path in missing:
+            click.echo(f"{path}: no catalogue yet (run `newsloc extract`)", err=True)
+        click.echo(f"{len(pairs)} catalogue(s) checked: {errors} error(s), {warnings} warning(s)")
+    if has_errors(findings):
+        ctx.exit(1)
+
+
 def main() -> None:
     """Entry point for ``python -m pipeline``."""
     cli(prog_name="newsloc")
