@@ -280,16 +280,21 @@ def parse_catalog(text: str, *, path: str | Path = "<string>") -> Catalog:
     return po
 
 
-def load_catalog(path: str | Path) -> Catalog:
-    """Read and validate a PO/POT file; raise :class:`CatalogError` if it cannot be read faithfully."""
+def load_catalog(path: str | Path, *, data: bytes | None = None) -> Catalog:
+    """Read and validate a PO/POT file; raise :class:`CatalogError` if it cannot be read faithfully.
+
+    *data*, when given, is the file's content already read (and hashed) by
+    the caller; *path* then only names the file in messages.
+    """
     from .povalidate import decode_po, validate_po_text
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CatalogError("no such file", path=path) from exc
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise CatalogError("no such file", path=path) from exc
+        except OSError as exc:
+            raise CatalogError(f"cannot read: {exc.strerror or exc}", path=path) from exc
     text = decode_po(data, path=path)
     validate_po_text(text, path=path)
     return parse_catalog(text, path=path)

@@ -6,20 +6,58 @@ keeps the template's ``POT-Creation-Date`` while the entries stay the same,
 and merges each existing catalogue with :func:`pipeline.catalog.merge`, so a
 translator's work survives every source edit. A catalogue that cannot be
 read faithfully is refused (reported, left untouched); the others go on.
+
+``extract_articles`` runs that stage over many articles, as ``newsloc
+extract`` and ``newsloc build`` do:
+
+* **Incremental.** The extract manifest (:mod:`pipeline.manifest`) records,
+  per article, the digests of the article, of the template and of each
+  catalogue as the last run left them. An article whose files all still
+  hash the same, under the same code and settings, is skipped; a language
+  whose catalogue a translator edited is merged again (its digest changed).
+  ``force=True`` ignores the manifest.
+* **Parallel.** Articles that need work are segmented and merged in a pool
+  of ``jobs`` processes (pySBD is CPU-bound); ``jobs=1`` works in-process.
+  Each article's files depend only on that article and its own catalogues,
+  so the bytes written are the same whatever the number of jobs or the
+  order of completion. Articles sharing a slug (``a.txt`` and ``a.md``)
+  are handled together, in order, by one worker.
+* **Streaming.** One article at a time per worker; only small summaries
+  travel back, so memory stays flat however large the archive.
+* The writes of one article (template and catalogues) run on a few threads,
+  so their fsyncs overlap instead of queueing.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator, Sequence
 
-from .article import Article, read_article
-from .catalog import (build_template, catalog_text, load_catalog, merge, new_catalog,
-                      same_entries, save_catalog)
-from .config import Project
-from .errors import PipelineError
-from .segment import segment_article
+from typing import TYPE_CHECKING
+
+from . import errors as _errors
+from .config import Project, slug_for
+from .errors import CatalogError, PipelineError
+from .fsutil import atomic_write
+from .manifest import Manifest, digest_bytes, digest_path, stage_key
+
+if TYPE_CHECKING:
+    from .article import Article
+
+# article, segment and catalog (pySBD, polib, babel, rapidfuzz) are imported
+# where articles are worked on: a run with nothing to do never loads them.
+
+STAGE = "extract"
+#: Modules whose source shapes extraction output: editing one invalidates the manifest.
+MODULES = ("article", "segment", "catalog", "extract", "povalidate", "locales", "config",
+           "fsutil", "manifest")
+LIBRARIES = ("pysbd", "polib", "babel", "rapidfuzz", "PyYAML")
+#: Below this many articles to (re)do, a process pool costs more than it saves.
+POOL_THRESHOLD = 8
 
 
 @dataclass
@@ -31,10 +69,34 @@ class ExtractResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     errors: list[PipelineError] = field(default_factory=list)
+    #: SHA-256 of each template/catalogue as this run left it (for the manifest).
+    digests: dict[Path, str] = field(default_factory=dict)
+    #: SHA-256 of the article bytes, taken before reading it.
+    source_digest: str | None = None
+
+
+@dataclass
+class ExtractSummary:
+    """What ``extract_articles`` did over a set of articles."""
+
+    articles: int = 0          # articles extracted or up to date (failed ones excluded)
+    entries: int = 0
+    written: int = 0           # files written
+    unchanged: int = 0         # files left as they were (skipped ones included)
+    skipped: int = 0           # articles found up to date by the manifest
+    errors: list[PipelineError] = field(default_factory=list)
 
 
 def source_ref(project: Project, path: Path) -> str:
-    """The article path as occurrences show it: relative to the root, with slashes."""
+    """The article path as occurrences show it: relative to the root, with slashes.
+
+    An article that is a symbolic link (to an archive elsewhere) is named by
+    its place in the project, not by its target.
+    """
+    root = str(project.root)
+    absolute = os.path.abspath(path)
+    if absolute.startswith(root + os.sep):
+        return Path(absolute[len(root) + 1:]).as_posix()
     try:
         return Path(path).resolve().relative_to(project.root).as_posix()
     except ValueError:
@@ -44,11 +106,22 @@ def source_ref(project: Project, path: Path) -> str:
 def extract_article(project: Project, path: Path, languages: Iterable[str] | None = None,
                     *, article: Article | None = None) -> ExtractResult:
     """Write the template and catalogues of one article; return what changed."""
+    return _extract(project, path, languages, article=article, threads=1)
+
+
+def _extract(project: Project, path: Path, languages: Iterable[str] | None, *,
+             article: Article | None = None, threads: int = 1) -> ExtractResult:
+    """Compute one article's files, then write them (on *threads* threads)."""
+    from .article import read_article
+    from .catalog import (build_template, catalog_text, load_catalog, merge, new_catalog,
+                          same_entries)
+    from .segment import segment_article
+    source_digest = digest_path(path)  # before reading: an edit made meanwhile is seen next run
     article = article or read_article(path)
     segments = segment_article(article, project.source)
     template = build_template(segments, source_ref=source_ref(project, path),
                               title=article.headline)
-    result = ExtractResult(slug=article.slug, entries=len(template))
+    result = ExtractResult(slug=article.slug, entries=len(template), source_digest=source_digest)
     pot_path = project.template_path(article.slug)
     if pot_path.exists():
         try:
@@ -59,24 +132,241 @@ def extract_article(project: Project, path: Path, languages: Iterable[str] | Non
             old = None
         if old is not None and same_entries(old, template) and old.header == template.header:
             template = old
-    _record(result, pot_path, save_catalog(template, pot_path))
-    for lang in languages if languages is not None else project.languages:
+    writes: list[tuple[Path, bytes]] = [(pot_path, catalog_text(template).encode("utf-8"))]
+    langs = list(languages if languages is not None else project.languages)
+    for lang in langs:
         po_path = project.catalog_path(article.slug, lang)
-        if po_path.exists():
-            try:
-                current = load_catalog(po_path)
-            except PipelineError as exc:
-                result.errors.append(exc)
-                continue
-            updated = merge(current, template, lang)
-            if catalog_text(updated) == catalog_text(current):
-                result.unchanged.append(po_path)
-                continue
-        else:
-            updated = new_catalog(template, lang)
-        _record(result, po_path, save_catalog(updated, po_path))
+        try:
+            data = po_path.read_bytes()
+        except FileNotFoundError:
+            data = None
+        except OSError as exc:
+            result.errors.append(CatalogError(f"cannot read: {exc.strerror or exc}", path=po_path))
+            continue
+        if data is None:
+            writes.append((po_path, catalog_text(new_catalog(template, lang)).encode("utf-8")))
+            continue
+        try:
+            # Parse the very bytes that were hashed, so the record matches the work.
+            current = load_catalog(po_path, data=data)
+        except PipelineError as exc:
+            result.errors.append(exc)
+            continue
+        text = catalog_text(merge(current, template, lang)).encode("utf-8")
+        if text == data or text == catalog_text(current).encode("utf-8"):
+            # Nothing to merge: the file stays as the translator's tool wrote it.
+            result.unchanged.append(po_path)
+            result.digests[po_path] = digest_bytes(data)
+            continue
+        writes.append((po_path, text))
+    _write_all(result, writes, threads)
+    # Report files in reading order: template first, then the languages.
+    order = {p: k for k, p in enumerate([pot_path] + [project.catalog_path(article.slug, lang)
+                                                      for lang in langs])}
+    result.written.sort(key=lambda p: order.get(p, len(order)))
+    result.unchanged.sort(key=lambda p: order.get(p, len(order)))
     return result
 
 
-def _record(result: ExtractResult, path: Path, written: bool) -> None:
-    (result.written if written else result.unchanged).append(path)
+def _write_all(result: ExtractResult, writes: Sequence[tuple[Path, bytes]], threads: int) -> None:
+    """Write each file atomically (identical bytes are left untouched) and record digests."""
+    def one(item: tuple[Path, bytes]) -> bool:
+        return atomic_write(item[0], item[1], error=CatalogError)
+
+    if threads > 1 and len(writes) > 1:
+        with ThreadPoolExecutor(min(threads, len(writes))) as pool:
+            outcomes = list(pool.map(one, writes))
+    else:
+        outcomes = [one(item) for item in writes]
+    for (path, data), written in zip(writes, outcomes):
+        (result.written if written else result.unchanged).append(path)
+        result.digests[path] = digest_bytes(data)
+
+
+# ---------------------------------------------------------------- many articles
+
+def extract_key(project: Project) -> str:
+    """The manifest key of extraction: code, library versions and the settings it reads."""
+    return stage_key(STAGE, modules=MODULES, libraries=LIBRARIES,
+                     settings={"source": project.source, "root": str(project.root)})
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class _Unit:
+    """Articles sharing one slug (usually one), with the languages each needs."""
+
+    paths: list[Path]
+    languages: list[list[str]]
+
+
+def extract_articles(project: Project, paths: Sequence[Path] | None = None,
+                     languages: Iterable[str] | None = None, *, jobs: int | None = None,
+                     force: bool = False,
+                     progress: Callable[[int], None] | None = None) -> ExtractSummary:
+    """Extract many articles, skipping up-to-date ones and using *jobs* processes.
+
+    *paths* defaults to every article of the project (and then the manifest
+    forgets articles that are gone). *progress* is called with the number of
+    articles finished since the last call.
+    """
+    every = paths is None
+    paths = list(project.article_paths() if paths is None else paths)
+    langs = list(languages if languages is not None else project.languages)
+    jobs = default_jobs() if jobs is None or jobs < 1 else jobs
+    manifest = Manifest.load(project, STAGE, extract_key(project))
+    summary = ExtractSummary()
+    units: list[_Unit] = []
+    by_slug: dict[str, _Unit] = {}
+    for path in paths:
+        item = source_ref(project, path)
+        todo = langs if force else _stale_languages(project, manifest.get(item), path, langs)
+        if todo is None:  # up to date
+            record = manifest.get(item) or {}
+            summary.articles += 1
+            summary.skipped += 1
+            summary.entries += int(record.get("entries", 0))
+            summary.unchanged += 1 + len(langs)
+            if progress:
+                progress(1)
+            continue
+        slug = slug_for(path)
+        if slug in by_slug:  # same files as an earlier article: same worker, in order
+            by_slug[slug].paths.append(path)
+            by_slug[slug].languages.append(langs)
+        else:
+            by_slug[slug] = _Unit([path], [todo])
+            units.append(by_slug[slug])
+    try:
+        for outcome in _run_units(project, units, jobs):
+            _absorb(project, manifest, summary, outcome, langs)
+            if progress:
+                progress(1)
+        if every:
+            manifest.keep_only(source_ref(project, p) for p in paths)
+    finally:
+        manifest.save()  # also after Ctrl-C: what finished stays recorded
+    return summary
+
+
+def _stale_languages(project: Project, record: dict | None, path: Path,
+                     langs: list[str]) -> list[str] | None:
+    """Return the languages to (re)extract for *path*, or None when all are up to date."""
+    if record is None:
+        return langs
+    source = digest_path(path)
+    slug = slug_for(path)
+    pot = digest_path(project.template_path(slug))
+    if source is None or pot is None or record.get("source") != source or record.get("pot") != pot:
+        return langs  # article edited or template changed: every catalogue needs a merge
+    done = record.get("langs") or {}
+    stale = []
+    for lang in langs:
+        po = digest_path(project.catalog_path(slug, lang))
+        if po is None or done.get(lang) != [source, pot, po]:
+            stale.append(lang)
+    return stale or None
+
+
+@dataclass
+class _Outcome:
+    """What a worker sends back for one article (picklable, small)."""
+
+    path: Path
+    languages: list[str]
+    result: ExtractResult | None
+    errors: list[tuple[str, str, str | None, int | None]]
+
+
+def _run_units(project: Project, units: list[_Unit], jobs: int) -> Iterator[_Outcome]:
+    articles = sum(len(u.paths) for u in units)
+    if jobs <= 1 or articles < POOL_THRESHOLD:
+        for unit in units:
+            yield from _do_unit((project, unit))
+        return
+    ctx = _pool_context()
+    chunksize = max(1, min(8, len(units) // (jobs * 8)))
+    with ctx.Pool(processes=min(jobs, len(units))) as pool:
+        for outcomes in pool.imap_unordered(_do_unit_list, ((project, u) for u in units),
+                                            chunksize=chunksize):
+            yield from outcomes
+
+
+def _pool_context():
+    # fork starts workers in milliseconds with every module already imported;
+    # elsewhere (macOS, Windows) the platform default works too, only slower.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _do_unit_list(task: tuple[Project, _Unit]) -> list[_Outcome]:
+    return list(_do_unit(task))
+
+
+def _do_unit(task: tuple[Project, _Unit]) -> Iterator[_Outcome]:
+    project, unit = task
+    for path, langs in zip(unit.paths, unit.languages):
+        try:
+            result = _extract(project, path, langs, threads=len(langs) + 1)
+        except PipelineError as exc:
+            yield _Outcome(path, langs, None, [_pack(exc)])
+            continue
+        errors = [_pack(e) for e in result.errors]
+        result.errors = []
+        yield _Outcome(path, langs, result, errors)
+
+
+def _pack(exc: PipelineError) -> tuple[str, str, str | None, int | None]:
+    # PipelineError keeps path/lineno as attributes that pickling would lose.
+    return (type(exc).__name__, exc.message, None if exc.path is None else str(exc.path), exc.lineno)
+
+
+def _unpack(packed: tuple[str, str, str | None, int | None]) -> PipelineError:
+    name, message, path, lineno = packed
+    cls = getattr(_errors, name, PipelineError)
+    if not (isinstance(cls, type) and issubclass(cls, PipelineError)):
+        cls = PipelineError
+    return cls(message, path=path, lineno=lineno)
+
+
+def _absorb(project: Project, manifest: Manifest, summary: ExtractSummary,
+            outcome: _Outcome, langs: list[str]) -> None:
+    """Count one article's outcome and record what it left on disk."""
+    item = source_ref(project, outcome.path)
+    errors = [_unpack(e) for e in outcome.errors]
+    summary.errors.extend(errors)
+    result = outcome.result
+    if result is None:
+        manifest.drop(item)  # failed article: try again (and report again) next run
+        return
+    summary.articles += 1
+    summary.entries += result.entries
+    summary.written += len(result.written)
+    summary.unchanged += len(result.unchanged)
+    pot_path = project.template_path(result.slug)
+    pot = result.digests.get(pot_path)
+    source = result.source_digest
+    # Languages left out of the work were found up to date: their catalogues count as unchanged.
+    summary.unchanged += sum(1 for lang in langs if lang not in outcome.languages)
+    old = manifest.get(item) or {}
+    done: dict[str, list] = {}
+    if old.get("source") == source and old.get("pot") == pot:
+        done.update(old.get("langs") or {})
+    for lang in outcome.languages:
+        digest = result.digests.get(project.catalog_path(result.slug, lang))
+        if digest is not None:
+            done[lang] = [source, pot, digest]
+        else:  # refused catalogue: look again next run
+            done.pop(lang, None)
+    if source is None or pot is None:
+        manifest.drop(item)
+        return
+    manifest.put(item, {"slug": result.slug, "entries": result.entries, "source": source,
+                        "pot": pot, "langs": done})
