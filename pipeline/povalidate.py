@@ -376,7 +376,8 @@ def scan_po(text: str, *, path: str | Path) -> list[RawEntry]:
                 if order[kw] < order[last_kw] or (kw == last_kw and kw != "msgstr"):
                     raise CatalogError(f"{kw} out of order (after {last_kw})", path=path, lineno=lineno)
                 if kw == "msgstr" and (kw, index) in strings:
-                    raise CatalogError(f"msgstr{'' if index is None else f'[{index}]'} appears twice (missing msgid?)",
+                    label = "" if index is None else f"[{index}]"
+                    raise CatalogError(f"msgstr{label} appears twice (missing msgid?)",
                                        path=path, lineno=lineno)
                 if obsolete != cur.obsolete:
                     raise CatalogError("entry mixes obsolete (#~) and active lines",
