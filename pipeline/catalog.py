@@ -34,6 +34,7 @@ Determinism
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -56,6 +57,26 @@ PROVENANCE = re.compile(r"^(?:MT|TM)\b")
 
 Catalog = polib.POFile
 Entry = polib.POEntry
+
+
+# polib formats every field anew with textwrap, the costliest step of writing
+# a catalogue; the template and each language's catalogue hold the same
+# msgids, so a field's lines are computed once and reused. polib's function
+# depends on its arguments only (not on the entry), so the output is the same.
+_polib_str_field = polib._BaseEntry._str_field
+
+
+@functools.lru_cache(maxsize=16384)
+def _field_lines(fieldname: str, delflag: str, plural_index: str, field: str,
+                 wrapwidth: int) -> tuple[str, ...]:
+    return tuple(_polib_str_field(None, fieldname, delflag, plural_index, field, wrapwidth))
+
+
+def _str_field(self, fieldname, delflag, plural_index, field, wrapwidth=78):
+    return list(_field_lines(fieldname, delflag, plural_index, field, wrapwidth))
+
+
+polib._BaseEntry._str_field = _str_field
 
 
 def now_stamp() -> str:

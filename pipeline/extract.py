@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -58,6 +59,9 @@ MODULES = ("article", "segment", "catalog", "extract", "povalidate", "locales", 
 LIBRARIES = ("pysbd", "polib", "babel", "rapidfuzz", "PyYAML")
 #: Below this many articles to (re)do, a process pool costs more than it saves.
 POOL_THRESHOLD = 8
+#: Writer threads per process, and how many articles' writes may be pending.
+WRITER_THREADS = 8
+IN_FLIGHT = 6
 
 
 @dataclass
@@ -106,12 +110,22 @@ def source_ref(project: Project, path: Path) -> str:
 def extract_article(project: Project, path: Path, languages: Iterable[str] | None = None,
                     *, article: Article | None = None) -> ExtractResult:
     """Write the template and catalogues of one article; return what changed."""
-    return _extract(project, path, languages, article=article, threads=1)
+    return _finish(_prepare(project, path, languages, article=article))
 
 
-def _extract(project: Project, path: Path, languages: Iterable[str] | None, *,
-             article: Article | None = None, threads: int = 1) -> ExtractResult:
-    """Compute one article's files, then write them (on *threads* threads)."""
+@dataclass
+class _Pending:
+    """One article's files, computed, with their writes possibly still running."""
+
+    result: ExtractResult
+    writes: list[tuple[Path, bytes]]
+    order: dict[Path, int]
+    futures: list[Future] | None = None
+
+
+def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
+             article: Article | None = None) -> _Pending:
+    """Compute one article's template and catalogues (reads files, writes none)."""
     from .article import read_article
     from .catalog import (build_template, catalog_text, load_catalog, merge, new_catalog,
                           same_entries)
@@ -147,7 +161,7 @@ def _extract(project: Project, path: Path, languages: Iterable[str] | None, *,
             writes.append((po_path, catalog_text(new_catalog(template, lang)).encode("utf-8")))
             continue
         try:
-            # Parse the very bytes that were hashed, so the record matches the work.
+            # Parse the very bytes that are hashed, so the record matches the work.
             current = load_catalog(po_path, data=data)
         except PipelineError as exc:
             result.errors.append(exc)
@@ -159,28 +173,46 @@ def _extract(project: Project, path: Path, languages: Iterable[str] | None, *,
             result.digests[po_path] = digest_bytes(data)
             continue
         writes.append((po_path, text))
-    _write_all(result, writes, threads)
-    # Report files in reading order: template first, then the languages.
+    # Files are reported in reading order: template first, then the languages.
     order = {p: k for k, p in enumerate([pot_path] + [project.catalog_path(article.slug, lang)
                                                       for lang in langs])}
-    result.written.sort(key=lambda p: order.get(p, len(order)))
-    result.unchanged.sort(key=lambda p: order.get(p, len(order)))
+    return _Pending(result, writes, order)
+
+
+def _write(item: tuple[Path, bytes]) -> bool:
+    return atomic_write(item[0], item[1], error=CatalogError)
+
+
+def _start(pending: _Pending, pool: ThreadPoolExecutor) -> None:
+    """Hand the article's writes to writer threads (their fsyncs overlap the next article)."""
+    pending.futures = [pool.submit(_write, item) for item in pending.writes]
+
+
+def _finish(pending: _Pending) -> ExtractResult:
+    """Complete the writes (here, or by waiting for the threads); return the result."""
+    result = pending.result
+    if pending.futures is None:
+        outcomes = [_write(item) for item in pending.writes]
+    else:
+        outcomes = [f.result() for f in pending.futures]  # a failed write raises here
+    for (path, data), written in zip(pending.writes, outcomes):
+        (result.written if written else result.unchanged).append(path)
+        result.digests[path] = digest_bytes(data)
+    result.written.sort(key=lambda p: pending.order.get(p, len(pending.order)))
+    result.unchanged.sort(key=lambda p: pending.order.get(p, len(pending.order)))
     return result
 
 
-def _write_all(result: ExtractResult, writes: Sequence[tuple[Path, bytes]], threads: int) -> None:
-    """Write each file atomically (identical bytes are left untouched) and record digests."""
-    def one(item: tuple[Path, bytes]) -> bool:
-        return atomic_write(item[0], item[1], error=CatalogError)
+_writers: dict[int, ThreadPoolExecutor] = {}
 
-    if threads > 1 and len(writes) > 1:
-        with ThreadPoolExecutor(min(threads, len(writes))) as pool:
-            outcomes = list(pool.map(one, writes))
-    else:
-        outcomes = [one(item) for item in writes]
-    for (path, data), written in zip(writes, outcomes):
-        (result.written if written else result.unchanged).append(path)
-        result.digests[path] = digest_bytes(data)
+
+def _writer_pool() -> ThreadPoolExecutor:
+    """This process's writer threads (a forked worker makes its own)."""
+    pool = _writers.get(os.getpid())
+    if pool is None:
+        pool = _writers[os.getpid()] = ThreadPoolExecutor(WRITER_THREADS,
+                                                          thread_name_prefix="newsloc-write")
+    return pool
 
 
 # ---------------------------------------------------------------- many articles
@@ -288,14 +320,14 @@ class _Outcome:
 def _run_units(project: Project, units: list[_Unit], jobs: int) -> Iterator[_Outcome]:
     articles = sum(len(u.paths) for u in units)
     if jobs <= 1 or articles < POOL_THRESHOLD:
-        for unit in units:
-            yield from _do_unit((project, unit))
+        yield from _do_units(project, units)
         return
-    ctx = _pool_context()
-    chunksize = max(1, min(8, len(units) // (jobs * 8)))
-    with ctx.Pool(processes=min(jobs, len(units))) as pool:
-        for outcomes in pool.imap_unordered(_do_unit_list, ((project, u) for u in units),
-                                            chunksize=chunksize):
+    # Tasks of a few articles: fewer round trips, and each worker keeps its
+    # writes in flight across the articles of a task.
+    size = max(1, min(16, len(units) // (jobs * 4)))
+    tasks = ((project, units[k:k + size]) for k in range(0, len(units), size))
+    with _pool_context().Pool(processes=min(jobs, len(units))) as pool:
+        for outcomes in pool.imap_unordered(_do_unit_list, tasks):
             yield from outcomes
 
 
@@ -306,21 +338,42 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _do_unit_list(task: tuple[Project, _Unit]) -> list[_Outcome]:
-    return list(_do_unit(task))
+def _do_unit_list(task: tuple[Project, list[_Unit]]) -> list[_Outcome]:
+    project, units = task
+    return list(_do_units(project, units))
 
 
-def _do_unit(task: tuple[Project, _Unit]) -> Iterator[_Outcome]:
-    project, unit = task
-    for path, langs in zip(unit.paths, unit.languages):
+def _do_units(project: Project, units: Iterable[_Unit]) -> Iterator[_Outcome]:
+    """Extract the articles of *units*, keeping a few articles' writes in flight."""
+    pool = _writer_pool()
+    window: deque[tuple[Path, list[str], _Pending]] = deque()
+
+    def finish_oldest() -> _Outcome:
+        path, langs, pending = window.popleft()
         try:
-            result = _extract(project, path, langs, threads=len(langs) + 1)
+            result = _finish(pending)
         except PipelineError as exc:
-            yield _Outcome(path, langs, None, [_pack(exc)])
-            continue
+            return _Outcome(path, langs, None, [_pack(exc)])
         errors = [_pack(e) for e in result.errors]
         result.errors = []
-        yield _Outcome(path, langs, result, errors)
+        return _Outcome(path, langs, result, errors)
+
+    for unit in units:
+        for k, (path, langs) in enumerate(zip(unit.paths, unit.languages)):
+            if k:  # the same files as the article before: let its writes land first
+                while window:
+                    yield finish_oldest()
+            try:
+                pending = _prepare(project, path, langs)
+            except PipelineError as exc:
+                yield _Outcome(path, langs, None, [_pack(exc)])
+                continue
+            _start(pending, pool)
+            window.append((path, langs, pending))
+            while len(window) > IN_FLIGHT:
+                yield finish_oldest()
+    while window:
+        yield finish_oldest()
 
 
 def _pack(exc: PipelineError) -> tuple[str, str, str | None, int | None]:
