@@ -66,6 +66,8 @@ _DATELINE = re.compile(
     r"(?:\s+\((?:[A-Za-z][A-Za-z .&-]{0,30})\))?)"                # (AFP)
     r"\s+(?:-|--|\u2013|\u2014)\s+(?=\S)"
 )
+_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x01-\x08\x0e-\x1b\x1f\x7f]")  # \x04 would split a msgid for msgfmt
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y")
 _SENTENCE_END = tuple('.?!:;,"\u201d\u2019)…')
 _MAX_SUBHEAD_WORDS = 10
@@ -173,6 +175,8 @@ def _raw_blocks(text: str, first_line: int = 1) -> Iterator[tuple[int, list[str]
 def _clean(line: str) -> str:
     """Normalise one line: strip, collapse runs of blanks, drop invisible junk."""
     line = line.replace("\u00a0", " ").replace("\ufeff", "").replace("\u200b", "")
+    # Characters other tools read as line breaks (polib, str.splitlines) become spaces.
+    line = _CONTROLS.sub("", _LINE_BREAKS.sub(" ", line))
     return re.sub(r"[ \t]+", " ", line).strip()
 
 
@@ -277,10 +281,10 @@ def _parse_markdown(path: Path, text: str) -> Article:
                                path=path, lineno=1) from None
         try:
             loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: e.g. date: 2024-02-30
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
-            problem = getattr(exc, "problem", None) or "invalid YAML"
+            problem = getattr(exc, "problem", None) or str(exc) or "invalid YAML"
             raise ArticleError(f"front matter: {problem}", path=path, lineno=line) from exc
         if not isinstance(loaded, dict):
             raise ArticleError("front matter must be a mapping of keys to values",

@@ -194,7 +194,11 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
 
     for tentry in template:
         key = tentry.msgid_with_context
-        old = active.get(key) or obsolete.get(key)
+        old = active.get(key)
+        dead = obsolete.get(key)
+        if old is None or (not _translated(old) and dead is not None and _translated(dead)):
+            # An empty active twin (a hand-merged file) must not hide a kept translation.
+            old = dead
         if old is not None:
             entry = _copy(old)
             entry.obsolete = False

@@ -273,3 +273,17 @@ NewsDesk.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 test_reviewed_translations_survive_any_sequence = NewsDesk.TestCase
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_obsolete_translation_is_not_hidden_by_an_empty_twin(tmp_path):
+    """Regression: an untranslated active entry and an obsolete translated one with the
+    same msgid (a hand-merged file; newsloc and msgfmt accept it) lost the translation."""
+    from pipeline.catalog import merge, parse_catalog
+    path = tmp_path / "ar.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                    '"Language: ar\\n"\n\nmsgid "Aid arrived."\nmsgstr ""\n\n'
+                    '#~ msgid "Aid arrived."\n#~ msgstr "وصلت المساعدات."\n', encoding="utf-8")
+    po = load_catalog(path)
+    template = parse_catalog('msgid ""\nmsgstr ""\n\nmsgid "Aid arrived."\nmsgstr ""\n')
+    merged = merge(po, template, "ar")
+    assert merged.find("Aid arrived.").msgstr == "وصلت المساعدات."
