@@ -88,6 +88,7 @@ class ExtractSummary:
     written: int = 0           # files written
     unchanged: int = 0         # files left as they were (skipped ones included)
     skipped: int = 0           # articles found up to date by the manifest
+    jobs: int = 1              # processes that did the work (1 = in-process)
     errors: list[PipelineError] = field(default_factory=list)
 
 
@@ -277,7 +278,7 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
             by_slug[slug] = _Unit([path], [todo])
             units.append(by_slug[slug])
     try:
-        for outcome in _run_units(project, units, jobs):
+        for outcome in _run_units(project, units, jobs, summary):
             _absorb(project, manifest, summary, outcome, langs)
             if progress:
                 progress(1)
@@ -317,16 +318,18 @@ class _Outcome:
     errors: list[tuple[str, str, str | None, int | None]]
 
 
-def _run_units(project: Project, units: list[_Unit], jobs: int) -> Iterator[_Outcome]:
+def _run_units(project: Project, units: list[_Unit], jobs: int,
+               summary: ExtractSummary) -> Iterator[_Outcome]:
     articles = sum(len(u.paths) for u in units)
     if jobs <= 1 or articles < POOL_THRESHOLD:
         yield from _do_units(project, units)
         return
+    summary.jobs = min(jobs, len(units))
     # Tasks of a few articles: fewer round trips, and each worker keeps its
     # writes in flight across the articles of a task.
     size = max(1, min(16, len(units) // (jobs * 4)))
     tasks = ((project, units[k:k + size]) for k in range(0, len(units), size))
-    with _pool_context().Pool(processes=min(jobs, len(units))) as pool:
+    with _pool_context().Pool(processes=summary.jobs) as pool:
         for outcomes in pool.imap_unordered(_do_unit_list, tasks):
             yield from outcomes
 
