@@ -189,6 +189,8 @@ def test_po_reader_on_po_like_text(sandbox, monkeypatch, text):
 @example(text="Headline with a vertical\x0btab\n\nA paragraph with a form\x0cfeed. And \x85 NEL.",
          suffix=".txt")
 @example(text="\x04", suffix=".txt")
+@example(text="\x00", suffix=".txt")
+@example(text="Headline\n\nA NUL\x00 inside.", suffix=".txt")
 @example(text="Headline\x1b[0m\n\nA sentence\x07 with\x7f junk.", suffix=".txt")
 @example(text="Headline\n\nSentence with a backslash \\ and a \"quote\" and a tab\there.",
          suffix=".txt")
