@@ -9,6 +9,8 @@ so is a reader writing a file.
     python tests/fuzz/fuzz_readers.py -max_total_time=600 corpus/
 
 The test suite runs it for 1500 inputs only (tests/test_fuzz_readers.py).
+Importing this module does nothing (pytest imports it for doctests); the
+harness is set up in :func:`main`.
 """
 
 from __future__ import annotations
@@ -17,55 +19,57 @@ import sys
 import tempfile
 from pathlib import Path
 
-import atheris
-
-with atheris.instrument_imports():
-    from pipeline import fsutil
-    from pipeline.article import read_article
-    from pipeline.catalog import build_template, catalog_text, load_catalog
-    from pipeline.errors import PipelineError
-    from pipeline.povalidate import validate_po_text
-    from pipeline.segment import segment_article
-
-WORKDIR = Path(tempfile.mkdtemp(prefix="newsloc-fuzz-"))
+_env: dict = {}
 
 
 def _no_writes(*args, **kwargs):
     raise AssertionError(f"a reader tried to write {args[:1]}")
 
 
-fsutil.atomic_write = _no_writes
-import pipeline.catalog as _catalog  # noqa: E402
-
-_catalog.atomic_write = _no_writes
-
-
 def test_one_input(data: bytes) -> None:
+    """Run one input through a reader chosen by its first byte."""
     if not data:
         return
+    env = _env
+    workdir: Path = env["workdir"]
     kind, body = data[0] % 3, data[1:]
     name = ("story.txt", "story.md", "ar.po")[kind]
-    path = WORKDIR / name
+    path = workdir / name
     path.write_bytes(body)
     try:
         if kind < 2:
-            article = read_article(path)
-            segments = segment_article(article, "en")
-            template = build_template(segments, source_ref="articles/" + name,
-                                      title=article.headline)
-            validate_po_text(catalog_text(template), path="<written>")
+            article = env["read_article"](path)
+            segments = env["segment_article"](article, "en")
+            template = env["build_template"](segments, source_ref="articles/" + name,
+                                             title=article.headline)
+            env["validate_po_text"](env["catalog_text"](template), path="<written>")
         else:
-            po = load_catalog(path)
-            validate_po_text(catalog_text(po), path="<rewritten>")
-    except PipelineError:
+            po = env["load_catalog"](path)
+            env["validate_po_text"](env["catalog_text"](po), path="<rewritten>")
+    except env["PipelineError"]:
         pass
-    names = sorted(p.name for p in WORKDIR.iterdir())
+    names = sorted(p.name for p in workdir.iterdir())
     if names != [name]:
         raise AssertionError(f"files appeared: {names}")
     path.unlink()
 
 
 def main() -> None:
+    import atheris
+
+    with atheris.instrument_imports():
+        import pipeline.catalog as catalog
+        from pipeline import fsutil
+        from pipeline.article import read_article
+        from pipeline.errors import PipelineError
+        from pipeline.povalidate import validate_po_text
+        from pipeline.segment import segment_article
+    fsutil.atomic_write = _no_writes
+    catalog.atomic_write = _no_writes
+    _env.update(workdir=Path(tempfile.mkdtemp(prefix="newsloc-fuzz-")), read_article=read_article,
+                segment_article=segment_article, build_template=catalog.build_template,
+                catalog_text=catalog.catalog_text, load_catalog=catalog.load_catalog,
+                validate_po_text=validate_po_text, PipelineError=PipelineError)
     atheris.Setup(sys.argv, test_one_input)
     atheris.Fuzz()
 
