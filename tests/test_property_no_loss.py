@@ -38,7 +38,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, r
 from pipeline.catalog import is_reviewed, load_catalog, save_catalog
 from pipeline.config import load_project
 from pipeline.engines import EngineOptions
-from pipeline.extract import extract_article
+from pipeline.extract import extract_article, extract_articles
 from pipeline.machine import translate_project
 
 LANGS = ("ar", "ku")
@@ -216,12 +216,17 @@ class NewsDesk(RuleBasedStateMachine):
         self.extract()
 
     # -- the pipeline ------------------------------------------------------
-    @rule()
-    def extract(self):
-        """`newsloc extract`: merge the article's current segments into the catalogues."""
+    @rule(incremental=st.booleans())
+    def extract(self, incremental=False):
+        """`newsloc extract`: merge the article's current segments into the catalogues
+        (one article directly, or the command's incremental path with its manifest)."""
         STATS["extracts"] += 1
-        result = extract_article(self.project, self.article, LANGS)
-        assert not result.errors, result.errors
+        if incremental:
+            summary = extract_articles(self.project, None, LANGS, jobs=1)
+            assert not summary.errors, summary.errors
+        else:
+            result = extract_article(self.project, self.article, LANGS)
+            assert not result.errors, result.errors
 
     @rule(lang=st.sampled_from(LANGS), retranslate=st.booleans(), real=st.booleans())
     def machine_translate(self, lang, retranslate, real):
