@@ -46,7 +46,7 @@ from rapidfuzz import fuzz, process
 
 from . import __version__
 from .errors import CatalogError
-from .fsutil import atomic_write
+from .fsutil import UNCHECKED, atomic_write
 from .locales import language_name_en, plural_forms_header
 from .segment import Segment
 
@@ -287,9 +287,13 @@ def catalog_text(po: Catalog) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def save_catalog(po: Catalog, path: str | Path) -> bool:
-    """Write *po* to *path* atomically as UTF-8; return False when the bytes were already there."""
-    return atomic_write(path, catalog_text(po).encode("utf-8"), error=CatalogError)
+def save_catalog(po: Catalog, path: str | Path, *, expect: str | None | object = UNCHECKED) -> bool:
+    """Write *po* to *path* atomically as UTF-8; return False when the bytes were already there.
+
+    *expect*: the digest the file had when read; if it changed meanwhile (a
+    translator saved), :class:`pipeline.fsutil.ChangedOnDisk` is raised and nothing is written.
+    """
+    return atomic_write(path, catalog_text(po).encode("utf-8"), error=CatalogError, expect=expect)
 
 
 def parse_catalog(text: str, *, path: str | Path = "<string>") -> Catalog:

@@ -19,6 +19,11 @@ Rules:
   file is replaced; the link stays a link).
 * Temporary files left by a run killed between creating and renaming them
   are swept by :func:`sweep_temp_files` (the project lock calls it).
+* A caller that read a file, worked on it and writes it back can pass the
+  digest it read (``expect=``): if someone else (a translator's editor)
+  saved the file meanwhile, the write is refused with :class:`ChangedOnDisk`
+  just before the rename instead of overwriting their save; the caller
+  re-reads and merges. This narrows the race to the instant of the rename.
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ from .errors import PipelineError
 TEMP_SUFFIX = ".newsloc.tmp"
 _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+" + re.escape(TEMP_SUFFIX) + "$")
 _umask_guard = threading.Lock()
+UNCHECKED = object()
+
+
+class ChangedOnDisk(PipelineError):
+    """The file changed on disk since the caller read it; it was not overwritten."""
 
 
 def file_digest(path: str | Path) -> str:
@@ -62,11 +72,14 @@ def default_mode() -> int:
 
 
 def atomic_write(path: str | Path, data: bytes | str, *,
-                 error: type[PipelineError] = PipelineError) -> bool:
+                 error: type[PipelineError] = PipelineError,
+                 expect: str | None | object = UNCHECKED) -> bool:
     """Write *data* to *path* atomically; return False if the file already held it.
 
     *error* is the :class:`PipelineError` subclass raised when the write fails
-    (the old file, if any, is then left untouched).
+    (the old file, if any, is then left untouched). *expect*, when given, is
+    the :func:`file_digest` the file must still have (None: must not exist);
+    otherwise :class:`ChangedOnDisk` is raised and the file is left as it is.
     """
     shown = Path(path)  # what messages name: the path the caller gave
     path = _real_target(shown)
@@ -90,6 +103,9 @@ def atomic_write(path: str | Path, data: bytes | str, *,
         except FileNotFoundError:
             mode = default_mode()
         os.chmod(tmp, mode)
+        if expect is not UNCHECKED and _digest_or_none(path) != expect:
+            raise ChangedOnDisk("changed on disk since it was read (saved by someone "
+                                "else?); not overwritten", path=shown)
         os.replace(tmp, path)
         tmp = None
     except BaseException as exc:  # Ctrl-C included: never leave a temp file behind
@@ -128,6 +144,13 @@ def sweep_temp_files(folder: str | Path, *, older_than: float = 60.0) -> list[Pa
             except FileNotFoundError:
                 continue
     return removed
+
+
+def _digest_or_none(path: Path) -> str | None:
+    try:
+        return file_digest(path)
+    except FileNotFoundError:
+        return None
 
 
 def _real_target(path: Path) -> Path:

@@ -316,3 +316,22 @@ def test_every_writing_command_offers_wait(runner):
         result = runner.invoke(cli, [*command, "--help"])
         assert result.exit_code == 0, command
         assert "--wait SECONDS" in result.output, command
+
+
+def test_expect_refuses_to_overwrite_a_file_saved_meanwhile(tmp_path):
+    from pipeline.catalog import parse_catalog, save_catalog
+    from pipeline.fsutil import ChangedOnDisk, file_digest
+    path = tmp_path / "ar.po"
+    path.write_text('msgid "a"\nmsgstr ""\n', encoding="utf-8")
+    seen = file_digest(path)
+    path.write_text('msgid "a"\nmsgstr "ترجمة"\n', encoding="utf-8")  # Poedit saved meanwhile
+    po = parse_catalog('msgid "a"\nmsgstr "[MT]"\n')
+    with pytest.raises(ChangedOnDisk, match="changed on disk since it was read"):
+        save_catalog(po, path, expect=seen)
+    assert "ترجمة" in path.read_text(encoding="utf-8") and not leftovers(tmp_path)
+    assert save_catalog(po, path, expect=file_digest(path)) is True  # after re-reading: fine
+    with pytest.raises(ChangedOnDisk):
+        atomic_write(tmp_path / "new.po", "x", expect=file_digest(path))  # expected a file
+    assert atomic_write(tmp_path / "new.po", "x", expect=None) is True
+    with pytest.raises(ChangedOnDisk):
+        atomic_write(tmp_path / "new.po", "y", expect=None)  # expected no file
