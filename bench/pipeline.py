@@ -1,0 +1,406 @@
+"""Benchmark: the whole pipeline over a news archive, beside Translate Toolkit and po4a.
+
+Usage::
+
+    python bench/pipeline.py [CORPUS_DIR] [--json FILE] [--jobs N] [--po4a-articles N]
+                             [--no-baselines] [--keep]
+
+CORPUS_DIR (default ``../shared/corpus/bbc``) is searched recursively for
+``*.txt`` articles. They are symlinked (never copied) into a temporary
+project under the system temp folder, and every newsloc step runs as the
+real command (``python -m pipeline``, a fresh process each time, start-up
+included), in this order:
+
+1. cold ``extract`` into a POT plus three PO catalogues (ar, ckb, ku),
+   with the default ``--jobs`` and again with ``--jobs 1``;
+2. a no-op ``extract`` (nothing changed);
+3. ``extract`` after editing 1% of the paragraphs (an edited article becomes
+   a real file in the temporary project; the corpus is never touched);
+4. a deterministic stand-in for review fills every catalogue (msgstr = the
+   msgid through a reversible letter mapping: Arabic letters for ar/ckb,
+   rot13 for ku; digits and punctuation kept) and clears ``fuzzy``;
+5. ``status``, ``check`` and ``export`` of every edition (3 languages × html,
+   md, txt), then ``export`` again with nothing changed.
+
+Peak memory: the largest resident set of any one process of a step (from
+``wait4``, children included) and the peak of the whole process tree
+(sampled from ``/proc`` every 20 ms, Linux only).
+
+Baselines, in the same run when installed: Translate Toolkit's ``txt2po``
+plus ``posegment`` (the template only) over the same articles, and
+``po4a`` (POT + three PO per article, ``--no-translations``) over a subset
+it can finish (default 60 articles; its cost per article grows with the
+number of documents). Results: a table on stdout and JSON (default
+``bench/results/pipeline.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline.catalog import load_catalog, save_catalog  # noqa: E402
+
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "bbc"
+LANGS = ("ar", "ckb", "ku")
+FORMATS = ("html", "md", "txt")
+GOALS = {
+    "noop_extract_s": 1.0,
+    "export_all_s": 30.0,
+    "peak_rss_mb": 200.0,
+    "po4a_per_article_ratio": 50.0,
+    "tt_ratio": 1.0,
+}
+
+
+# ---------------------------------------------------------------- measuring
+
+def _children_of(pid: int) -> list[int]:
+    """All descendants of *pid* (Linux /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(stat[1]), []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        kids = parents.get(todo.pop(), [])
+        out += kids
+        todo += kids
+    return out
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeSampler(threading.Thread):
+    """Sample the resident memory of a process and its descendants until stopped."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        if not os.path.isdir("/proc"):
+            return
+        while not self.stopped.is_set():
+            total = sum(_rss_kb(p) for p in [self.pid] + _children_of(self.pid))
+            self.peak_kb = max(self.peak_kb, total)
+            self.stopped.wait(self.interval)
+
+
+def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None) -> dict:
+    """Run *cmd*; return wall seconds, exit code, peak RSS (one process / tree), output tail."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        sampler.stopped.set()
+        sampler.join()
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return {"seconds": round(seconds, 3), "rc": proc.returncode,
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB
+            "peak_tree_mb": round(sampler.peak_kb / 1024, 1) or None,
+            "output": text.strip().splitlines()[-3:]}
+
+
+def newsloc(root: Path, *args: str) -> dict:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "1795000000"))
+    return run([sys.executable, "-m", "pipeline", "--root", str(root), *args], env=env)
+
+
+# ---------------------------------------------------------------- the project
+
+def make_project(root: Path, corpus: Path) -> list[Path]:
+    """Symlink every article of *corpus* into ``root/articles`` (flat, unique names)."""
+    articles = root / "articles"
+    articles.mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[tool.newsloc]\nsource = "en"\nlanguages = ["ar", "ckb", "ku"]\n', encoding="utf-8")
+    made = []
+    for src in sorted(corpus.rglob("*.txt")):
+        name = src.name
+        if (articles / name).exists():
+            name = f"{src.parent.name}-{name}"
+        os.symlink(src.resolve(), articles / name)
+        made.append(articles / name)
+    return made
+
+
+def edit_paragraphs(paths: list[Path], share: float = 0.01) -> tuple[int, int, int]:
+    """Append a sentence to every 1/share-th paragraph; return (edited, paragraphs, articles)."""
+    every = max(1, round(1 / share))
+    seen = edited = 0
+    touched = set()
+    for path in paths:
+        blocks = path.read_text(encoding="utf-8").split("\n\n")
+        changed = False
+        for k in range(1, len(blocks)):  # block 0 is the headline
+            if not blocks[k].strip():
+                continue
+            seen += 1
+            if seen % every == 0:
+                blocks[k] = blocks[k].rstrip() + " A correction was added by the desk."
+                changed = True
+                edited += 1
+        if changed:
+            text = "\n\n".join(blocks)
+            path.unlink()  # the symlink becomes a real file: the corpus is never written
+            path.write_text(text, encoding="utf-8")
+            touched.add(path)
+    return edited, seen, len(touched)
+
+
+_ARABIC = [c for c in map(chr, range(0x0620, 0x06D4)) if c.isalpha()][:52]
+_TO_ARABIC = str.maketrans("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "".join(_ARABIC))
+
+
+def stand_in_translation(text: str, lang: str) -> str:
+    """A reversible, deterministic 'translation' in the language's script."""
+    if lang in ("ar", "ckb"):
+        return text.translate(_TO_ARABIC)
+    return codecs.encode(text, "rot13")
+
+
+def fill_catalogues(root: Path) -> int:
+    """Review every entry with the stand-in: msgstr filled, fuzzy cleared."""
+    count = 0
+    for lang in LANGS:
+        for po_path in sorted((root / "locales" / lang).glob("*.po")):
+            po = load_catalog(po_path)
+            for entry in po:
+                if entry.obsolete:
+                    continue
+                entry.msgstr = stand_in_translation(entry.msgid, lang)
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+                entry.previous_msgid = None
+                count += 1
+            save_catalog(po, po_path)
+    return count
+
+
+# ---------------------------------------------------------------- baselines
+
+def translate_toolkit(root: Path, work: Path) -> dict | None:
+    txt2po, posegment = shutil.which("txt2po"), shutil.which("posegment")
+    if not (txt2po and posegment):
+        return None
+    # txt2po does not follow symbolic links in a folder: give it copies (in the temp folder).
+    src = work / "src"
+    src.mkdir(parents=True)
+    for path in sorted((root / "articles").iterdir()):
+        shutil.copyfile(path, src / path.name)
+    a = run([txt2po, "-P", "--progress=none", "-i", str(src), "-o", str(work / "pot")])
+    b = run([posegment, "-P", "--progress=none", "-i", str(work / "pot"), "-o", str(work / "seg")])
+    files = len(list((work / "seg").glob("*.pot")))
+    return {"txt2po_s": a["seconds"], "posegment_s": b["seconds"],
+            "seconds": round(a["seconds"] + b["seconds"], 3), "templates": files,
+            "rc": a["rc"] or b["rc"]}
+
+
+def po4a(paths: list[Path], work: Path, count: int) -> dict | None:
+    exe = shutil.which("po4a")
+    if not exe or count <= 0:
+        return None
+    subset = paths[:: max(1, len(paths) // count)][:count]
+    lines = [f"[po4a_langs] {' '.join(LANGS)}", "[po4a_paths] po/$master.pot $lang:po/$master.$lang.po"]
+    for path in subset:
+        lines.append(f"[type: text] {path} $lang:out/$lang/{path.name} pot={path.stem}")
+    (work / "po4a.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run([exe, "--no-translations", "po4a.cfg"], cwd=work)
+    files = len(list((work / "po").glob("*.po*"))) if (work / "po").is_dir() else 0
+    return {"articles": len(subset), "seconds": result["seconds"], "files": files,
+            "per_article_s": round(result["seconds"] / len(subset), 4), "rc": result["rc"],
+            "subset": [p.name for p in subset]}
+
+
+# ---------------------------------------------------------------- main
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--json", type=Path, default=HERE / "results" / "pipeline.json")
+    parser.add_argument("--jobs", type=int, default=None, help="--jobs for newsloc (default: its own)")
+    parser.add_argument("--po4a-articles", type=int, default=60)
+    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary project")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        parser.error(f"{args.corpus}: no such folder")
+    work = Path(tempfile.mkdtemp(prefix="newsloc-bench-"))
+    root = work / "desk"
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    steps: dict[str, dict] = {}
+    notes: list[str] = []
+    try:
+        paths = make_project(root, args.corpus)
+        print(f"{len(paths)} articles from {args.corpus} → {root}", file=sys.stderr)
+
+        def step(name: str, *cmd: str) -> dict:
+            result = newsloc(root, *cmd)
+            steps[name] = result
+            print(f"  {name:<24} {result['seconds']:8.2f} s  rc={result['rc']}  "
+                  f"{' | '.join(result['output'][-1:])}", file=sys.stderr)
+            return result
+
+        cold_one = root / "cold-one-job"
+        step("extract cold", "extract", *jobs)
+        shutil.copytree(root / "locales", cold_one)
+        shutil.rmtree(root / "locales")
+        shutil.rmtree(root / ".newsloc", ignore_errors=True)
+        step("extract cold --jobs 1", "extract", "--jobs", "1")
+        identical = _same_tree(root / "locales", cold_one)
+        shutil.rmtree(cold_one)
+        if not identical:
+            notes.append("WARNING: --jobs 1 and the default wrote different bytes")
+        step("extract no-op", "extract", *jobs)
+        edited, paragraphs, touched = edit_paragraphs(paths)
+        notes.append(f"edit: {edited} of {paragraphs} paragraphs in {touched} articles")
+        step("extract after 1% edit", "extract", *jobs)
+        t = time.perf_counter()
+        filled = fill_catalogues(root)
+        fill_s = round(time.perf_counter() - t, 2)
+        notes.append(f"stand-in review: {filled} entries filled in {fill_s} s (not a newsloc step)")
+        step("extract after review", "extract", *jobs)
+        for name, cmd in (("status", ["status"]), ("check", ["check", "--errors-only"]),
+                          ("export (all editions)", ["export"]),
+                          ("export again (no-op)", ["export"])):
+            if _has_command(name.split()[0]):
+                step(name, *cmd)
+            else:
+                notes.append(f"{name}: command not available in this checkout; skipped")
+        editions = sum(1 for _ in (root / "editions").rglob("*.*")) if (root / "editions").is_dir() else 0
+        notes.append(f"editions written: {editions} files")
+        baselines: dict[str, dict | None] = {}
+        if not args.no_baselines:
+            baselines["translate-toolkit"] = translate_toolkit(root, work / "tt")
+            (work / "po4a").mkdir()
+            baselines["po4a"] = po4a(paths, work / "po4a", args.po4a_articles)
+            if baselines["po4a"]:
+                sub = work / "subset"
+                (sub / "articles").mkdir(parents=True)
+                shutil.copy(root / "pyproject.toml", sub / "pyproject.toml")
+                for name in baselines["po4a"]["subset"]:
+                    os.symlink((root / "articles" / name).resolve(), sub / "articles" / name)
+                same = newsloc(sub, "extract", *jobs)
+                baselines["po4a"]["newsloc_same_subset_s"] = same["seconds"]
+        report = _report(paths, steps, baselines, notes, identical)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept {work}", file=sys.stderr)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(_table(report))
+    print(f"\nJSON: {args.json}")
+    return 0
+
+
+def _has_command(name: str) -> bool:
+    from pipeline.cli import cli
+    return name in cli.commands
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    files_a = {p.relative_to(a): p for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b): p for p in b.rglob("*") if p.is_file()}
+    return files_a.keys() == files_b.keys() and all(
+        files_a[k].read_bytes() == files_b[k].read_bytes() for k in files_a)
+
+
+def _report(paths, steps, baselines, notes, identical) -> dict:
+    n = len(paths)
+    cold = steps["extract cold"]["seconds"]
+    peak = max((s["peak_tree_mb"] or s["peak_rss_mb"]) for s in steps.values())
+    peak_one = max(s["peak_rss_mb"] for s in steps.values())
+    ratios, goals = {}, {}
+    tt = baselines.get("translate-toolkit")
+    if tt:
+        ratios["translate-toolkit / newsloc cold"] = round(tt["seconds"] / cold, 2)
+        goals["cold extract no slower than TT txt2po+posegment"] = tt["seconds"] / cold >= GOALS["tt_ratio"]
+    p4 = baselines.get("po4a")
+    if p4:
+        ours = cold / n
+        ratios["po4a / newsloc per article (newsloc on the whole corpus)"] = round(p4["per_article_s"] / ours, 1)
+        ratios["po4a / newsloc on the same subset"] = round(p4["seconds"] / p4["newsloc_same_subset_s"], 1)
+        goals[">= 50x faster than po4a per article"] = p4["per_article_s"] / ours >= GOALS["po4a_per_article_ratio"]
+    goals["no-op extract < 1 s"] = steps["extract no-op"]["seconds"] < GOALS["noop_extract_s"]
+    if "export (all editions)" in steps:
+        goals["export of all editions < 30 s"] = steps["export (all editions)"]["seconds"] < GOALS["export_all_s"]
+    goals["peak memory < 200 MB (whole process tree)"] = peak < GOALS["peak_rss_mb"]
+    goals["--jobs 1 and default write identical bytes"] = identical
+    return {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count()},
+        "articles": n, "languages": list(LANGS), "formats": list(FORMATS),
+        "steps": {k: {kk: vv for kk, vv in v.items() if kk != "output"} | {"summary": v["output"][-1:]}
+                  for k, v in steps.items()},
+        "baselines": baselines, "ratios": ratios,
+        "peak_rss_mb": {"largest_process": peak_one, "process_tree": peak},
+        "goals": goals, "notes": notes,
+    }
+
+
+def _table(report: dict) -> str:
+    rows = [f"newsloc pipeline benchmark: {report['articles']} articles × {len(report['languages'])} "
+            f"languages ({report['machine']['cpus']} CPUs, Python {report['machine']['python']})",
+            "", f"{'step':<30} {'seconds':>9} {'peak MB (1 proc)':>17} {'peak MB (tree)':>15}  rc",
+            "-" * 80]
+    for name, s in report["steps"].items():
+        rows.append(f"{name:<30} {s['seconds']:>9.2f} {s['peak_rss_mb']:>17.1f} "
+                    f"{(s['peak_tree_mb'] or 0):>15.1f}  {s['rc']}")
+    tt, p4 = report["baselines"].get("translate-toolkit"), report["baselines"].get("po4a")
+    if tt or p4:
+        rows += ["", "baselines"]
+    if tt:
+        rows.append(f"{'TT txt2po + posegment (POT)':<30} {tt['seconds']:>9.2f}   "
+                    f"(txt2po {tt['txt2po_s']:.2f} + posegment {tt['posegment_s']:.2f})")
+    if p4:
+        rows.append(f"{'po4a, ' + str(p4['articles']) + ' articles':<30} {p4['seconds']:>9.2f}   "
+                    f"({p4['per_article_s']:.3f} s/article; newsloc on the same subset "
+                    f"{p4['newsloc_same_subset_s']:.2f} s)")
+    if report["ratios"]:
+        rows += ["", "ratios (how many times faster newsloc is)"]
+        rows += [f"  {k}: {v}x" for k, v in report["ratios"].items()]
+    rows += ["", "goals"] + [f"  [{'ok' if v else 'MISSED'}] {k}" for k, v in report["goals"].items()]
+    rows += ["", "notes"] + [f"  {n}" for n in report["notes"]]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
