@@ -27,7 +27,6 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import logging
 import os
@@ -42,6 +41,12 @@ from typing import Iterator
 from .config import Project
 from .errors import LockError
 from .fsutil import sweep_temp_files
+
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt byte-range locks, also released when the process dies
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +111,13 @@ def _open(path: Path) -> int:
 
 def _try_lock(fd: int) -> bool:
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:  # pragma: no cover - Windows
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         return True
-    except BlockingIOError:
+    except (BlockingIOError, PermissionError):  # PermissionError: msvcrt's "busy"
         return False
     except OSError as exc:  # e.g. a file system without flock support
         raise LockError(f"cannot lock: {exc.strerror or exc}") from exc
@@ -125,7 +134,8 @@ def _record(fd: int, command: str) -> None:
     # Best effort: the lock itself is the flock, the text only explains it.
     try:
         os.ftruncate(fd, 0)
-        os.pwrite(fd, data, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, data)
     except OSError:
         pass
 
