@@ -387,24 +387,19 @@ def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...] |
     translations it has. Exits 1 when no edition could be exported.
     """
     from .export import export_editions
-    from .extract import extract_article
+    from .extract import extract_articles
     project = project_of(ctx)
     policy = _policy(project, min_reviewed, machine)
     paths = project.article_paths()
     if not paths:
         raise click.ClickException(f"no articles in {project.articles_dir}")
     langs_ = languages_of(project, langs)
-    written = 0
-    failed: list[PipelineError] = []
-    for path in paths:
-        try:
-            result = extract_article(project, path, langs_)
-        except PipelineError as exc:
-            failed.append(exc)
-            continue
-        written += len(result.written)
-        failed.extend(result.errors)
-    click.echo(f"extract: {len(paths)} article(s), {written} file(s) written")
+    # Incremental and parallel (see pipeline.extract.extract_articles): a
+    # rebuild with nothing changed skips every article.
+    summary = extract_articles(project, None, langs_)
+    failed: list[PipelineError] = list(summary.errors)
+    skipped = f" ({summary.skipped} up to date)" if summary.skipped else ""
+    click.echo(f"extract: {len(paths)} article(s), {summary.written} file(s) written{skipped}")
     for exc in failed:
         click.echo(f"Error: {exc}", err=True)
     _build_translate(ctx, langs)
