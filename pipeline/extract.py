@@ -125,32 +125,28 @@ class _Pending:
 
 
 def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
-             article: Article | None = None) -> _Pending:
-    """Compute one article's template and catalogues (reads files, writes none)."""
-    from .article import read_article
-    from .catalog import (build_template, catalog_text, load_catalog, merge, new_catalog,
-                          same_entries)
-    from .segment import segment_article
-    source_digest = digest_path(path)  # before reading: an edit made meanwhile is seen next run
-    article = article or read_article(path)
-    segments = segment_article(article, project.source)
-    template = build_template(segments, source_ref=source_ref(project, path),
-                              title=article.headline)
-    result = ExtractResult(slug=article.slug, entries=len(template), source_digest=source_digest)
-    pot_path = project.template_path(article.slug)
-    if pot_path.exists():
-        try:
-            old = load_catalog(pot_path)
-        except PipelineError:
-            # A template is derived data (nobody translates in it): a broken one
-            # is rebuilt from the article rather than refused.
-            old = None
-        if old is not None and same_entries(old, template) and old.header == template.header:
-            template = old
-    writes: list[tuple[Path, bytes]] = [(pot_path, catalog_text(template).encode("utf-8"))]
+             article: Article | None = None, trusted: tuple[str, str] | None = None) -> _Pending:
+    """Compute one article's template and catalogues (reads files, writes none).
+
+    *trusted* is ``(article digest, template digest)`` from the manifest when
+    only catalogues changed: if both files still hash so, the template on
+    disk is exactly what segmenting the article would give, and is read
+    instead (a translator's edit then costs a merge, not a segmentation).
+    """
+    from .catalog import catalog_text, load_catalog, merge, new_catalog
+    template = _trusted_template(project, path, trusted) if article is None and trusted else None
+    if template is not None:
+        source_digest, template, data = template
+        slug = slug_for(path)
+        result = ExtractResult(slug=slug, entries=len(template), source_digest=source_digest)
+        pot_path = project.template_path(slug)
+        writes: list[tuple[Path, bytes]] = [(pot_path, data)]
+    else:
+        result, pot_path, template = _segment(project, path, article)
+        writes = [(pot_path, catalog_text(template).encode("utf-8"))]
     langs = list(languages if languages is not None else project.languages)
     for lang in langs:
-        po_path = project.catalog_path(article.slug, lang)
+        po_path = project.catalog_path(result.slug, lang)
         try:
             data = po_path.read_bytes()
         except FileNotFoundError:
@@ -175,9 +171,50 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
             continue
         writes.append((po_path, text))
     # Files are reported in reading order: template first, then the languages.
-    order = {p: k for k, p in enumerate([pot_path] + [project.catalog_path(article.slug, lang)
+    order = {p: k for k, p in enumerate([pot_path] + [project.catalog_path(result.slug, lang)
                                                       for lang in langs])}
     return _Pending(result, writes, order)
+
+
+def _segment(project: Project, path: Path, article: Article | None):
+    """Read and segment the article; return (result, template path, template)."""
+    from .article import read_article
+    from .catalog import build_template, load_catalog, same_entries
+    from .segment import segment_article
+    source_digest = digest_path(path)  # before reading: an edit made meanwhile is seen next run
+    article = article or read_article(path)
+    segments = segment_article(article, project.source)
+    template = build_template(segments, source_ref=source_ref(project, path),
+                              title=article.headline)
+    result = ExtractResult(slug=article.slug, entries=len(template), source_digest=source_digest)
+    pot_path = project.template_path(article.slug)
+    if pot_path.exists():
+        try:
+            old = load_catalog(pot_path)
+        except PipelineError:
+            # A template is derived data (nobody translates in it): a broken one
+            # is rebuilt from the article rather than refused.
+            old = None
+        if old is not None and same_entries(old, template) and old.header == template.header:
+            template = old
+    return result, pot_path, template
+
+
+def _trusted_template(project: Project, path: Path, trusted: tuple[str, str]):
+    """Return (article digest, template, template bytes) if both files still hash as trusted."""
+    from .catalog import load_catalog
+    source_digest = digest_path(path)
+    pot_path = project.template_path(slug_for(path))
+    try:
+        data = pot_path.read_bytes()
+    except OSError:
+        return None
+    if source_digest != trusted[0] or digest_bytes(data) != trusted[1]:
+        return None  # changed since the manifest was consulted: segment after all
+    try:
+        return source_digest, load_catalog(pot_path, data=data), data
+    except PipelineError:
+        return None
 
 
 def _write(item: tuple[Path, bytes]) -> bool:
@@ -238,6 +275,7 @@ class _Unit:
 
     paths: list[Path]
     languages: list[list[str]]
+    trusted: list[tuple[str, str] | None]
 
 
 def extract_articles(project: Project, paths: Sequence[Path] | None = None,
@@ -260,7 +298,8 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
     by_slug: dict[str, _Unit] = {}
     for path in paths:
         item = source_ref(project, path)
-        todo = langs if force else _stale_languages(project, manifest.get(item), path, langs)
+        todo, trusted = (langs, None) if force else _stale_languages(
+            project, manifest.get(item), path, langs)
         if todo is None:  # up to date
             record = manifest.get(item) or {}
             summary.articles += 1
@@ -274,8 +313,9 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
         if slug in by_slug:  # same files as an earlier article: same worker, in order
             by_slug[slug].paths.append(path)
             by_slug[slug].languages.append(langs)
+            by_slug[slug].trusted.append(None)
         else:
-            by_slug[slug] = _Unit([path], [todo])
+            by_slug[slug] = _Unit([path], [todo], [trusted])
             units.append(by_slug[slug])
     try:
         for outcome in _run_units(project, units, jobs, summary):
@@ -289,23 +329,24 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
     return summary
 
 
-def _stale_languages(project: Project, record: dict | None, path: Path,
-                     langs: list[str]) -> list[str] | None:
-    """Return the languages to (re)extract for *path*, or None when all are up to date."""
+def _stale_languages(project: Project, record: dict | None, path: Path, langs: list[str]
+                     ) -> tuple[list[str] | None, tuple[str, str] | None]:
+    """Return the languages to (re)extract for *path* (None: all up to date), and
+    the (article, template) digests when only catalogues changed."""
     if record is None:
-        return langs
+        return langs, None
     source = digest_path(path)
     slug = slug_for(path)
     pot = digest_path(project.template_path(slug))
     if source is None or pot is None or record.get("source") != source or record.get("pot") != pot:
-        return langs  # article edited or template changed: every catalogue needs a merge
+        return langs, None  # article edited or template changed: every catalogue needs a merge
     done = record.get("langs") or {}
     stale = []
     for lang in langs:
         po = digest_path(project.catalog_path(slug, lang))
         if po is None or done.get(lang) != [source, pot, po]:
             stale.append(lang)
-    return stale or None
+    return (stale, (source, pot)) if stale else (None, None)
 
 
 @dataclass
@@ -362,12 +403,12 @@ def _do_units(project: Project, units: Iterable[_Unit]) -> Iterator[_Outcome]:
         return _Outcome(path, langs, result, errors)
 
     for unit in units:
-        for k, (path, langs) in enumerate(zip(unit.paths, unit.languages)):
+        for k, (path, langs, trusted) in enumerate(zip(unit.paths, unit.languages, unit.trusted)):
             if k:  # the same files as the article before: let its writes land first
                 while window:
                     yield finish_oldest()
             try:
-                pending = _prepare(project, path, langs)
+                pending = _prepare(project, path, langs, trusted=trusted)
             except PipelineError as exc:
                 yield _Outcome(path, langs, None, [_pack(exc)])
                 continue

@@ -225,3 +225,14 @@ def test_bbc_edits_incremental_equals_forced(tmp_path):
         assert summary.skipped == len(paths) - len(paths[step::10]) - 1
         extract_articles(full, jobs=1, force=True)
         assert tree(inc.root) == tree(full.root)
+
+
+def test_translator_edit_costs_a_merge_not_a_segmentation(desk, tmp_path, monkeypatch):
+    translate_all(desk, "story-08", "ckb", "CKB:")
+    twin = load_project(shutil.copytree(desk.root, tmp_path / "twin"))
+    no_segmenting(monkeypatch)  # the template on disk is trusted: its digest is on record
+    summary = extract_articles(desk, jobs=1)
+    assert summary.skipped == N - 1 and not summary.errors
+    monkeypatch.undo()
+    extract_articles(twin, jobs=1, force=True)
+    assert tree(desk.root) == tree(twin.root)
