@@ -218,12 +218,26 @@ def _apply_news_rules(text: str, pieces: list[str]) -> list[str]:
         if start < 0:  # pySBD altered the text: fall back to its pieces as they are
             return pieces
         end = start + len(piece)
+        if spans and (m := _STRANDED_NUMBER.match(piece)) and \
+                _MID_SENTENCE.search(prev := text[spans[-1][0]:spans[-1][1]]) and \
+                not _STRANDED_NUMBER.match(prev):  # a real list: "1. The first item 2. ..."
+            # pySBD took "18." for a list number: "aged 16 to" + "18. These are...".
+            # The number closes the sentence before; the rest starts the next.
+            spans[-1][1] = start + len(m.group(1))
+            start += m.end()
+            if start >= end:
+                pos = end
+                continue
         if spans and _should_join(text[spans[-1][0]:spans[-1][1]], piece, first=len(spans) == 1):
             spans[-1][1] = end
         else:
             spans.append([start, end])
         pos = end
     return [text[a:b] for a, b in spans]
+
+
+_STRANDED_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*\.)\s+")
+_MID_SENTENCE = re.compile(r"\b[a-z]+$")  # the piece before stops on a lower-case word
 
 
 def _should_join(prev: str, piece: str, *, first: bool) -> bool:

@@ -92,3 +92,14 @@ def test_seed_segments():
     assert "These sorties can cost $250,000 per day, al-Khafaji noted, even without factoring in " \
            "the cost of ammunition and missiles." in sources
     assert len(segs) == 28
+
+
+def test_number_closing_a_sentence_is_not_a_list_item():
+    # pySBD reads "18." as a list number and splits "aged 16 to" / "18. These ...".
+    text = ('Half the qualifications were achieved by learners aged 16 to 18. These are defined as '
+            '"adults" by the government. Normally adults are defined as being aged over 19. The number rose.')
+    assert split_sentences(text) == [
+        "Half the qualifications were achieved by learners aged 16 to 18.",
+        'These are defined as "adults" by the government.',
+        "Normally adults are defined as being aged over 19.",
+        "The number rose."]
