@@ -34,6 +34,7 @@ import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -232,6 +233,9 @@ def _finish(pending: _Pending) -> ExtractResult:
     if pending.futures is None:
         outcomes = [_write(item) for item in pending.writes]
     else:
+        # Wait for every write of the article before reporting the first failure:
+        # nothing may still be landing once the caller (and its lock) is done.
+        futures_wait(pending.futures)
         outcomes = [f.result() for f in pending.futures]  # a failed write raises here
     for (path, data), written in zip(pending.writes, outcomes):
         (result.written if written else result.unchanged).append(path)
@@ -402,6 +406,16 @@ def _do_units(project: Project, units: Iterable[_Unit]) -> Iterator[_Outcome]:
         result.errors = []
         return _Outcome(path, langs, result, errors)
 
+    try:
+        yield from _units_in_flight(project, units, pool, window, finish_oldest)
+    finally:
+        # Stopped early (error, Ctrl-C, generator closed): let started writes land.
+        futures_wait([f for _, _, p in window for f in (p.futures or ())])
+
+
+def _units_in_flight(project: Project, units: Iterable[_Unit], pool: ThreadPoolExecutor,
+                     window: deque, finish_oldest: Callable[[], _Outcome]) -> Iterator[_Outcome]:
+    """Prepare each article, start its writes, and finish the oldest beyond IN_FLIGHT."""
     for unit in units:
         for k, (path, langs, trusted) in enumerate(zip(unit.paths, unit.languages, unit.trusted)):
             if k:  # the same files as the article before: let its writes land first
