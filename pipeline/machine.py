@@ -55,7 +55,7 @@ from .config import Project, slug_for
 from .engines import EngineOptions, FatalError, QuotaExceeded, TransientError, get_engine
 from .engines.base import Engine
 from .errors import CatalogError, EngineError, EngineUnsupported, PipelineError
-from .fsutil import file_digest
+from .fsutil import ChangedOnDisk, file_digest
 from .glossary import Glossary, load_glossary
 from .mtcache import MTCache, cache_path
 from .protect import Masked, MaskError, mask, restore, unmask_source
@@ -431,26 +431,62 @@ def _apply(state: _CatalogState, text: str, translation: str, provenance: str,
 
 
 def save_state(state: _CatalogState, summary: Summary) -> None:
-    """Write pending fills; if the file changed on disk, only into entries still untouched."""
+    """Write pending fills; if the file changed on disk, only into entries still untouched.
+
+    Pending fills are forgotten only once the catalogue holding them is on
+    disk: a Ctrl-C or a failed write during the save leaves them pending, and
+    the next save (the interrupt handler's, or the next batch's) writes them.
+    The write itself is refused if a translator saved the file between our
+    check and the rename (``expect=``); then the file is re-read and merged
+    again.
+    """
     if not state.pending:
         return
-    try:
-        current = file_digest(state.path) if state.path.is_file() else None
-    except OSError:
-        current = None
-    if current != state.digest:
-        log.warning("%s changed on disk during translate: re-reading it; your edits are kept",
-                    state.path)
+    for _attempt in range(3):
         try:
-            state.po = load_catalog(state.path)
+            current = file_digest(state.path) if state.path.is_file() else None
+        except OSError:
+            current = None
+        if current != state.digest:
+            log.warning("%s changed on disk during translate: re-reading it; your edits are kept",
+                        state.path)
+            try:
+                state.po = load_catalog(state.path)
+            except PipelineError as exc:
+                summary.errors.append(exc)
+                state.pending.clear()
+                return
+            state.digest = current
+        applied = _apply_pending(state, summary)
+        try:
+            if save_catalog(state.po, state.path, expect=state.digest):
+                if state.path not in summary.written:
+                    summary.written.append(state.path)
+            state.digest = file_digest(state.path)
+        except ChangedOnDisk:
+            continue  # a translator saved just now: re-read, merge again
         except PipelineError as exc:
             summary.errors.append(exc)
-            state.pending.clear()
             return
+        for key in state.pending:
+            state.needs.pop(key, None)
+        state.pending.clear()
+        summary.translated += applied
+        return
+    summary.errors.append(PipelineError("kept changing on disk while translate tried to save it; "
+                                        "run translate again", path=state.path))
+
+
+def _apply_pending(state: _CatalogState, summary: Summary) -> int:
+    """Put pending fills into the in-memory catalogue; return how many were applied."""
     entries = state.entries()
     applied = 0
     for key, fill in state.pending.items():
         entry = entries.get(key)
+        if entry is not None and fill.text != fill.seen and entry.msgstr == fill.text \
+                and fill.provenance in (entry.comment or ""):
+            applied += 1  # put there by an earlier save that did not reach the disk
+            continue
         if entry is None or entry.msgstr != fill.seen or is_reviewed(entry):
             summary.kept += 1
             continue
@@ -460,18 +496,7 @@ def save_state(state: _CatalogState, summary: Summary) -> None:
         if fill.reviewed:
             entry.flags.remove("fuzzy")
         applied += 1
-    for key in state.pending:
-        state.needs.pop(key, None)
-    state.pending.clear()
-    try:
-        if save_catalog(state.po, state.path):
-            if state.path not in summary.written:
-                summary.written.append(state.path)
-        state.digest = file_digest(state.path)
-    except PipelineError as exc:
-        summary.errors.append(exc)
-        return
-    summary.translated += applied
+    return applied
 
 
 # ---------------------------------------------------------------------------
