@@ -42,6 +42,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from . import errors as _errors
+from . import fsutil as _fsutil
 from .config import Project, slug_for
 from .errors import CatalogError, PipelineError
 from .fsutil import atomic_write
@@ -123,6 +124,8 @@ class _Pending:
     writes: list[tuple[Path, bytes]]
     order: dict[Path, int]
     futures: list[Future] | None = None
+    #: Digest each catalogue must still have when it is replaced (None: must not exist).
+    expects: dict[Path, str | None] = field(default_factory=dict)
 
 
 def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
@@ -145,6 +148,7 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
     else:
         result, pot_path, template = _segment(project, path, article)
         writes = [(pot_path, catalog_text(template).encode("utf-8"))]
+    expects: dict[Path, str | None] = {}
     langs = list(languages if languages is not None else project.languages)
     for lang in langs:
         po_path = project.catalog_path(result.slug, lang)
@@ -157,6 +161,7 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
             continue
         if data is None:
             writes.append((po_path, catalog_text(new_catalog(template, lang)).encode("utf-8")))
+            expects[po_path] = None  # created by this run: nobody else's file may be there
             continue
         try:
             # Parse the very bytes that are hashed, so the record matches the work.
@@ -171,10 +176,12 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
             result.digests[po_path] = digest_bytes(data)
             continue
         writes.append((po_path, text))
+        # A translator who saves while this run merges keeps their file (ChangedOnDisk).
+        expects[po_path] = digest_bytes(data)
     # Files are reported in reading order: template first, then the languages.
     order = {p: k for k, p in enumerate([pot_path] + [project.catalog_path(result.slug, lang)
                                                       for lang in langs])}
-    return _Pending(result, writes, order)
+    return _Pending(result, writes, order, expects=expects)
 
 
 def _segment(project: Project, path: Path, article: Article | None):
@@ -218,20 +225,22 @@ def _trusted_template(project: Project, path: Path, trusted: tuple[str, str]):
         return None
 
 
-def _write(item: tuple[Path, bytes]) -> bool:
+def _write(item: tuple[Path, bytes], expects: dict[Path, str | None]) -> bool:
+    if item[0] in expects:
+        return atomic_write(item[0], item[1], error=CatalogError, expect=expects[item[0]])
     return atomic_write(item[0], item[1], error=CatalogError)
 
 
 def _start(pending: _Pending, pool: ThreadPoolExecutor) -> None:
     """Hand the article's writes to writer threads (their fsyncs overlap the next article)."""
-    pending.futures = [pool.submit(_write, item) for item in pending.writes]
+    pending.futures = [pool.submit(_write, item, pending.expects) for item in pending.writes]
 
 
 def _finish(pending: _Pending) -> ExtractResult:
     """Complete the writes (here, or by waiting for the threads); return the result."""
     result = pending.result
     if pending.futures is None:
-        outcomes = [_write(item) for item in pending.writes]
+        outcomes = [_write(item, pending.expects) for item in pending.writes]
     else:
         # Wait for every write of the article before reporting the first failure:
         # nothing may still be landing once the caller (and its lock) is done.
@@ -441,7 +450,7 @@ def _pack(exc: PipelineError) -> tuple[str, str, str | None, int | None]:
 
 def _unpack(packed: tuple[str, str, str | None, int | None]) -> PipelineError:
     name, message, path, lineno = packed
-    cls = getattr(_errors, name, PipelineError)
+    cls = getattr(_errors, name, None) or getattr(_fsutil, name, PipelineError)
     if not (isinstance(cls, type) and issubclass(cls, PipelineError)):
         cls = PipelineError
     return cls(message, path=path, lineno=lineno)

@@ -236,3 +236,27 @@ def test_translator_edit_costs_a_merge_not_a_segmentation(desk, tmp_path, monkey
     monkeypatch.undo()
     extract_articles(twin, jobs=1, force=True)
     assert tree(desk.root) == tree(twin.root)
+
+
+def test_translator_saving_during_the_merge_keeps_their_file(desk, monkeypatch):
+    """A PO saved between the merge's read and its write is not overwritten; next run merges it."""
+    slug = "story-09"
+    edit_article(desk.articles_dir / f"{slug}.txt", "closes.", "closes late.")
+    po_path = desk.catalog_path(slug, "ar")
+    saved = po_path.read_bytes() + b'\n# saved by Poedit meanwhile\nmsgid "Meanwhile"\nmsgstr "AR"\n'
+    real = extract_mod._write
+
+    def translator_saves_first(item, expects):
+        if item[0] == po_path:
+            po_path.write_bytes(saved)
+        return real(item, expects)
+
+    monkeypatch.setattr(extract_mod, "_write", translator_saves_first)
+    summary = extract_articles(desk, jobs=1)
+    assert [e.path for e in summary.errors] == [po_path]
+    assert po_path.read_bytes() == saved  # the translator's save survived
+    monkeypatch.undo()
+    summary = extract_articles(desk, jobs=1)  # not recorded as done: merged now
+    assert not summary.errors and summary.skipped == N - 1
+    text = po_path.read_text(encoding="utf-8")
+    assert "closes late." in text and 'msgstr "AR"' in text
