@@ -176,10 +176,7 @@ def test_extract_on_a_full_disk_keeps_the_catalogue(runner, project, monkeypatch
     assert result.exit_code == 1
     assert f"{po}: cannot write: No space left on device" in result.output
     assert po.read_bytes() == before
-    # extract hands writes to threads; let those still in flight land (see the xfail below).
-    deadline = time.monotonic() + 5
-    while leftovers(project) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # extract waits for every write it started before it returns (tested below).
     assert not leftovers(project)
     monkeypatch.setattr(fsutil.os, "replace", real_replace)
     result = runner.invoke(cli, ["--root", str(project), "extract"])
@@ -188,9 +185,6 @@ def test_extract_on_a_full_disk_keeps_the_catalogue(runner, project, monkeypatch
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-@pytest.mark.xfail(reason="extract._finish returns on the first failed write while the "
-                   "article's other writes are still in flight on writer threads, so the "
-                   "project lock can be released before they land", strict=False)
 def test_extract_returns_only_when_every_write_has_landed(runner, project, monkeypatch):
     real_replace, real_fsync = os.replace, os.fsync
 
