@@ -339,22 +339,28 @@ Examples:
   newsloc export coalition-helps-iraq-sustain-anti-isis-fight --lang ckb
   newsloc export --format html --out /srv/www/editions
   newsloc export --min-reviewed 80 --machine       # partial editions, MT marked
+  newsloc export --jobs 2                          # two worker processes
 """)
 @click.argument("articles", nargs=-1)
 @lang_option
 @_with_export_options
+@jobs_option
+@click.option("--force", is_flag=True,
+              help="Render every edition again, even those whose inputs have not changed.")
 @writes_project
 @click.pass_context
 def export(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
            formats: tuple[str, ...] | None, out: Path | None, min_reviewed: float | None,
-           machine: bool) -> None:
+           machine: bool, jobs: int | None, force: bool) -> None:
     """Write the edition of ARTICLES in each language as HTML, Markdown and text.
 
     Editions go to editions/<lang>/<slug>.<ext>, with an index page per
     language and a bilingual proof page in editions/proof/<lang>/. By default
     an edition is written only when every segment is reviewed; an article
     below the bar is skipped with its reason and its old edition is left as it
-    was. Exits 1 when nothing asked for was exported.
+    was. Editions whose article, catalogue and files are unchanged since the
+    last export are not rendered again. Exits 1 when nothing asked for was
+    exported.
     """
     from .export import export_editions
     project = project_of(ctx)
@@ -362,8 +368,8 @@ def export(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]
     paths = article_paths(project, articles)
     if not paths:
         raise click.ClickException(f"no articles in {project.articles_dir}")
-    report = export_editions(project, paths, languages_of(project, langs), formats=formats,
-                             out=out, policy=policy)
+    report = export_editions(project, paths if articles else None, languages_of(project, langs),
+                             formats=formats, out=out, policy=policy, jobs=jobs, force=force)
     _echo_export(report)
     if not report.exported:
         ctx.exit(1)
@@ -376,10 +382,12 @@ Examples:
 """)
 @lang_option
 @_with_export_options
+@jobs_option
 @writes_project
 @click.pass_context
 def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...] | None,
-          out: Path | None, min_reviewed: float | None, machine: bool) -> None:
+          out: Path | None, min_reviewed: float | None, machine: bool,
+          jobs: int | None) -> None:
     """Extract every article, machine-translate (when an engine is configured), export.
 
     Translation runs only when [tool.newsloc.translate] names an engine and
@@ -396,14 +404,15 @@ def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...] |
     langs_ = languages_of(project, langs)
     # Incremental and parallel (see pipeline.extract.extract_articles): a
     # rebuild with nothing changed skips every article.
-    summary = extract_articles(project, None, langs_)
+    summary = extract_articles(project, None, langs_, jobs=jobs)
     failed: list[PipelineError] = list(summary.errors)
     skipped = f" ({summary.skipped} up to date)" if summary.skipped else ""
     click.echo(f"extract: {len(paths)} article(s), {summary.written} file(s) written{skipped}")
     for exc in failed:
         click.echo(f"Error: {exc}", err=True)
     _build_translate(ctx, langs)
-    report = export_editions(project, paths, langs_, formats=formats, out=out, policy=policy)
+    report = export_editions(project, None, langs_, formats=formats, out=out, policy=policy,
+                             jobs=jobs)
     _echo_export(report)
     if not report.exported:
         ctx.exit(1)

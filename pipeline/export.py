@@ -39,10 +39,13 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import jinja2
 from markupsafe import Markup, escape
@@ -50,10 +53,11 @@ from markupsafe import Markup, escape
 from . import __version__
 from .article import Article, read_article
 from .catalog import Catalog, is_reviewed, load_catalog
-from .config import Project
+from .config import Project, slug_for
 from .edition_words import Words
 from .errors import ConfigError, ExportError, PipelineError
 from .fsutil import atomic_write
+from .manifest import Manifest, digest_bytes, digest_path, stage_key
 from .locales import (DIGITS, convert_digits, default_numbering_system, display_name,
                       format_publication_date, number_symbols, parse_locale, text_direction)
 from .segment import Segment, segment_article
@@ -724,11 +728,15 @@ def _findings(project: Project, po_path: Path, lang: str) -> list[Any] | None:
 def export_editions(project: Project, paths: Iterable[Path] | None = None,
                     languages: Iterable[str] | None = None, *,
                     formats: Sequence[str] | None = None, out: Path | None = None,
-                    policy: Policy | None = None, proof: bool | None = None) -> ExportReport:
+                    policy: Policy | None = None, proof: bool | None = None,
+                    jobs: int | None = None, force: bool = False) -> ExportReport:
     """Export the editions of *paths* (default: every article) in *languages*.
 
     Writes ``<out>/<lang>/<slug>.<fmt>``, ``<out>/<lang>/index.html`` (+ ``index.json``)
     and ``<out>/proof/<lang>/<slug>.html``. Refused editions are reported, not written.
+    Editions whose inputs and files are as the export manifest recorded them are
+    not rendered again (``force=True`` renders everything); the others are
+    rendered in *jobs* processes (default: one per CPU).
     """
     settings = export_settings(project)
     formats = tuple(formats or settings.formats)
@@ -739,45 +747,268 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     policy = policy or Policy(min_reviewed=settings.min_reviewed)
     proof = settings.proof if proof is None else proof
     languages = list(languages) if languages is not None else list(project.languages)
+    every = paths is None
     paths = list(paths) if paths is not None else project.article_paths()
-    report = ExportReport()
-    index_updates: dict[str, dict[str, IndexEntry]] = {lang: {} for lang in languages}
-    for path in paths:
-        try:
-            article = read_article(path)
-            segments = segment_article(article, project.source)
-        except PipelineError as exc:
-            for lang in languages:
-                report.outcomes.append(Outcome(Path(path).stem, lang, "error", str(exc)))
-            continue
+    jobs = _default_jobs() if jobs is None or jobs < 1 else jobs
+    job = _Job(project, settings, formats, out, policy, proof)
+    manifest = Manifest.load(project, STAGE, export_key(job))
+    words = {lang: _words_digest(lang) for lang in languages}
+    slugs = Counter(slug_for(p) for p in paths)
+
+    # Per article, in order: its outcomes by language (filled from the
+    # manifest now, or by a worker below).
+    slots: list[dict[str, Outcome]] = [{} for _ in paths]
+    index_entries: dict[str, dict[str, IndexEntry]] = {lang: {} for lang in languages}
+    units: list[_Unit] = []
+    by_slug: dict[str, _Unit] = {}
+    for k, path in enumerate(paths):
+        ref = _ref(project, path)
+        slug = slug_for(path)
+        # Hash before use: an edit made while this run works is seen next run.
+        article_digest = digest_path(path)
+        todo: dict[str, _Inputs] = {}
         for lang in languages:
-            outcome = _export_one(project, article, segments, lang, formats=formats, out=out,
-                                  policy=policy, settings=settings, proof=proof,
-                                  index=index_updates[lang])
+            inputs = _Inputs(ref, article_digest,
+                             digest_path(project.catalog_path(slug, lang)), words[lang])
+            record = manifest.get(_item(lang, ref))
+            # Articles sharing a slug write the same files: always redone, in order.
+            if not force and slugs[slug] == 1 and _up_to_date(record, inputs, out):
+                outcome, entry = _recorded(slug, lang, record, out)
+                slots[k][lang] = outcome
+                if entry is not None:
+                    index_entries[lang][slug] = entry
+            else:
+                todo[lang] = inputs
+        if not todo:
+            continue
+        if slug in by_slug:
+            by_slug[slug].articles.append((k, path, todo))
+        else:
+            by_slug[slug] = _Unit([(k, path, todo)])
+            units.append(by_slug[slug])
+
+    report = ExportReport()
+    try:
+        for k, done in _run_units(job, units, jobs):
+            for lang, outcome, record, entry in done:
+                slots[k][lang] = outcome
+                if entry is not None:
+                    index_entries[lang][outcome.slug] = entry
+                item = _item(lang, _ref(project, paths[k]))
+                if record is None:
+                    manifest.drop(item)  # an error: retried (and reported) every run
+                else:
+                    manifest.put(item, record)
+        if every:
+            refs = {_ref(project, p) for p in paths}
+            manifest.keep_only(i for i in list(manifest.records) if i.split("/", 1)[-1] in refs)
+    finally:
+        manifest.save()  # also after an error or Ctrl-C: what finished stays recorded
+    for slot in slots:
+        for lang in languages:
+            outcome = slot[lang]
             report.outcomes.append(outcome)
             report.written += outcome.written
             report.unchanged += outcome.unchanged
     if "html" in formats:
         for lang in languages:
-            written = _update_index(project, out, lang, index_updates[lang])
+            written = _update_index(project, out, lang, index_entries[lang])
             for path, changed in written:
                 (report.written if changed else report.unchanged).append(path)
     return report
 
 
+# --------------------------------------------------------------------------- incremental, parallel
+
+STAGE = "export"
+#: Modules whose source shapes an edition or a proof page: editing one re-renders everything.
+MODULES = ("export", "edition_words", "article", "segment", "catalog", "povalidate", "locales",
+           "config", "checks", "glossary", "protect", "fsutil", "manifest")
+LIBRARIES = ("Jinja2", "MarkupSafe", "babel", "polib", "pysbd", "PyYAML")
+#: Below this many articles to render, a process pool costs more than it saves.
+POOL_THRESHOLD = 8
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every edition of one run is rendered with (picklable, sent to workers)."""
+
+    project: Project
+    settings: ExportSettings
+    formats: tuple[str, ...]
+    out: Path
+    policy: Policy
+    proof: bool
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The digests of what an edition is made from, taken before it is rendered."""
+
+    ref: str
+    article: str | None
+    po: str | None
+    words: str
+
+
+@dataclass
+class _Unit:
+    """Articles sharing one slug (usually one): (position, path, languages to do)."""
+
+    articles: list[tuple[int, Path, dict[str, _Inputs]]]
+
+
+def export_key(job: _Job) -> str:
+    """The manifest key of export: code, libraries, templates, glossaries and every setting."""
+    project = job.project
+    templates = {p.name: digest_path(p) for p in sorted((_PACKAGE / "templates").iterdir())
+                 if p.is_file()}
+    glossaries = {p.relative_to(project.locales_dir).as_posix(): digest_path(p)
+                  for p in sorted(project.locales_dir.glob("*/glossary.*"))}
+    settings = job.settings
+    return stage_key(STAGE, modules=MODULES, libraries=LIBRARIES, settings={
+        "root": str(project.root), "source": project.source, "out": os.path.abspath(job.out),
+        "formats": list(job.formats), "locale": settings.locale, "digits": settings.digits,
+        "policy": [job.policy.min_reviewed, job.policy.machine], "proof": job.proof,
+        "templates": templates, "glossaries": glossaries})
+
+
+def _words_digest(lang: str) -> str:
+    """Digest of the edition-words catalogues a language reads (its own and its base's)."""
+    base = lang.replace("-", "_").split("_")[0]
+    folder = _PACKAGE / "data" / "words"
+    return digest_bytes("\0".join(str(digest_path(folder / f"{code}.po"))
+                                   for code in dict.fromkeys((base, lang))).encode())
+
+
+def _ref(project: Project, path: Path) -> str:
+    """The article as the manifest names it: relative to the project root, with slashes."""
+    root = str(project.root)
+    absolute = os.path.abspath(path)
+    if absolute.startswith(root + os.sep):
+        return Path(absolute[len(root) + 1:]).as_posix()
+    return Path(absolute).as_posix()
+
+
+def _item(lang: str, ref: str) -> str:
+    return f"{lang}/{ref}"
+
+
+def _up_to_date(record: dict | None, inputs: _Inputs, out: Path) -> bool:
+    """True when *record* was made from *inputs* and every file it wrote still holds its bytes."""
+    if (record is None or inputs.article is None or record.get("article") != inputs.article
+            or record.get("po") != inputs.po or record.get("words") != inputs.words):
+        return False
+    files = record.get("files")
+    if not isinstance(files, dict):
+        return False
+    # Never assume an edition is there: a deleted or edited file is rendered again.
+    return all(digest_path(out / rel) == digest for rel, digest in files.items())
+
+
+def _recorded(slug: str, lang: str, record: dict, out: Path) -> tuple[Outcome, IndexEntry | None]:
+    """The outcome (and index entry) of an up-to-date edition, from its record."""
+    files = [out / rel for rel in record["files"]]
+    if record.get("status") == "exported":
+        outcome = Outcome(slug, lang, "unchanged", unchanged=files,
+                          partial=bool(record.get("partial")))
+    else:
+        outcome = Outcome(slug, lang, "skipped", str(record.get("reason", "")), unchanged=files)
+    entry = None
+    index = record.get("index")
+    if isinstance(index, list) and len(index) == 4:
+        entry = IndexEntry(slug, str(index[0]), index[1], index[2], bool(index[3]))
+    return outcome, entry
+
+
+def _default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+_Done = tuple[str, Outcome, "dict | None", "IndexEntry | None"]
+
+
+def _run_units(job: _Job, units: list[_Unit], jobs: int) -> Iterator[tuple[int, list[_Done]]]:
+    """Render the editions of *units*, in-process or in a pool; yield (position, results)."""
+    articles = sum(len(u.articles) for u in units)
+    if jobs <= 1 or articles < POOL_THRESHOLD:
+        for unit in units:
+            yield from _do_unit(job, unit)
+        return
+    jobs = min(jobs, len(units))
+    # A few articles per task: fewer round trips; only small outcomes travel back.
+    size = max(1, min(16, len(units) // (jobs * 4)))
+    tasks = ((job, units[k:k + size]) for k in range(0, len(units), size))
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts workers in milliseconds with templates and babel data already loaded.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(processes=jobs) as pool:
+        for results in pool.imap_unordered(_do_unit_list, tasks):
+            yield from results
+
+
+def _do_unit_list(task: tuple[_Job, list[_Unit]]) -> list[tuple[int, list[_Done]]]:
+    job, units = task
+    return [result for unit in units for result in _do_unit(job, unit)]
+
+
+def _do_unit(job: _Job, unit: _Unit) -> Iterator[tuple[int, list[_Done]]]:
+    for k, path, todo in unit.articles:
+        yield k, _export_article(job, path, todo)
+
+
+def _export_article(job: _Job, path: Path, todo: dict[str, _Inputs]) -> list[_Done]:
+    """Render and write the editions of one article in the languages of *todo*."""
+    project = job.project
+    try:
+        article = read_article(path)
+        segments = segment_article(article, project.source)
+    except PipelineError as exc:
+        return [(lang, Outcome(slug_for(path), lang, "error", str(exc)), None, None)
+                for lang in todo]
+    done: list[_Done] = []
+    for lang, inputs in todo.items():
+        outcome, entry, files = _export_one(project, article, segments, lang,
+                                            formats=job.formats, out=job.out, policy=job.policy,
+                                            settings=job.settings, proof=job.proof)
+        record = None
+        if outcome.status != "error":
+            record = {"article": inputs.article, "po": inputs.po, "words": inputs.words,
+                      "status": "exported" if outcome.exported else "skipped",
+                      "reason": outcome.reason, "partial": outcome.partial,
+                      "files": {p.relative_to(job.out).as_posix(): d for p, d in files.items()},
+                      "index": None if entry is None else [entry.headline, entry.date,
+                                                           entry.date_text, entry.partial]}
+        done.append((lang, outcome, record, entry))
+    return done
+
+
+#: Called with (slug, lang) each time an edition is rendered (tests count renders).
+on_render: Callable[[str, str], None] | None = None
+
+
 def _export_one(project: Project, article: Article, segments: list[Segment], lang: str, *,
                 formats: Sequence[str], out: Path, policy: Policy, settings: ExportSettings,
-                proof: bool, index: dict[str, IndexEntry]) -> Outcome:
+                proof: bool) -> tuple[Outcome, IndexEntry | None, dict[Path, str]]:
+    """Render and write one edition; return its outcome, index entry and file digests."""
     outcome = Outcome(article.slug, lang, "skipped")
     po_path = project.catalog_path(article.slug, lang)
     if not po_path.is_file():
         outcome.reason = f"no catalogue {po_path.name} for {lang}: run `newsloc extract`"
-        return outcome
+        return outcome, None, {}
     try:
         po = load_catalog(po_path)
     except PipelineError as exc:
         outcome.status, outcome.reason = "error", str(exc)
-        return outcome
+        return outcome, None, {}
+    if on_render is not None:
+        on_render(article.slug, lang)
     readiness = assess(segments, po)
     missing = sum(s.state == MISSING for s in readiness.states)
     files: dict[Path, str] = {}
@@ -785,6 +1016,7 @@ def _export_one(project: Project, article: Article, segments: list[Segment], lan
         files[out / "proof" / lang / f"{article.slug}.html"] = render_proof(
             article, lang, readiness, policy=policy,
             findings=_findings(project, po_path, lang), catalog_name=po_path.name)
+    entry = None
     try:
         edition = assemble_edition(project, article, lang, po, policy=policy,
                                    settings=settings, segments=segments)
@@ -797,17 +1029,20 @@ def _export_one(project: Project, article: Article, segments: list[Segment], lan
         for fmt in formats:
             files[out / lang / f"{article.slug}.{fmt}"] = render_edition(edition, fmt)
         outcome.partial = edition.partial
-        index[article.slug] = IndexEntry(article.slug, edition.headline.plain, edition.date_iso,
-                                         edition.date_text, edition.partial)
+        entry = IndexEntry(article.slug, edition.headline.plain, edition.date_iso,
+                           edition.date_text, edition.partial)
     # Everything is rendered before anything is written: a failure above leaves
     # every file as it was.
+    digests: dict[Path, str] = {}
     for path, text in files.items():
-        changed = atomic_write(path, text, error=ExportError)
+        data = text.encode("utf-8")
+        changed = atomic_write(path, data, error=ExportError)
+        digests[path] = digest_bytes(data)
         (outcome.written if changed else outcome.unchanged).append(path)
     if edition is not None:
         outcome.status = "written" if any(p.parent.name == lang and p.parent.parent == out
                                           for p in outcome.written) else "unchanged"
-    return outcome
+    return outcome, entry, digests
 
 
 def _update_index(project: Project, out: Path, lang: str,
