@@ -274,6 +274,12 @@ def _entry_text(entry: Entry) -> str:
 
 def catalog_text(po: Catalog) -> str:
     """Return the catalogue as it is written to disk (always UTF-8)."""
+    entries = [e for e in po if not e.obsolete] + [e for e in po if e.obsolete]
+    return _joined(_head_text(po), "\n".join(_entry_text(e) for e in entries) if entries else None)
+
+
+def _head_text(po: Catalog) -> str:
+    """The header comment and the metadata entry, as :func:`catalog_text` writes them."""
     content_type = po.metadata.get("Content-Type")
     if content_type is not None and "charset=utf-8" not in content_type.lower():
         po.metadata["Content-Type"] = (re.sub(r"charset=[^;\s]+", "charset=UTF-8", content_type)
@@ -281,10 +287,43 @@ def catalog_text(po: Catalog) -> str:
                                        else content_type + "; charset=UTF-8")
     header = "".join("#\n" if not line else f"#{line}\n" if line[:1] in ",:" else f"# {line}\n"
                      for line in po.header.split("\n")) if po.header else ""
-    entries = [po.metadata_as_entry()] + [e for e in po if not e.obsolete] + \
-        [e for e in po if e.obsolete]
-    text = header + "\n".join(_entry_text(e) for e in entries)
+    return header + _entry_text(po.metadata_as_entry())
+
+
+def _joined(head: str, body: str | None) -> str:
+    text = head if body is None else f"{head}\n{body}"
     return text if text.endswith("\n") else text + "\n"
+
+
+def fresh_catalog_texts(template: Catalog, langs: Iterable[str]) -> tuple[str, dict[str, str]]:
+    """Return the template's text and, per language, the text of ``new_catalog(template, lang)``.
+
+    A brand-new catalogue holds the template's entries unchanged (empty
+    msgstr, same comments and occurrences), so the entries are formatted
+    once and only each language's header is formatted apart: the same bytes
+    as :func:`catalog_text` of :func:`new_catalog`, for a quarter of the work.
+    A template whose entries would not carry over as they are (flags,
+    translations, obsolete entries: never written by newsloc) takes the
+    long way.
+    """
+    entries = list(template)
+    if not all(_carries_over(e) for e in entries):
+        return catalog_text(template), {lang: catalog_text(new_catalog(template, lang))
+                                        for lang in langs}
+    body = "\n".join(_entry_text(e) for e in entries) if entries else None
+    pot_text = _joined(_head_text(template), body)
+    bare = _new_file(template.header)  # the template's header, without its entries
+    bare.metadata = template.metadata
+    return pot_text, {lang: _joined(_head_text(new_catalog(bare, lang)), body) for lang in langs}
+
+
+def _carries_over(entry: Entry) -> bool:
+    """True when :func:`merge` into an empty catalogue reproduces *entry* exactly."""
+    return (not entry.obsolete and not entry.msgstr and not entry.msgstr_plural
+            and not entry.msgid_plural and not entry.flags and not entry.tcomment
+            and entry.previous_msgid is None and entry.previous_msgctxt is None
+            and entry.previous_msgid_plural is None
+            and _with_provenance(entry.comment, []) == entry.comment)
 
 
 def save_catalog(po: Catalog, path: str | Path, *, expect: str | None | object = UNCHECKED) -> bool:

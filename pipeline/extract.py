@@ -137,7 +137,8 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
     disk is exactly what segmenting the article would give, and is read
     instead (a translator's edit then costs a merge, not a segmentation).
     """
-    from .catalog import catalog_text, load_catalog, merge, new_catalog
+    from .catalog import catalog_text, fresh_catalog_texts, load_catalog, merge
+    langs = list(languages if languages is not None else project.languages)
     template = _trusted_template(project, path, trusted) if article is None and trusted else None
     if template is not None:
         source_digest, template, data = template
@@ -145,11 +146,15 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
         result = ExtractResult(slug=slug, entries=len(template), source_digest=source_digest)
         pot_path = project.template_path(slug)
         writes: list[tuple[Path, bytes]] = [(pot_path, data)]
+        fresh: dict[str, str] | None = None
     else:
         result, pot_path, template = _segment(project, path, article)
-        writes = [(pot_path, catalog_text(template).encode("utf-8"))]
+        # Catalogues that do not exist yet hold the template's entries as they
+        # are: format those once for the template and every new language.
+        missing = [lang for lang in langs if not project.catalog_path(result.slug, lang).exists()]
+        pot_text, fresh = fresh_catalog_texts(template, missing)
+        writes = [(pot_path, pot_text.encode("utf-8"))]
     expects: dict[Path, str | None] = {}
-    langs = list(languages if languages is not None else project.languages)
     for lang in langs:
         po_path = project.catalog_path(result.slug, lang)
         try:
@@ -160,7 +165,8 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
             result.errors.append(CatalogError(f"cannot read: {exc.strerror or exc}", path=po_path))
             continue
         if data is None:
-            writes.append((po_path, catalog_text(new_catalog(template, lang)).encode("utf-8")))
+            text = fresh[lang] if fresh and lang in fresh else _new_text(template, lang)
+            writes.append((po_path, text.encode("utf-8")))
             expects[po_path] = None  # created by this run: nobody else's file may be there
             continue
         try:
@@ -182,6 +188,12 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
     order = {p: k for k, p in enumerate([pot_path] + [project.catalog_path(result.slug, lang)
                                                       for lang in langs])}
     return _Pending(result, writes, order, expects=expects)
+
+
+def _new_text(template, lang: str) -> str:
+    """The text of a brand-new catalogue for *lang* (its file appeared missing late)."""
+    from .catalog import catalog_text, new_catalog
+    return catalog_text(new_catalog(template, lang))
 
 
 def _segment(project: Project, path: Path, article: Article | None):
