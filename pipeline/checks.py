@@ -31,6 +31,12 @@ Script awareness (what general tools get wrong)
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -40,7 +46,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .config import Project
 from .errors import CatalogError, PipelineError
-from .povalidate import RawEntry, decode_po, header_fields, plural_count, scan_po, validate_po_text
+from .manifest import Manifest, digest_bytes, digest_path, stage_key
+from .povalidate import RawEntry, decode_po, header_fields, plural_count, scan_po, validate_entries
 
 try:  # the MT stage's modules (absent in a bare foundation checkout)
     from .protect import MASK_PATTERN
@@ -51,6 +58,8 @@ try:
 except ImportError:  # pragma: no cover
     Glossary = Any  # type: ignore[misc,assignment]
     load_glossary = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
 
 SEVERITIES = ("error", "warning")
 GROUPS = ("file", "numbers", "script", "punctuation", "protected", "safety", "hygiene")
@@ -134,6 +143,14 @@ class Unit:
     form: int | None = None  # plural index, None for a singular msgstr
     glossary: Glossary | None = None
     sources: tuple[str, ...] = ()  # msgid and msgid_plural
+    _terms: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def terms(self) -> list[tuple[str, str]]:
+        """The glossary's (term, rendering) pairs found in the source (computed once per unit)."""
+        if self._terms is None:
+            self._terms = self.glossary.find(self.source) if self.glossary is not None else []
+        return self._terms
 
     @property
     def script(self) -> str:
@@ -154,8 +171,10 @@ class Document:
     entries: list[RawEntry]
     problems: list  # povalidate.PoProblem
     fields: dict[str, str] = field(default_factory=dict)
+    catalog: Any = None  # the polib catalogue, as every other command reads the file
 
 
+@functools.lru_cache(maxsize=64)
 def _script_of(lang: str) -> str:
     try:
         from .locales import script_of
@@ -200,17 +219,30 @@ def normalise_digits(text: str) -> str:
     return _BIDI_MARKS.sub("", text).translate(_DIGITS)
 
 
+@functools.lru_cache(maxsize=16384)
 def _strip_protected(text: str) -> str:
     """Remove what is not prose: URLs, e-mails, masks, format directives, markup."""
-    for pattern in (_URL, _EMAIL, MASK_PATTERN, _TAG, _FORMAT):
-        text = pattern.sub(" ", text)
+    # Cached: every check of a unit strips the same two strings. A pattern
+    # whose anchor character is absent cannot match, so most texts skip most subs.
+    lower = text.lower()
+    if "://" in text or "www." in lower:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    if "[" in text:
+        text = MASK_PATTERN.sub(" ", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "%" in text or "{" in text or "&" in text:
+        text = _FORMAT.sub(" ", text)
     return text
 
 
 _SMALL = re.compile(r"(?<![\w.,/:-])([0-2])(?![\w.,/:%-])")
 
 
-def numbers_in(text: str) -> set[str]:
+@functools.lru_cache(maxsize=16384)
+def numbers_in(text: str) -> frozenset[str]:
     """Return the numbers of *text*, separators dropped, any digit script.
 
     >>> sorted(numbers_in("On March 29th, 1,500 troops; 2.5% of [X1X] %d"))
@@ -221,9 +253,12 @@ def numbers_in(text: str) -> set[str]:
     text = _strip_protected(normalise_digits(text))
     out = set()
     for m in _NUMBER.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
+        digits = _NON_DIGIT.sub("", m.group())
         out.add(digits.lstrip("0") or "0")
-    return out
+    return frozenset(out)
+
+
+_NON_DIGIT = re.compile(r"\D")
 
 
 # --------------------------------------------------------------------------- numbers
@@ -320,6 +355,8 @@ def letters(u: Unit) -> Iterator[str]:
         for wrong, right in _NOT_KURMANJI.items():
             if wrong in target and wrong not in u.source:
                 yield f"{wrong} is not a Kurmanji letter (Kurmanji writes {right})"
+    if unicodedata.is_normalized("NFC", u.target):
+        return
     nfc = unicodedata.normalize("NFC", u.target)
     # Only composition counts: NFC also reorders Arabic marks (shadda + fatha), which is harmless.
     if len(nfc) != len(u.target):
@@ -421,6 +458,8 @@ def _bracket_faults(text: str, rtl: bool = False) -> list[str]:
             faults.append("odd number of “ ” quotes")
         text = text.replace("“", "").replace("”", "")
     for open_, close in _PAIRS:
+        if open_ not in text and close not in text:
+            continue  # the common case, without a loop over every character
         depth = 0
         for ch in text:
             if ch == open_:
@@ -485,9 +524,7 @@ def credits(u: Unit) -> Iterator[str]:
 
 
 def _glossary_targets(u: Unit) -> list[str]:
-    if u.glossary is None:
-        return []
-    return [target for _term, target in u.glossary.find(u.source)]
+    return [target for _term, target in u.terms]
 
 
 _TASHKEEL = re.compile("[\u064b-\u065f\u0670\u0640]")
@@ -509,7 +546,7 @@ def glossary(u: Unit) -> Iterator[str]:
     if u.glossary is None:
         return
     target = _match_form(u.target)
-    for term, rendering in u.glossary.find(u.source):
+    for term, rendering in u.terms:
         if _match_form(rendering) in target:
             continue
         # Arabic ل + ال contracts to لل ("للتحالف"): accept the contracted form too.
@@ -728,20 +765,30 @@ def _selected(checks: Iterable[str] | None) -> dict[str, Check]:
     return chosen
 
 
-def read_document(po_path: Path, lang: str) -> Document:
-    """Read and validate a PO file the way :func:`catalog.load_catalog` does."""
-    from .catalog import parse_catalog
+def _read_bytes(po_path: Path) -> bytes:
     try:
-        data = po_path.read_bytes()
+        return po_path.read_bytes()
     except FileNotFoundError as exc:
         raise CatalogError("no such file", path=po_path) from exc
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror or exc}", path=po_path) from exc
+
+
+def read_document(po_path: Path, lang: str, *, data: bytes | None = None) -> Document:
+    """Read and validate a PO file the way :func:`catalog.load_catalog` does.
+
+    *data*, when given, is the file's content already read (and hashed).
+    The file is scanned once: the entries the validator read are the ones
+    the checks see.
+    """
+    from .catalog import parse_catalog
+    if data is None:
+        data = _read_bytes(po_path)
     text = decode_po(data, path=po_path)
-    problems = validate_po_text(text, path=po_path)
-    parse_catalog(text, path=po_path)  # polib must read it too, as every command will
     entries = scan_po(text, path=po_path)
-    return Document(po_path, lang, text, entries, problems, header_fields(entries))
+    problems = validate_entries(entries, text, path=po_path)
+    po = parse_catalog(text, path=po_path)  # polib must read it too, as every command will
+    return Document(po_path, lang, text, entries, problems, header_fields(entries), po)
 
 
 def units_of(entry: RawEntry, lang: str, glossary: Glossary | None) -> Iterator[Unit]:
@@ -773,6 +820,7 @@ CREDITS_MSGIDS = {"translator-credits", "translator_credits", "translators", "yo
                   "your emails", "name of translators", "email of translators"}
 
 
+@functools.lru_cache(maxsize=64)
 def known_language(lang: str | None) -> bool:
     """True when *lang* is a locale babel knows (``und`` and empty are not)."""
     if not lang or lang == "und":
@@ -798,7 +846,7 @@ def _run_document(doc: Document, project: Project | None, selected: dict[str, Ch
     glossary_ = None
     if project is not None and load_glossary is not None and _inside(doc.path, project.root):
         # A file from elsewhere (another project's PO) is not bound by this desk's glossary.
-        glossary_ = load_glossary(project, doc.lang)
+        glossary_ = _glossary_for(project, doc.lang)
     entry_checks = [c for c in selected.values() if c.scope == "entry"]
     if not known_language(doc.lang):
         # Without a language, script rules and "identical" have nothing to stand on.
@@ -821,6 +869,28 @@ def _run_document(doc: Document, project: Project | None, selected: dict[str, Ch
     return findings
 
 
+_GLOSSARIES: dict[tuple, Any] = {}
+
+
+def _glossary_for(project: Project, lang: str) -> Glossary:
+    """Load the glossary of *lang* once per process (again when its files change)."""
+    from .glossary import glossary_paths
+    stamp = []
+    for path in glossary_paths(project, lang):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        stamp.append((str(path), st.st_mtime_ns, st.st_size))
+    key = (str(project.root), lang, tuple(stamp))
+    glossary_ = _GLOSSARIES.get(key)
+    if glossary_ is None:
+        if len(_GLOSSARIES) > 32:
+            _GLOSSARIES.clear()
+        glossary_ = _GLOSSARIES[key] = load_glossary(project, lang)
+    return glossary_
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         Path(path).resolve().relative_to(Path(root).resolve())
@@ -829,24 +899,239 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def check_project(project: Project, targets: list[tuple[Path, str]], *,
-                  include_fuzzy: bool = False, checks: Iterable[str] | None = None) -> list[Finding]:
-    """Check several catalogues: entry and file checks on each, then project-scope checks."""
-    selected = _selected(checks)
-    findings: list[Finding] = []
-    docs: list[Document] = []
-    for path, lang in targets:
-        try:
-            doc = read_document(Path(path), lang or "und")
-        except CatalogError as exc:
-            findings.append(Finding(str(path), exc.lineno, "", "file", "error", exc.message))
+# --------------------------------------------------------------------------- many catalogues
+
+#: Fewer catalogues than this to check are checked in-process (a pool costs more).
+POOL_THRESHOLD = 24
+#: Modules whose source shapes the findings (their digests are part of the cache key).
+MODULES = ("checks", "povalidate", "catalog", "memory", "glossary", "protect", "locales")
+LIBRARIES = ("polib", "babel")
+
+
+@dataclass(frozen=True)
+class CatalogRef:
+    """A catalogue that was read faithfully, as project-scope checks see it (never its text)."""
+
+    path: Path
+    lang: str
+    digest: str | None = None
+    summary: str | None = None  # compact translation-memory summary (see tm_summary)
+
+
+@dataclass
+class CheckReport:
+    """What :func:`run_checks` did: the findings and how much came from the cache."""
+
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0    # catalogues (targets)
+    cached: int = 0     # of which unchanged since the last run: findings from the cache
+    jobs: int = 1       # processes that did the work
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_key(project: Project, selected: dict[str, Check], include_fuzzy: bool) -> str:
+    """The manifest key of the check stage: code, library versions, options."""
+    return stage_key("check", modules=MODULES, libraries=LIBRARIES,
+                     settings={"source": project.source, "root": str(project.root),
+                               "checks": sorted(selected), "fuzzy": include_fuzzy})
+
+
+def _stage_name(selected: dict[str, Check], include_fuzzy: bool) -> str:
+    # One manifest per set of options, so `check --only numbers` in CI does not
+    # throw away the records of the full check a desk runs all day.
+    if set(selected) == set(CHECKS) and not include_fuzzy:
+        return "check"
+    tag = digest_bytes(json.dumps([sorted(selected), include_fuzzy]).encode())[:12]
+    return f"check-{tag}"
+
+
+def _item(project: Project, path: Path) -> tuple[str, bool]:
+    """The manifest name of a catalogue (relative inside the project) and whether it is inside."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(project.root.resolve()).as_posix(), True
+    except ValueError:
+        return str(resolved), False
+
+
+def _glossary_digest(project: Project, lang: str) -> str:
+    from .glossary import glossary_paths
+    return "|".join(f"{p.name}:{digest_path(p)}" for p in glossary_paths(project, lang))
+
+
+def tm_summary(po: Any) -> str:
+    """Summarise a catalogue for the consistency check: (source, translation) hashes.
+
+    The reviewed, active, singular entries :func:`pipeline.memory.read_catalog_units`
+    would make units of, each as 16 hex digits of its normalised source and
+    16 of its comparable translation, concatenated. A few dozen bytes per
+    entry tell which catalogues share a sentence translated differently.
+    """
+    from .memory import _comparable, normalize_space
+    parts = []
+    for entry in po:
+        if entry.obsolete or entry.msgid_plural or not entry.msgid or not entry.msgstr.strip():
             continue
-        docs.append(doc)
-        findings.extend(_run_document(doc, project, selected, include_fuzzy))
+        if "fuzzy" in entry.flags:
+            continue
+        parts.append(_hash16(normalize_space(entry.msgid)) + _hash16(_comparable(entry.msgstr)))
+    return "".join(parts)
+
+
+def _units_summary(units: Iterable[Any]) -> str:
+    from .memory import _comparable
+    return "".join(_hash16(u.source) + _hash16(_comparable(u.target))
+                   for u in units if not u.obsolete and not u.imported)
+
+
+def _hash16(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+# What a worker sends back for one catalogue: digest, readable, findings, summary.
+_Outcome = tuple[str | None, bool, list[tuple], str | None]
+
+
+def _check_one(project: Project | None, path: Path, lang: str, selected: dict[str, Check],
+               include_fuzzy: bool, summarise: bool) -> _Outcome:
+    """Check one catalogue; findings as (lineno, msgid, check, severity, message) tuples."""
+    try:
+        data = _read_bytes(path)
+    except CatalogError as exc:
+        return None, False, [(exc.lineno, "", "file", "error", exc.message)], None
+    digest = digest_bytes(data)  # hashed before use: the bytes checked are the bytes recorded
+    try:
+        doc = read_document(path, lang, data=data)
+    except CatalogError as exc:
+        return digest, False, [(exc.lineno, "", "file", "error", exc.message)], None
+    findings = _run_document(doc, project, selected, include_fuzzy)
+    summary = tm_summary(doc.catalog) if summarise and doc.catalog is not None else None
+    return digest, True, [(f.lineno, f.msgid, f.check, f.severity, f.message) for f in findings], summary
+
+
+def _check_task(task: tuple) -> list[_Outcome]:
+    project, jobs, selected_names, include_fuzzy = task
+    selected = {name: CHECKS[name] for name in selected_names}
+    return [_check_one(project, path, lang, selected, include_fuzzy, summarise)
+            for path, lang, summarise in jobs]
+
+
+def _pool_context():
+    # fork starts workers at once with every module imported; elsewhere the default.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _outcomes(project: Project, work: list[tuple[Path, str, bool]], selected: dict[str, Check],
+              include_fuzzy: bool, jobs: int, report: CheckReport) -> Iterator[_Outcome]:
+    """Yield one outcome per item of *work*, in order, in-process or from a pool."""
+    if jobs <= 1 or len(work) < POOL_THRESHOLD:
+        for path, lang, summarise in work:
+            yield _check_one(project, path, lang, selected, include_fuzzy, summarise)
+        return
+    report.jobs = jobs
+    # Small tasks, results in order: output does not depend on who finished first.
+    size = max(1, min(32, len(work) // (jobs * 4)))
+    names = list(selected)
+    tasks = ((project, work[k:k + size], names, include_fuzzy) for k in range(0, len(work), size))
+    with _pool_context().Pool(processes=jobs) as pool:
+        for outcomes in pool.imap(_check_task, tasks):
+            yield from outcomes
+
+
+def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
+               include_fuzzy: bool = False, checks: Iterable[str] | None = None,
+               jobs: int | None = 1, use_cache: bool = True) -> CheckReport:
+    """Check catalogues (entry and file checks on each, then project-scope checks).
+
+    Streams: one catalogue is in memory at a time (per worker). With
+    *use_cache*, a catalogue whose bytes, language and glossary are those of
+    the last run (same code, same options) gets its recorded findings
+    without being parsed; see :mod:`pipeline.manifest`. *jobs* > 1 checks
+    the others in a process pool; findings are the same, in the same
+    order, whatever the number of jobs.
+    """
+    selected = _selected(checks)
+    jobs = default_jobs() if jobs is None or jobs < 1 else jobs
+    manifest = None
+    if use_cache:
+        manifest = Manifest.load(project, _stage_name(selected, include_fuzzy),
+                                 check_key(project, selected, include_fuzzy))
+    report = CheckReport(checked=len(targets))
+    glossaries: dict[str, str] = {}
+    per_target: list[list[Finding] | None] = [None] * len(targets)
+    refs: list[CatalogRef | None] = [None] * len(targets)
+    work: list[tuple[Path, str, bool]] = []
+    pending: list[tuple[int, str | None, str | None]] = []  # target index, item, glossary digest
+    for index, (path, lang) in enumerate(targets):
+        path, lang = Path(path), lang or "und"
+        item, inside = _item(project, path)
+        gdigest = None
+        if inside:
+            if lang not in glossaries:
+                glossaries[lang] = _glossary_digest(project, lang)
+            gdigest = glossaries[lang]
+        record = manifest.get(item) if manifest is not None else None
+        if record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
+                and record.get("digest") is not None and record.get("digest") == digest_path(path):
+            per_target[index] = [Finding(str(path), *f) for f in record["findings"]]
+            if record.get("readable"):
+                refs[index] = CatalogRef(path, lang, record["digest"], record.get("summary"))
+            report.cached += 1
+            continue
+        work.append((path, lang, inside))
+        pending.append((index, item if manifest is not None else None, gdigest))
+    for (index, item, gdigest), (path, lang, _), outcome in zip(
+            pending, work, _outcomes(project, work, selected, include_fuzzy, jobs, report)):
+        digest, readable, found, summary = outcome
+        per_target[index] = [Finding(str(path), *f) for f in found]
+        if readable:
+            refs[index] = CatalogRef(path, lang, digest, summary)
+        if item is not None and digest is not None:
+            manifest.put(item, {"lang": lang, "digest": digest, "glossary": gdigest,
+                                "readable": readable, "findings": [list(f) for f in found],
+                                "summary": summary})
+    for found in per_target:
+        report.findings.extend(found or ())
+    readable = [r for r in refs if r is not None]
     for c in selected.values():
         if c.scope == "project":
-            findings.extend(c.func(project, docs))
-    return findings
+            report.findings.extend(c.func(project, readable, manifest))
+    if manifest is not None:
+        _forget_missing(project, manifest)
+        try:
+            manifest.save()
+        except PipelineError as exc:  # a read-only checkout can still be checked
+            log.warning("cannot save the check manifest: %s", exc)
+    return report
+
+
+def _forget_missing(project: Project, manifest: Manifest) -> None:
+    """Drop records of catalogues that no longer exist (records of others are kept)."""
+    keep = []
+    for item in manifest.records:
+        if item.startswith("consistency:"):
+            keep.append(item)
+            continue
+        path = Path(item) if Path(item).is_absolute() else project.root / item
+        if path.is_file():
+            keep.append(item)
+    manifest.keep_only(keep)
+
+
+def check_project(project: Project, targets: list[tuple[Path, str]], *,
+                  include_fuzzy: bool = False, checks: Iterable[str] | None = None,
+                  jobs: int | None = 1, use_cache: bool = True) -> list[Finding]:
+    """Check several catalogues; return the findings (see :func:`run_checks`)."""
+    return run_checks(project, targets, include_fuzzy=include_fuzzy, checks=checks,
+                      jobs=jobs, use_cache=use_cache).findings
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
@@ -855,15 +1140,75 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 
 @register("consistency", "warning", "hygiene", scope="project")
-def consistency(project: Project, docs: list[Document]) -> Iterable[Finding]:
+def consistency(project: Project, refs: list[CatalogRef], cache: Manifest | None = None
+                ) -> Iterable[Finding]:
     """Same source sentence translated differently in another article (translation memory)."""
     # Glossary renderings are the entry-scope "protected" checks' business; here only
-    # what needs every catalogue at once. (pipeline.memory.find_inconsistencies)
-    from .memory import find_inconsistencies
-    checked = {Path(doc.path).resolve(): doc for doc in docs}
-    for lang in sorted({doc.lang for doc in docs}):
-        for found in find_inconsistencies(project, lang, kinds=("memory",)):
-            doc = checked.get(found.path.resolve())
-            if doc is not None:
-                yield Finding(str(doc.path), found.line, found.source, "consistency", "warning",
-                              found.message)
+    # what needs every catalogue at once (pipeline.memory.find_inconsistencies), computed
+    # per language from compact summaries and cached until a catalogue of it changes.
+    checked = {Path(ref.path).resolve(): ref for ref in refs}
+    langs = sorted({ref.lang for ref in refs})
+    if not langs:
+        return
+    from .memory import memory_files
+    files = memory_files(project)
+    for lang in langs:
+        folder = [p for p in files if p.parent.name == lang and p.suffix == ".po"]
+        if not any(p.resolve() in checked for p in folder):
+            continue  # no checked catalogue can get a finding from this language
+        for rel, line, source, message in _language_inconsistencies(project, lang, folder,
+                                                                    checked, cache):
+            ref = checked.get((project.root / rel).resolve())
+            if ref is not None:
+                yield Finding(str(ref.path), line, source, "consistency", "warning", message)
+
+
+def _language_inconsistencies(project: Project, lang: str, folder: list[Path],
+                              checked: dict[Path, CatalogRef], cache: Manifest | None) -> list[list]:
+    """The memory inconsistencies of one language as [rel path, line, source, message]."""
+    from .memory import Memory, find_inconsistencies, read_catalog_units
+    digests = {}
+    for path in folder:
+        ref = checked.get(path.resolve())
+        digests[path] = ref.digest if ref is not None and ref.digest else digest_path(path)
+    key = digest_bytes("\n".join(f"{_item(project, p)[0]}\0{d}" for p, d in digests.items()).encode())
+    item = f"consistency:{lang}"
+    record = cache.get(item) if cache is not None else None
+    if record is not None and record.get("key") == key:
+        return record["findings"]
+    # Which catalogues share a source sentence translated in two ways? Summaries
+    # (this run's, or recorded for unchanged files) answer without parsing anything.
+    summaries: dict[Path, str] = {}
+    units_read: dict[Path, list] = {}
+    for path in folder:
+        ref = checked.get(path.resolve())
+        summary = ref.summary if ref is not None and ref.digest == digests[path] else None
+        if summary is None and cache is not None:
+            rec = cache.get(_item(project, path)[0])
+            if rec and rec.get("digest") == digests[path] and rec.get("readable"):
+                summary = rec.get("summary")
+        if summary is None:
+            try:
+                units_read[path] = read_catalog_units(project, path)
+            except PipelineError:
+                continue  # the memory leaves unreadable catalogues out too
+            summary = _units_summary(units_read[path])
+        summaries[path] = summary
+    variants: dict[str, set[str]] = {}
+    for summary in summaries.values():
+        for k in range(0, len(summary), 32):
+            variants.setdefault(summary[k:k + 16], set()).add(summary[k + 16:k + 32])
+    conflicting = {src for src, targets in variants.items() if len(targets) > 1}
+    involved = [p for p, summary in summaries.items()
+                if any(summary[k:k + 16] in conflicting for k in range(0, len(summary), 32))]
+    units = []
+    for path in involved:  # memory order (sorted files), as load_memory reads them
+        try:
+            units.extend(units_read[path] if path in units_read else read_catalog_units(project, path))
+        except PipelineError:
+            continue
+    found = find_inconsistencies(project, lang, memory=Memory(units), kinds=("memory",)) if units else []
+    findings = [[_item(project, f.path)[0], f.line, f.source, f.message] for f in found]
+    if cache is not None:
+        cache.put(item, {"key": key, "findings": findings})
+    return findings

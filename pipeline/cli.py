@@ -611,6 +611,7 @@ Examples:
   newsloc check ../other/po/ckb.po                # any PO file; language from its header
   newsloc check --only safety --only numbers --json   # for CI
   newsloc check --list                            # the checks and what they look for
+  newsloc check --jobs 4 --force                  # recheck everything in 4 processes
 """)
 @click.argument("targets", nargs=-1)
 @lang_option
@@ -622,18 +623,24 @@ Examples:
               help="Check fuzzy (unreviewed) entries with every check, not only safety ones.")
 @click.option("--errors-only", is_flag=True, help="Do not print warnings.")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
+@jobs_option
+@click.option("--force", is_flag=True,
+              help="Check every catalogue again, ignoring the findings kept from the last run.")
 @click.pass_context
 def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], as_json: bool,
-          only: tuple[str, ...], include_fuzzy: bool, errors_only: bool, list_checks: bool) -> None:
+          only: tuple[str, ...], include_fuzzy: bool, errors_only: bool, list_checks: bool,
+          jobs: int | None, force: bool) -> None:
     """Check catalogues before publication; exit 1 if any error is found.
 
     A TARGET is an article (slug or path: its catalogues in every --lang)
     or a PO file anywhere (its language from --lang, its Language header or
     its folder). Each finding names file, line, entry and check. A file
-    that cannot be read faithfully is one `file` error; nothing is written.
+    that cannot be read faithfully is one `file` error; no catalogue is
+    written. Findings of catalogues unchanged since the last run come from
+    .newsloc/manifest/check*.json (content hashes; --force ignores them).
     """
     import json as json_
-    from .checks import CHECKS, check_project, has_errors
+    from .checks import CHECKS, has_errors, run_checks
     if list_checks:
         for c in sorted(CHECKS.values(), key=lambda c: (c.group, c.name)):
             click.echo(f"{c.group:<12} {c.name:<16} {c.severity:<8} {c.title}")
@@ -642,7 +649,9 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
     pairs, missing = _check_targets(project, targets, langs)
     if not pairs and not missing:
         raise click.ClickException("nothing to check: no catalogues (run `newsloc extract`)")
-    findings = check_project(project, pairs, include_fuzzy=include_fuzzy, checks=only or None)
+    report = run_checks(project, pairs, include_fuzzy=include_fuzzy, checks=only or None,
+                        jobs=jobs, use_cache=not force)
+    findings = report.findings
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     if as_json:
@@ -659,7 +668,9 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
             click.echo(str(f))
         for path in missing:
             click.echo(f"{path}: no catalogue yet (run `newsloc extract`)", err=True)
-        click.echo(f"{len(pairs)} catalogue(s) checked: {errors} error(s), {warnings} warning(s)")
+        unchanged = f" ({report.cached} unchanged since the last check)" if report.cached else ""
+        click.echo(f"{len(pairs)} catalogue(s) checked: {errors} error(s), {warnings} warning(s)"
+                   + unchanged)
     if has_errors(findings):
         ctx.exit(1)
 

@@ -45,6 +45,7 @@ Reported, not fatal (:func:`validate_po_text` returns them as
 from __future__ import annotations
 
 import codecs
+import functools
 import gettext
 import re
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ from pathlib import Path
 from .errors import CatalogError
 
 __all__ = ["PoProblem", "RawEntry", "decode_po", "declared_charset", "scan_po",
-           "validate_po_text", "format_problems", "plural_count"]
+           "validate_po_text", "validate_entries", "format_problems", "plural_count"]
 
 _HEADER_CHARSET = re.compile(rb'"Content-Type:[^"\n]*?charset=([A-Za-z0-9_.:-]+)', re.I)
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?(?=[\s\"]|$)")
@@ -433,7 +434,11 @@ def validate_po_text(text: str, *, path: str | Path) -> list[PoProblem]:
     Returns the non-fatal problems (header fields, format directives,
     newlines) for the ``file`` check to report.
     """
-    entries = scan_po(text, path=path)
+    return validate_entries(scan_po(text, path=path), text, path=path)
+
+
+def validate_entries(entries: list[RawEntry], text: str, *, path: str | Path) -> list[PoProblem]:
+    """Validate entries :func:`scan_po` read from *text* (see :func:`validate_po_text`)."""
     problems: list[PoProblem] = []
     header_entry = next((e for e in entries if e.is_header), None)
     fields = header_fields(entries)
@@ -509,7 +514,14 @@ def _short(s: str, width: int = 50) -> str:
     return s if len(s) <= width else s[:width - 1] + "…"
 
 
-def _plural_expression_problems(value: str, lineno: int) -> list[PoProblem]:
+@functools.lru_cache(maxsize=64)
+def _plural_expression_problems(value: str, lineno: int) -> tuple[PoProblem, ...]:
+    # Cached: a project's catalogues share a handful of expressions, and trying
+    # one on n = 0..1000 costs more than reading a small catalogue.
+    return tuple(_plural_expression_faults(value, lineno))
+
+
+def _plural_expression_faults(value: str, lineno: int) -> list[PoProblem]:
     m = _NPLURALS.search(value)
     e = _PLURAL_EXPR.search(value.replace("nplurals", "_"))
     if not m or not e:
