@@ -203,6 +203,13 @@ _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # not × ÷
 _LATIN_LETTER = re.compile(f"[{_LATIN}]")
 _LATIN_WORD = re.compile(f"[{_LATIN}]+(?:['’-][{_LATIN}]+)*")
 _OTHER_LETTER = re.compile("[\u0370-\u03ff\u0400-\u04ff]")  # Greek, Cyrillic look-alikes
+_ARABIC_WORD = re.compile(r"[\u0600-\u06ff]+")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*){2,}")
+_BRACKETED = re.compile(r"\[[^\[\]]+\]")
+_WORD_SPLIT = re.compile(r"[\s/]+")
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_PROSE_WORD = re.compile(r"[a-z]{3,}[.,;:!?]?")
+_ISOLATES = re.compile("[\u2066-\u2069]")
 
 
 def _short(s: str, width: int = 60) -> str:
@@ -341,7 +348,7 @@ def letters(u: Unit) -> Iterator[str]:
         for wrong, right in _ARABIC_ONLY_IN_SORANI.items():
             if wrong in target:
                 yield f"Arabic {wrong} where Sorani writes {right}"
-        words = re.findall(r"[\u0600-\u06ff]+", target)
+        words = _ARABIC_WORD.findall(target)
         if len(words) >= 4 and not _SORANI_OWN & set(target):
             yield "no Sorani letters (ە ێ ۆ ڕ ڵ ڤ) in a longer text: Arabic or Persian?"
     elif base == "ar":
@@ -400,7 +407,7 @@ def english(u: Unit) -> Iterator[str]:
     if left:
         yield f"English word{'s' if len(left) > 1 else ''} left: {', '.join(left)}"
     if u.script == "Arab":
-        for run in re.findall(r"[A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*){2,}", target):
+        for run in _LATIN_RUN.findall(target):
             words = run.split()
             if sum(1 for w in words if w.lower() in source_words) >= 3 and run not in u.source.split("[")[-1]:
                 if not any(run in t for t in _glossary_targets(u)):
@@ -504,6 +511,9 @@ def masks(u: Unit) -> Iterator[str]:
 @register("urls", "error", "protected")
 def urls(u: Unit) -> Iterator[str]:
     """URLs and e-mail addresses kept exactly as in the source."""
+    both = u.source + "\n" + u.target
+    if "@" not in both and "://" not in both and "www." not in both.lower():
+        return  # neither pattern can match
     for pattern in (_URL, _EMAIL):
         for m in pattern.finditer(u.source):
             if m.group() not in u.target:
@@ -519,7 +529,7 @@ _CREDIT = re.compile(r"\[[^\[\]\n]{1,120}/[^\[\]\n]{1,120}\]\s*$")
 @register("credits", "warning", "protected")
 def credits(u: Unit) -> Iterator[str]:
     """A closing photo credit ``[Name/Agency]`` stays a bracketed credit."""
-    if _CREDIT.search(u.source.strip()) and not re.search(r"\[[^\[\]]+\]", u.target):
+    if _CREDIT.search(u.source.strip()) and not _BRACKETED.search(u.target):
         yield "the source's bracketed credit [Name/Agency] is missing"
 
 
@@ -586,6 +596,8 @@ def bidi_controls(u: Unit) -> Iterator[str]:
 @register("bidi-isolates", "error", "safety", fuzzy=True)
 def bidi_isolates(u: Unit) -> Iterator[str]:
     """Bidi isolates balanced: every LRI/RLI/FSI closed by a PDI."""
+    if not _ISOLATES.search(u.target):
+        return
     depth = 0
     for ch in u.target:
         if ch in "\u2066\u2067\u2068":
@@ -611,6 +623,8 @@ def control_chars(u: Unit) -> Iterator[str]:
 @register("markup", "error", "safety", fuzzy=True)
 def markup(u: Unit) -> Iterator[str]:
     """No HTML or script markup that the source does not have (never <script>, on…=, javascript:)."""
+    if "<" not in u.target and "=" not in u.target and ":" not in u.target:
+        return  # nothing a dangerous pattern or a tag could start with
     source_danger = Counter(m.group().lower().replace(" ", "") for m in _DANGEROUS.finditer(u.source))
     danger = Counter(m.group().lower().replace(" ", "") for m in _DANGEROUS.finditer(u.target))
     if danger - source_danger:
@@ -638,9 +652,9 @@ def identical(u: Unit) -> Iterator[str]:
     prose = _strip_protected(u.source)
     for target in _glossary_targets(u):
         prose = prose.replace(target, " ")
-    words = [w for w in re.split(r"[\s/]+", prose) if re.search(r"[^\W\d_]{2,}", w)]
+    words = [w for w in _WORD_SPLIT.split(prose) if _TWO_LETTERS.search(w)]
     # Names and credits ("Flash Player", "Ahmad al-Rubaye/AFP") have no lower-case word.
-    prose_words = [w for w in words if re.fullmatch(r"[a-z]{3,}[.,;:!?]?", w)]
+    prose_words = [w for w in words if _PROSE_WORD.fullmatch(w)]
     if len(words) >= 2 and prose_words:
         yield "translation identical to the source"
 
