@@ -37,6 +37,7 @@ identical bytes).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import multiprocessing
@@ -363,7 +364,7 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
     def text_of(index: int) -> Text:
         return Text(tuple(by_block.get(index, ())), lang)
 
-    words = Words(lang)
+    words = _words(lang)
     sections: list[Text] = []
     headline: Text | None = None
     byline: Text | None = None
@@ -408,6 +409,13 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
         items=items, readiness=readiness, source_name=article.path.name)
 
 
+@functools.lru_cache(maxsize=None)
+def _words(lang: str) -> Words:
+    """The fixed words of *lang*, read once per process."""
+    return Words(lang)
+
+
+@functools.lru_cache(maxsize=None)
 def _digit_localiser(locale: str, system: str) -> Callable[[str], str]:
     """Return a function writing the numbers of a translation in numbering *system*."""
     if system == "latn":
@@ -546,7 +554,9 @@ def _env() -> jinja2.Environment:
             loader=jinja2.PackageLoader("pipeline", "templates"),
             autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-            trim_blocks=True, lstrip_blocks=True)
+            trim_blocks=True, lstrip_blocks=True,
+            # Templates ship with the package: no stat() per render to look for edits.
+            auto_reload=False)
     return _ENV
 
 
@@ -563,7 +573,7 @@ def render_edition(edition: Edition, fmt: str) -> str:
     """Render *edition* as ``html``, ``md`` or ``txt``."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
-    words = Words(edition.lang)
+    words = _words(edition.lang)
     direction = edition.direction
     labels = {SHOWN_MACHINE: words("Machine translation, not yet reviewed"),
               SHOWN_SOURCE: words("Source text, not yet translated")}
@@ -642,7 +652,7 @@ def _font_stack(direction: str) -> str:
 
 def render_index(lang: str, entries: Sequence[IndexEntry]) -> str:
     """Render the index page of one language."""
-    words = Words(lang)
+    words = _words(lang)
     direction = text_direction(lang)
     return _env().get_template("index.html").render(
         lang_tag=lang_tag(lang), dir=direction, w=words, entries=entries,
