@@ -547,12 +547,15 @@ Examples:
   newsloc status                       # every article, every language
   newsloc status coalition-helps-iraq-sustain-anti-isis-fight --lang ckb
   newsloc status --json | jq '.languages.ar.percent_reviewed'
+  newsloc status --jobs 4                # read changed catalogues in 4 processes
 """)
 @click.argument("articles", nargs=-1)
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+@jobs_option
 @click.pass_context
-def status(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...], as_json: bool) -> None:
+def status(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...], as_json: bool,
+           jobs: int | None) -> None:
     """Show review progress of ARTICLES per language.
 
     Segments and words untranslated, machine-translated awaiting review,
@@ -567,7 +570,7 @@ def status(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]
     paths = article_paths(project, articles)
     if not paths:
         raise click.ClickException(f"no articles in {project.articles_dir}")
-    rows = project_status(project, paths, languages_of(project, langs))
+    rows = project_status(project, paths, languages_of(project, langs), jobs=jobs)
     if as_json:
         click.echo(json_.dumps(status_dict(rows), ensure_ascii=False, indent=2))
     else:

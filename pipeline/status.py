@@ -28,6 +28,9 @@ entry is counted as ``n/a``, never guessed.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +41,9 @@ from rapidfuzz.distance import Levenshtein
 from .catalog import PROVENANCE, load_catalog
 from .config import Project, slug_for
 from .errors import PipelineError
+from .manifest import Manifest, digest_bytes, digest_path, stage_key
+
+log = logging.getLogger(__name__)
 
 STATES = ("untranslated", "machine", "outdated", "reviewed")
 _MT_LINE = re.compile(r"^MT:\s*(\S+)")
@@ -169,59 +175,214 @@ class _Cache:
             self._cache.close()
 
 
-def catalog_status(project: Project, slug: str, lang: str, *, cache: _Cache | None = None) -> CatalogStatus:
-    """Return the review state of article *slug* in *lang*."""
+def summarise(source: Path, *, is_catalog: bool, data: bytes | None = None) -> dict[str, Any]:
+    """Read one catalogue (or template) and return what its status is made of.
+
+    ``{"states": {state: [segments, words]}, "mt": [[engine, msgid, msgstr], ...]}``:
+    the tallies, and the reviewed entries whose machine output the MT cache
+    may hold (looked up on every run: the cache changes without the file).
+    Raises :class:`PipelineError` when the file cannot be read faithfully.
+    """
+    po = load_catalog(source, data=data)
+    states = {s: [0, 0] for s in STATES}
+    mt: list[list[str]] = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        state = classify(entry) if is_catalog else "untranslated"
+        tally = states[state]
+        tally[0] += 1
+        tally[1] += _words(entry.msgid)
+        if state != "reviewed":
+            continue
+        engine = mt_engine(entry)
+        if engine is None or entry.msgid_plural:
+            continue
+        mt.append([engine, entry.msgid, entry.msgstr])
+    return {"states": states, "mt": mt}
+
+
+def _apply(status: CatalogStatus, summary: dict[str, Any], project: Project, lang: str,
+           cache: _Cache) -> None:
+    """Fill *status* from a summary, measuring post-edit distance against the MT cache."""
+    for state, (segments, words) in summary["states"].items():
+        status.states[state].segments += segments
+        status.states[state].words += words
+    for engine, msgid, msgstr in summary["mt"]:
+        pe = status.post_edit.setdefault(engine, PostEdit())
+        original = cache.get(engine, project.source, lang, msgid)
+        if original is None:
+            pe.no_record += 1
+            continue
+        distance = 100.0 * Levenshtein.normalized_distance(original, msgstr)
+        pe.measured += 1
+        pe.total_distance += distance
+        pe.unchanged += distance == 0.0
+
+
+def catalog_status(project: Project, slug: str, lang: str, *, cache: _Cache | None = None,
+                   manifest: Manifest | None = None) -> CatalogStatus:
+    """Return the review state of article *slug* in *lang*.
+
+    With a *manifest*, a file whose bytes are those of the last run is not
+    parsed again: its summary comes from the record.
+    """
     path = project.catalog_path(slug, lang)
     status = CatalogStatus(slug, lang, path)
     source = path if path.is_file() else project.template_path(slug)
     if not source.is_file():
         status.note = "not extracted yet"
         return status
-    try:
-        po = load_catalog(source)
-    except PipelineError as exc:
-        status.error = str(exc)
+    outcome = _summary_of(project, source, source == path, manifest)
+    if "error" in outcome:
+        status.error = outcome["error"]
         return status
     if source != path:
         status.note = "no catalogue yet"
     own_cache = cache is None
     cache = cache or _Cache(project)
     try:
-        for entry in po:
-            if entry.obsolete:
-                continue
-            state = classify(entry) if source == path else "untranslated"
-            words = _words(entry.msgid)
-            status.states[state].add(words)
-            if state != "reviewed":
-                continue
-            engine = mt_engine(entry)
-            if engine is None or entry.msgid_plural:
-                continue
-            pe = status.post_edit.setdefault(engine, PostEdit())
-            original = cache.get(engine, project.source, lang, entry.msgid)
-            if original is None:
-                pe.no_record += 1
-                continue
-            distance = 100.0 * Levenshtein.normalized_distance(original, entry.msgstr)
-            pe.measured += 1
-            pe.total_distance += distance
-            pe.unchanged += distance == 0.0
+        _apply(status, outcome, project, lang, cache)
     finally:
         if own_cache:
             cache.close()
     return status
 
 
-def project_status(project: Project, articles: Iterable[Path], langs: Iterable[str]) -> list[CatalogStatus]:
-    """Return one :class:`CatalogStatus` per article and language."""
-    langs = list(langs)
-    cache = _Cache(project)
+def _item(project: Project, source: Path) -> str:
     try:
-        return [catalog_status(project, slug, lang, cache=cache)
-                for slug in dict.fromkeys(slug_for(p) for p in articles) for lang in langs]
+        return source.relative_to(project.root).as_posix()
+    except ValueError:
+        return str(source)
+
+
+def _summary_of(project: Project, source: Path, is_catalog: bool, manifest: Manifest | None,
+                digest: str | None = None) -> dict[str, Any]:
+    """The summary of *source* (or ``{"error": message}``), from the manifest when unchanged."""
+    item = _item(project, source)
+    record = manifest.get(item) if manifest is not None else None
+    if record is not None and record.get("catalog") == is_catalog:
+        digest = digest or digest_path(source)
+        if digest is not None and record.get("digest") == digest:
+            return record["summary"]
+    outcome = _read_summary(source, is_catalog)
+    if manifest is not None and outcome[0] is not None:
+        manifest.put(item, {"digest": outcome[0], "catalog": is_catalog, "summary": outcome[1]})
+    return outcome[1]
+
+
+def _read_summary(source: Path, is_catalog: bool) -> tuple[str | None, dict[str, Any]]:
+    """Read *source* once: (digest of the bytes read, summary or {"error": ...})."""
+    try:
+        data = source.read_bytes()
+    except OSError:
+        data = None  # load_catalog names the problem
+    digest = digest_bytes(data) if data is not None else None
+    try:
+        return digest, summarise(source, is_catalog=is_catalog, data=data)
+    except PipelineError as exc:
+        return digest, {"error": str(exc)}
+
+
+def _read_task(task: list[tuple[Path, bool]]) -> list[tuple[str | None, dict[str, Any]]]:
+    return [_read_summary(source, is_catalog) for source, is_catalog in task]
+
+
+#: Fewer files than this to read are read in-process (a pool costs more).
+POOL_THRESHOLD = 24
+
+
+def status_key(project: Project) -> str:
+    """The manifest key of the status stage (code and library versions)."""
+    return stage_key("status", modules=("status", "catalog", "povalidate"), libraries=("polib",),
+                     settings={"root": str(project.root)})
+
+
+def project_status(project: Project, articles: Iterable[Path], langs: Iterable[str], *,
+                   jobs: int | None = 1, use_cache: bool = True) -> list[CatalogStatus]:
+    """Return one :class:`CatalogStatus` per article and language.
+
+    Files unchanged since the last run (content hashes, ``.newsloc/manifest/status.json``)
+    are not parsed again; the others are read by *jobs* processes. The rows
+    are the same whatever the number of jobs and whether the cache was used.
+    """
+    langs = list(langs)
+    manifest = Manifest.load(project, "status", status_key(project)) if use_cache else None
+    slugs = list(dict.fromkeys(slug_for(p) for p in articles))
+    pairs = [(slug, lang) for slug in slugs for lang in langs]
+    jobs = _default_jobs() if jobs is None or jobs < 1 else jobs
+    # Read what changed first (in a pool when it pays), then assemble the rows in order.
+    todo: dict[Path, bool] = {}
+    fresh: dict[Path, dict[str, Any]] = {}
+    for slug, lang in pairs:
+        path = project.catalog_path(slug, lang)
+        source = path if path.is_file() else project.template_path(slug)
+        if source in todo or source in fresh or not source.is_file():
+            continue
+        record = manifest.get(_item(project, source)) if manifest is not None else None
+        if record is not None and record.get("catalog") == (source == path) \
+                and record.get("digest") == digest_path(source):
+            fresh[source] = record["summary"]
+        else:
+            todo[source] = source == path
+    if todo:
+        work = list(todo.items())
+        if jobs > 1 and len(work) >= POOL_THRESHOLD:
+            size = max(1, min(32, len(work) // (jobs * 4)))
+            tasks = [work[k:k + size] for k in range(0, len(work), size)]
+            with _pool_context().Pool(processes=jobs) as pool:
+                results = [r for chunk in pool.imap(_read_task, tasks) for r in chunk]
+        else:
+            results = [_read_summary(source, is_catalog) for source, is_catalog in work]
+        for (source, is_catalog), (digest, summary) in zip(work, results):
+            fresh[source] = summary
+            if manifest is not None and digest is not None:
+                manifest.put(_item(project, source), {"digest": digest, "catalog": is_catalog,
+                                                      "summary": summary})
+    cache = _Cache(project)
+    rows = []
+    try:
+        for slug, lang in pairs:
+            path = project.catalog_path(slug, lang)
+            source = path if path.is_file() else project.template_path(slug)
+            status = CatalogStatus(slug, lang, path)
+            if not source.is_file():
+                status.note = "not extracted yet"
+                rows.append(status)
+                continue
+            summary = fresh.get(source)
+            if summary is None:
+                summary = _summary_of(project, source, source == path, manifest)
+            if "error" in summary:
+                status.error = summary["error"]
+            else:
+                if source != path:
+                    status.note = "no catalogue yet"
+                _apply(status, summary, project, lang, cache)
+            rows.append(status)
     finally:
         cache.close()
+    if manifest is not None:
+        manifest.keep_only(item for item in manifest.records
+                           if (project.root / item).is_file() or Path(item).is_file())
+        try:
+            manifest.save()
+        except PipelineError as exc:  # a read-only checkout still gets its status
+            log.warning("cannot save the status manifest: %s", exc)
+    return rows
+
+
+def _default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _pool_context():
+    # fork starts workers at once with every module imported; elsewhere the default.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
 def totals(rows: Iterable[CatalogStatus]) -> dict[str, CatalogStatus]:

@@ -185,3 +185,42 @@ def test_check_project_api_and_seed(desk):
     targets = [(project.catalog_path(SEED_SLUG, lang), lang) for lang in ("ar", "ckb", "ku")]
     one = checks.check_project(project, targets, use_cache=False)
     assert one == checks.check_project(project, targets, jobs=2) == checks.check_project(project, targets)
+
+
+# ----------------------------------------------------------------- status
+
+@pytest.fixture(scope="module")
+def status_golden() -> dict:
+    with gzip.open(GOLDEN / "status_equivalence.json.gz", "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def test_status_equals_the_golden_cold_cached_and_parallel(runner, desk, status_golden, monkeypatch):
+    from pipeline import status
+    reads: list[Path] = []
+    original = status.summarise
+
+    def counting(source, **kwargs):
+        reads.append(source)
+        return original(source, **kwargs)
+    monkeypatch.setattr(status, "summarise", counting)
+    for args in (["--jobs", "1"], ["--jobs", "1"], ["--jobs", "2"]):
+        result = runner.invoke(cli, ["--root", str(desk), "status", "--json", *args])
+        assert json.loads(result.stdout.replace(str(desk) + "/", "")) == status_golden["json"], args
+        if args == ["--jobs", "1"] and reads:
+            first, reads[:] = len(reads), []
+    assert first > 100 and reads == []  # the second and third runs parsed nothing
+    result = runner.invoke(cli, ["--root", str(desk), "status"])
+    # Column widths follow the longest cell (an error names the temporary path): compare words.
+    assert result.stdout.replace(str(desk) + "/", "").split() == status_golden["table"].split()
+    po = desk / "locales" / "ar" / f"{SEED_SLUG}.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "A new sentence."\nmsgstr ""\n', encoding="utf-8")
+    result = runner.invoke(cli, ["--root", str(desk), "status", "--json", "--jobs", "1"])
+    assert reads == [po]
+    cached = json.loads(result.stdout)
+    row = next(r for r in cached["catalogues"] if r["path"] == str(po))
+    assert row["untranslated"]["segments"] == 1 + next(
+        r for r in status_golden["json"]["catalogues"] if r["path"].endswith(f"ar/{SEED_SLUG}.po"))["untranslated"]["segments"]
+    (desk / ".newsloc" / "manifest" / "status.json").unlink()
+    result = runner.invoke(cli, ["--root", str(desk), "status", "--json", "--jobs", "2"])
+    assert json.loads(result.stdout) == cached
