@@ -764,6 +764,9 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     manifest = Manifest.load(project, STAGE, export_key(job))
     words = {lang: _words_digest(lang) for lang in languages}
     slugs = Counter(slug_for(p) for p in paths)
+    # Plain strings in this loop: a no-op run over thousands of editions is
+    # mostly hashing, and pathlib would cost as much again.
+    locales, out_dir = str(project.locales_dir), str(out)
 
     # Per article, in order: its outcomes by language (filled from the
     # manifest now, or by a worker below).
@@ -771,18 +774,19 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     index_entries: dict[str, dict[str, IndexEntry]] = {lang: {} for lang in languages}
     units: list[_Unit] = []
     by_slug: dict[str, _Unit] = {}
+    refs = [_ref(project, p) for p in paths]
     for k, path in enumerate(paths):
-        ref = _ref(project, path)
+        ref = refs[k]
         slug = slug_for(path)
         # Hash before use: an edit made while this run works is seen next run.
         article_digest = digest_path(path)
         todo: dict[str, _Inputs] = {}
         for lang in languages:
-            inputs = _Inputs(ref, article_digest,
-                             digest_path(project.catalog_path(slug, lang)), words[lang])
+            po_path = os.path.join(locales, lang, slug + ".po")
+            inputs = _Inputs(ref, article_digest, digest_path(po_path), words[lang])
             record = manifest.get(_item(lang, ref))
             # Articles sharing a slug write the same files: always redone, in order.
-            if not force and slugs[slug] == 1 and _up_to_date(record, inputs, out):
+            if not force and slugs[slug] == 1 and _up_to_date(record, inputs, out_dir):
                 outcome, entry = _recorded(slug, lang, record, out)
                 slots[k][lang] = outcome
                 if entry is not None:
@@ -804,14 +808,14 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
                 slots[k][lang] = outcome
                 if entry is not None:
                     index_entries[lang][outcome.slug] = entry
-                item = _item(lang, _ref(project, paths[k]))
+                item = _item(lang, refs[k])
                 if record is None:
                     manifest.drop(item)  # an error: retried (and reported) every run
                 else:
                     manifest.put(item, record)
         if every:
-            refs = {_ref(project, p) for p in paths}
-            manifest.keep_only(i for i in list(manifest.records) if i.split("/", 1)[-1] in refs)
+            current = set(refs)
+            manifest.keep_only(i for i in list(manifest.records) if i.split("/", 1)[-1] in current)
     finally:
         manifest.save()  # also after an error or Ctrl-C: what finished stays recorded
     for slot in slots:
@@ -898,15 +902,15 @@ def _ref(project: Project, path: Path) -> str:
     root = str(project.root)
     absolute = os.path.abspath(path)
     if absolute.startswith(root + os.sep):
-        return Path(absolute[len(root) + 1:]).as_posix()
-    return Path(absolute).as_posix()
+        absolute = absolute[len(root) + 1:]
+    return absolute.replace(os.sep, "/")
 
 
 def _item(lang: str, ref: str) -> str:
     return f"{lang}/{ref}"
 
 
-def _up_to_date(record: dict | None, inputs: _Inputs, out: Path) -> bool:
+def _up_to_date(record: dict | None, inputs: _Inputs, out: str) -> bool:
     """True when *record* was made from *inputs* and every file it wrote still holds its bytes."""
     if (record is None or inputs.article is None or record.get("article") != inputs.article
             or record.get("po") != inputs.po or record.get("words") != inputs.words):
@@ -915,7 +919,7 @@ def _up_to_date(record: dict | None, inputs: _Inputs, out: Path) -> bool:
     if not isinstance(files, dict):
         return False
     # Never assume an edition is there: a deleted or edited file is rendered again.
-    return all(digest_path(out / rel) == digest for rel, digest in files.items())
+    return all(digest_path(os.path.join(out, rel)) == digest for rel, digest in files.items())
 
 
 def _recorded(slug: str, lang: str, record: dict, out: Path) -> tuple[Outcome, IndexEntry | None]:
