@@ -4,11 +4,22 @@
   and every brand-new catalogue: the texts must equal ``catalog_text`` of
   ``new_catalog`` for each language, and fall back when entries would not
   carry over unchanged.
+* The segmenter's sure-sentence path (``segment._pysbd``) skips pySBD for
+  pieces of a paragraph whose sentence boundaries are certain: it must give
+  exactly pySBD's pieces, and ``split_sentences`` exactly pySBD + news rules,
+  on every paragraph of the BBC corpus, on the Golden Rules and on
+  generated paragraphs built from what trips segmenters up.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline import segment as segment_mod
 
 from pipeline.article import read_article
 from pipeline.catalog import (build_template, catalog_text, fresh_catalog_texts, load_catalog,
@@ -16,7 +27,7 @@ from pipeline.catalog import (build_template, catalog_text, fresh_catalog_texts,
 from pipeline.config import load_project
 from pipeline.segment import segment_article
 
-from .conftest import SEED, SEED_SLUG
+from .conftest import BBC, SEED, SEED_SLUG, SHARED
 
 
 def _seed_template():
@@ -71,3 +82,134 @@ def test_fresh_texts_of_empty_template():
     pot_text, texts = fresh_catalog_texts(template, ["ar"])
     assert pot_text == catalog_text(template)
     assert texts["ar"] == catalog_text(new_catalog(template, "ar"))
+
+
+# ---------------------------------------------------------------- sure sentences
+
+def _pysbd_only(text: str) -> list[str]:
+    return [s.strip() for s in segment_mod._segmenter("en").segment(text) if s.strip()]
+
+
+def _fast(text: str) -> list[str]:
+    return [s.strip() for s in segment_mod._pysbd(text, "en") if s.strip()]
+
+
+def _reference_split(text: str, monkeypatch) -> tuple[str, ...]:
+    """split_sentences as it is without the sure-sentence path (pySBD + news rules)."""
+    with monkeypatch.context() as m:
+        m.setattr(segment_mod, "_pysbd", lambda t, lang: segment_mod._segmenter(lang).segment(t))
+        return segment_mod._split_cached.__wrapped__(" ".join(text.split()), "en")
+
+
+def _paragraphs_of_corpus() -> list[str]:
+    from pipeline.article import UNTRANSLATED_ROLES, WHOLE_ROLES
+    seen: dict[str, None] = {}
+    for path in sorted(BBC.rglob("*.txt")):
+        for block in read_article(path).blocks:
+            if block.role not in UNTRANSLATED_ROLES and block.role not in WHOLE_ROLES:
+                seen[" ".join(block.text.split())] = None
+    return list(seen)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not BBC.is_dir(), reason="BBC corpus not available")
+def test_sure_sentences_equal_pysbd_on_every_corpus_paragraph(monkeypatch):
+    paragraphs = _paragraphs_of_corpus()
+    assert len(paragraphs) > 4000
+    calls: list[str] = []
+    real = segment_mod._segmenter("en")
+    differ = []
+    for text in paragraphs:
+        reference = _pysbd_only(text)
+        with monkeypatch.context() as m:
+            m.setattr(segment_mod, "_segmenter", lambda lang: _Spy(real, calls))
+            fast = _fast(text)
+            split = segment_mod._split_cached.__wrapped__(text, "en")
+        if len(text) <= segment_mod._LONG_PARAGRAPH:
+            expected = tuple(segment_mod._apply_news_rules(text, reference))
+        else:
+            expected = _reference_split(text, monkeypatch)
+        if fast != reference or split != expected:
+            differ.append(text)
+    assert differ == []
+    # The path is taken: most of the corpus never reaches pySBD (twice: _fast and split).
+    assert sum(map(len, calls)) < 2 * 0.6 * sum(map(len, paragraphs))
+
+
+class _Spy:
+    def __init__(self, real, calls):
+        self.real, self.calls = real, calls
+
+    def segment(self, text):
+        self.calls.append(text)
+        return self.real.segment(text)
+
+
+_GOLDEN_FILE = SHARED / "testdata" / "segment_golden_en.json"
+
+
+@pytest.mark.skipif(not _GOLDEN_FILE.exists(), reason="golden rules not available")
+def test_sure_sentences_equal_pysbd_on_golden_rules(monkeypatch):
+    cases = json.loads(_GOLDEN_FILE.read_text(encoding="utf-8"))
+    assert len(cases) == 48
+    for case in cases:
+        text = " ".join(case["text"].split())
+        assert _fast(text) == _pysbd_only(text), case["id"]
+        assert segment_mod._split_cached.__wrapped__(text, "en") == \
+            _reference_split(text, monkeypatch), case["id"]
+
+
+@pytest.mark.parametrize("text", [
+    "Profits rose in 2004. Sales fell 5%. The firm (BBC) said so. He called it \"mad\". It ended.",
+    "It is aged 16. The rest is 18. These are fine.",
+    "He said \"It fell. We lost\" and left. Then he came back.",
+    "The U.S. economy grew. Mr Smith agreed. Gen. Jones did not.",
+    "A fall of 2.5% was seen. Shares (in euros) rose. It was the 1990s' end. Done",
+    "Plan B. It worked. See item a. And b. Then c. Fine.",
+    "Costs were $1.5bn. The rest -\" Me. Fine.",
+])
+def test_sure_sentences_on_news_traps(text, monkeypatch):
+    assert _fast(text) == _pysbd_only(text)
+    assert segment_mod._split_cached.__wrapped__(text, "en") == _reference_split(text, monkeypatch)
+
+
+_WORDS = ["the", "said", "Shares", "It", "The", "He", "I", "A", "Mr", "Mr.", "Dr.", "Gen.", "no.",
+          "No.", "co.", "Inc.", "U.S.", "e.g.", "a.m.", "etc.", "al.", "fig.", "vs.", "Jan.", "St.",
+          "rose", "fell", "UK", "BBC", "OK", "b.", "iv)", "(ii)", "a)", "2004", "2004.", "16.", "5",
+          "18)", "1.5bn", "$375m", "\u00a3198m", "2.5%", "5%.", "(BBC)", "(in euros).", "\"mad\".",
+          "\"We", "won,\"", "lost.\"", "fell\"", "-\"", "'s", "firm's", "bosses'", "'quoted'",
+          "rock'n'roll", "--", "...", "?", "!", ",", ";", ":", "-", ".", "(", ")", "\"", "'",
+          "\u201cso\u201d", "\u2018it\u2019", "&", "/", "\u00ab", "x.", "Ph.D.", "1990s'",
+          "ltd", "Ltd.", "capt", "Capt.", "Mt", "mt.", "\u0130bid.", "p.m.", "P.M."]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", " ", " ", ""])),
+                min_size=1, max_size=40))
+def test_sure_sentences_equal_pysbd_on_generated_paragraphs(parts):
+    text = " ".join("".join(w + sep for w, sep in parts).split())
+    assert _fast(text) == _pysbd_only(text)
+
+
+_PROSE = ["the", "rose", "fell", "said", "profits", "company", "in", "of", "and", "to", "2004",
+          "1997", "15", "7", "2.5%", "\u00a3450.7m", "$1.5bn", "(BBC)", "(in", "euros)", "\"mad\"",
+          "\"We", "won,\"", "firm's", "UK", "EU", "it", "that", "-", ",", ";", ":"]
+_CAPITALS = ["The", "He", "Shares", "Analysts", "Mr", "It", "I", "A", "But", "Sales"]
+_sentence = st.tuples(
+    st.sampled_from(_CAPITALS), st.lists(st.sampled_from(_PROSE), min_size=1, max_size=12),
+    st.lists(st.tuples(st.integers(0, 12), st.sampled_from(_WORDS)), max_size=1),
+    st.sampled_from([".", ".", ".", ".\"", "?", "!", ""]))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_sentence, min_size=1, max_size=6))
+def test_sure_sentences_equal_pysbd_on_generated_prose(sentences):
+    """News-like prose (where the path is mostly taken), with a trap now and then."""
+    parts = []
+    for capital, words, traps, end in sentences:
+        words = [capital] + words
+        for at, trap in traps:
+            words.insert(at, trap)
+        parts.append(" ".join(words) + end)
+    text = " ".join(" ".join(parts).split())
+    assert _fast(text) == _pysbd_only(text)
