@@ -226,7 +226,7 @@ def normalise_digits(text: str) -> str:
     return _BIDI_MARKS.sub("", text).translate(_DIGITS)
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=2048)
 def _strip_protected(text: str) -> str:
     """Remove what is not prose: URLs, e-mails, masks, format directives, markup."""
     # Cached: every check of a unit strips the same two strings. A pattern
@@ -248,7 +248,7 @@ def _strip_protected(text: str) -> str:
 _SMALL = re.compile(r"(?<![\w.,/:-])([0-2])(?![\w.,/:%-])")
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=2048)
 def numbers_in(text: str) -> frozenset[str]:
     """Return the numbers of *text*, separators dropped, any digit script.
 
@@ -907,10 +907,35 @@ def _glossary_for(project: Project, lang: str) -> Glossary:
 
 def _inside(path: Path, root: Path) -> bool:
     try:
-        Path(path).resolve().relative_to(Path(root).resolve())
+        _canon(path).relative_to(_canon(root))
     except ValueError:
         return False
     return True
+
+
+_FOLDERS: dict[str, Path] = {}
+_CANON: dict[str, Path] = {}
+
+
+def _canon(path: Path | str) -> Path:
+    """``Path(path).resolve()``, resolving each folder once (thousands of catalogues share three)."""
+    known = _CANON.get(str(path))
+    if known is not None:
+        return known
+    if len(_CANON) > 65536:
+        _CANON.clear()
+    path = Path(path)
+    name = path.name
+    if name in ("", ".", "..") or path.is_symlink():
+        resolved = path.resolve()
+    else:
+        key = str(path.parent)
+        folder = _FOLDERS.get(key)
+        if folder is None:
+            folder = _FOLDERS[key] = path.parent.resolve()
+        resolved = folder / name
+    _CANON[str(path)] = resolved
+    return resolved
 
 
 # --------------------------------------------------------------------------- many catalogues
@@ -968,11 +993,10 @@ def _stage_name(selected: dict[str, Check], include_fuzzy: bool) -> str:
 
 def _item(project: Project, path: Path) -> tuple[str, bool]:
     """The manifest name of a catalogue (relative inside the project) and whether it is inside."""
-    resolved = Path(path).resolve()
-    try:
-        return resolved.relative_to(project.root.resolve()).as_posix(), True
-    except ValueError:
-        return str(resolved), False
+    resolved, root = str(_canon(path)), str(_canon(project.root))
+    if resolved.startswith(root + os.sep):
+        return resolved[len(root) + 1:].replace(os.sep, "/"), True
+    return resolved, False
 
 
 def _glossary_digest(project: Project, lang: str) -> str:
@@ -1062,7 +1086,7 @@ def _outcomes(project: Project, work: list[tuple[Path, str, bool]], selected: di
 
 def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
                include_fuzzy: bool = False, checks: Iterable[str] | None = None,
-               jobs: int | None = 1, use_cache: bool = True) -> CheckReport:
+               jobs: int | None = 1, use_cache: bool = True, force: bool = False) -> CheckReport:
     """Check catalogues (entry and file checks on each, then project-scope checks).
 
     Streams: one catalogue is in memory at a time (per worker). With
@@ -1070,10 +1094,13 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
     the last run (same code, same options) gets its recorded findings
     without being parsed; see :mod:`pipeline.manifest`. *jobs* > 1 checks
     the others in a process pool; findings are the same, in the same
-    order, whatever the number of jobs.
+    order, whatever the number of jobs. *force* checks everything again and
+    records the results (``check --force``).
     """
     selected = _selected(checks)
     jobs = default_jobs() if jobs is None or jobs < 1 else jobs
+    _FOLDERS.clear()  # folders may have been moved or re-linked since the last run in this process
+    _CANON.clear()
     manifest = None
     if use_cache:
         manifest = Manifest.load(project, _stage_name(selected, include_fuzzy),
@@ -1092,7 +1119,7 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
             if lang not in glossaries:
                 glossaries[lang] = _glossary_digest(project, lang)
             gdigest = glossaries[lang]
-        record = manifest.get(item) if manifest is not None else None
+        record = manifest.get(item) if manifest is not None and not force else None
         if record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
                 and record.get("digest") is not None and record.get("digest") == digest_path(path):
             per_target[index] = [Finding(str(path), *f) for f in record["findings"]]
@@ -1115,6 +1142,9 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
     for found in per_target:
         report.findings.extend(found or ())
     readable = [r for r in refs if r is not None]
+    if force and manifest is not None:  # project-scope results are recomputed too
+        for item in [i for i in manifest.records if i.startswith("consistency:")]:
+            manifest.drop(item)
     for c in selected.values():
         if c.scope == "project":
             report.findings.extend(c.func(project, readable, manifest))
@@ -1142,10 +1172,10 @@ def _forget_missing(project: Project, manifest: Manifest) -> None:
 
 def check_project(project: Project, targets: list[tuple[Path, str]], *,
                   include_fuzzy: bool = False, checks: Iterable[str] | None = None,
-                  jobs: int | None = 1, use_cache: bool = True) -> list[Finding]:
+                  jobs: int | None = 1, use_cache: bool = True, force: bool = False) -> list[Finding]:
     """Check several catalogues; return the findings (see :func:`run_checks`)."""
     return run_checks(project, targets, include_fuzzy=include_fuzzy, checks=checks,
-                      jobs=jobs, use_cache=use_cache).findings
+                      jobs=jobs, use_cache=use_cache, force=force).findings
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
@@ -1160,32 +1190,36 @@ def consistency(project: Project, refs: list[CatalogRef], cache: Manifest | None
     # Glossary renderings are the entry-scope "protected" checks' business; here only
     # what needs every catalogue at once (pipeline.memory.find_inconsistencies), computed
     # per language from compact summaries and cached until a catalogue of it changes.
-    checked = {Path(ref.path).resolve(): ref for ref in refs}
+    checked = {_canon(ref.path): ref for ref in refs}
     langs = sorted({ref.lang for ref in refs})
     if not langs:
         return
     from .memory import memory_files
     files = memory_files(project)
     for lang in langs:
-        folder = [p for p in files if p.parent.name == lang and p.suffix == ".po"]
-        if not any(p.resolve() in checked for p in folder):
+        folder = {p: _canon(p) for p in files if p.parent.name == lang and p.suffix == ".po"}
+        if not any(c in checked for c in folder.values()):
             continue  # no checked catalogue can get a finding from this language
         for rel, line, source, message in _language_inconsistencies(project, lang, folder,
                                                                     checked, cache):
-            ref = checked.get((project.root / rel).resolve())
+            ref = checked.get(_canon(project.root / rel))
             if ref is not None:
                 yield Finding(str(ref.path), line, source, "consistency", "warning", message)
 
 
-def _language_inconsistencies(project: Project, lang: str, folder: list[Path],
+def _language_inconsistencies(project: Project, lang: str, folder: dict[Path, Path],
                               checked: dict[Path, CatalogRef], cache: Manifest | None) -> list[list]:
-    """The memory inconsistencies of one language as [rel path, line, source, message]."""
+    """The memory inconsistencies of one language as [rel path, line, source, message].
+
+    *folder* maps the language's catalogues (in memory order) to their resolved paths.
+    """
     from .memory import Memory, find_inconsistencies, read_catalog_units
-    digests = {}
-    for path in folder:
-        ref = checked.get(path.resolve())
+    digests, items = {}, {}
+    for path, canon in folder.items():
+        ref = checked.get(canon)
         digests[path] = ref.digest if ref is not None and ref.digest else digest_path(path)
-    key = digest_bytes("\n".join(f"{_item(project, p)[0]}\0{d}" for p, d in digests.items()).encode())
+        items[path] = _item(project, canon)[0]
+    key = digest_bytes("\n".join(f"{items[p]}\0{d}" for p, d in digests.items()).encode())
     item = f"consistency:{lang}"
     record = cache.get(item) if cache is not None else None
     if record is not None and record.get("key") == key:
@@ -1194,11 +1228,11 @@ def _language_inconsistencies(project: Project, lang: str, folder: list[Path],
     # (this run's, or recorded for unchanged files) answer without parsing anything.
     summaries: dict[Path, str] = {}
     units_read: dict[Path, list] = {}
-    for path in folder:
-        ref = checked.get(path.resolve())
+    for path, canon in folder.items():
+        ref = checked.get(canon)
         summary = ref.summary if ref is not None and ref.digest == digests[path] else None
         if summary is None and cache is not None:
-            rec = cache.get(_item(project, path)[0])
+            rec = cache.get(items[path])
             if rec and rec.get("digest") == digests[path] and rec.get("readable"):
                 summary = rec.get("summary")
         if summary is None:

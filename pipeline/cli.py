@@ -653,7 +653,7 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
     if not pairs and not missing:
         raise click.ClickException("nothing to check: no catalogues (run `newsloc extract`)")
     report = run_checks(project, pairs, include_fuzzy=include_fuzzy, checks=only or None,
-                        jobs=jobs, use_cache=not force)
+                        jobs=jobs, force=force)
     findings = report.findings
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
