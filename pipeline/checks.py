@@ -310,9 +310,9 @@ def script(u: Unit) -> Iterator[str]:
     prose = _prose_letters(u.target)
     for term in _glossary_targets(u):  # approved renderings may be in any script
         prose = prose.replace(term, " ")
-    arabic = len(_ARABIC_LETTER.findall(prose))
-    latin = len(_LATIN_LETTER.findall(prose))
-    other = _OTHER_LETTER.findall(prose)
+    arabic = _ARABIC_LETTER.search(prose) is not None
+    latin = _LATIN_LETTER.search(prose) is not None
+    other = _OTHER_LETTER.findall(prose) if _OTHER_LETTER.search(prose) else []
     if u.script == "Arab":
         if latin and not arabic:
             yield "translation is in Latin letters, not Arabic script"
@@ -543,7 +543,10 @@ _TASHKEEL = re.compile("[\u064b-\u065f\u0670\u0640]")
 def _match_form(text: str) -> str:
     """Fold what inflection and typing vary: case, diacritics, tatweel, bidi marks, alef forms."""
     text = _BIDI_MARKS.sub("", _TASHKEEL.sub("", text))
-    return text.translate(str.maketrans("أإآ", "ااا")).casefold()
+    return text.translate(_ALEFS).casefold()
+
+
+_ALEFS = str.maketrans("أإآ", "ااا")
 
 
 @register("glossary", "warning", "protected")
