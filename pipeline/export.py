@@ -37,6 +37,7 @@ identical bytes).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -735,6 +736,12 @@ def _findings(project: Project, po_path: Path, lang: str) -> list[Any] | None:
         return None
 
 
+def _recorded_findings(po_path: Path, checked: tuple[tuple, ...]) -> list[Any]:
+    """Findings from ``check``'s records, as :func:`_findings` would return them."""
+    from .checks import Finding
+    return [Finding(str(po_path), *f) for f in checked]
+
+
 def export_editions(project: Project, paths: Iterable[Path] | None = None,
                     languages: Iterable[str] | None = None, *,
                     formats: Sequence[str] | None = None, out: Path | None = None,
@@ -801,6 +808,19 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
             by_slug[slug] = _Unit([(k, path, todo)])
             units.append(by_slug[slug])
 
+    if units and proof:
+        # Proof pages show check findings; `newsloc check` records them per
+        # catalogue digest, so a catalogue it has seen is not checked again here.
+        recorded = _check_records(project)
+        if recorded is not None:
+            for unit in units:
+                for _, path, todo in unit.articles:
+                    for lang, inputs in todo.items():
+                        found = recorded(project.catalog_path(slug_for(path), lang), lang,
+                                         inputs.po)
+                        if found is not None:
+                            todo[lang] = dataclasses.replace(inputs, findings=found)
+
     report = ExportReport()
     try:
         for k, done in _run_units(job, units, jobs):
@@ -865,6 +885,8 @@ class _Inputs:
     article: str | None
     po: str | None
     words: str
+    #: ``check``'s recorded findings for these very catalogue bytes, when it has them.
+    findings: tuple[tuple, ...] | None = None
 
 
 @dataclass
@@ -937,6 +959,44 @@ def _recorded(slug: str, lang: str, record: dict, out: Path) -> tuple[Outcome, I
     return outcome, entry
 
 
+def _check_records(project: Project) -> Callable[[Path, str, str | None], tuple | None] | None:
+    """Return a lookup of the findings ``newsloc check`` recorded per catalogue, or None.
+
+    A record is used only when it was made by the same check code and options
+    (the check manifest's key), for the same language and glossary, from a
+    catalogue with the very digest this export read; anything else (no
+    check run, other code, a different interface) means the checks run here.
+    """
+    try:
+        from . import checks
+        from .glossary import glossary_paths
+        key = checks.check_key(project, dict(checks.CHECKS), False)
+    except Exception:  # checks not installed, or not this interface: run them here
+        return None
+    manifest = Manifest.load(project, "check", key)
+    if not manifest.records:
+        return None
+    root = os.path.realpath(project.root) + os.sep
+    glossaries: dict[str, str] = {}
+
+    def lookup(po_path: Path, lang: str, digest: str | None) -> tuple | None:
+        real = os.path.realpath(po_path)
+        if digest is None or not real.startswith(root):
+            return None
+        record = manifest.get(real[len(root):].replace(os.sep, "/"))
+        if record is None or record.get("lang") != lang or record.get("digest") != digest:
+            return None
+        if lang not in glossaries:
+            glossaries[lang] = "|".join(f"{p.name}:{digest_path(p)}"
+                                        for p in glossary_paths(project, lang))
+        found = record.get("findings")
+        if (record.get("glossary") != glossaries[lang] or not isinstance(found, list)
+                or not all(isinstance(f, list) and len(f) == 5 for f in found)):
+            return None
+        return tuple(tuple(f) for f in found)
+    return lookup
+
+
 def _default_jobs() -> int:
     """One worker per CPU this process may use."""
     try:
@@ -990,7 +1050,8 @@ def _export_article(job: _Job, path: Path, todo: dict[str, _Inputs]) -> list[_Do
     for lang, inputs in todo.items():
         outcome, entry, files = _export_one(project, article, segments, lang,
                                             formats=job.formats, out=job.out, policy=job.policy,
-                                            settings=job.settings, proof=job.proof)
+                                            settings=job.settings, proof=job.proof,
+                                            checked=inputs.findings)
         record = None
         if outcome.status != "error":
             record = {"article": inputs.article, "po": inputs.po, "words": inputs.words,
@@ -1009,8 +1070,13 @@ on_render: Callable[[str, str], None] | None = None
 
 def _export_one(project: Project, article: Article, segments: list[Segment], lang: str, *,
                 formats: Sequence[str], out: Path, policy: Policy, settings: ExportSettings,
-                proof: bool) -> tuple[Outcome, IndexEntry | None, dict[Path, str]]:
-    """Render and write one edition; return its outcome, index entry and file digests."""
+                proof: bool, checked: tuple[tuple, ...] | None = None
+                ) -> tuple[Outcome, IndexEntry | None, dict[Path, str]]:
+    """Render and write one edition; return its outcome, index entry and file digests.
+
+    *checked*: the catalogue's findings as ``check`` recorded them
+    (lineno, msgid, check, severity, message); None runs the checks.
+    """
     outcome = Outcome(article.slug, lang, "skipped")
     po_path = project.catalog_path(article.slug, lang)
     if not po_path.is_file():
@@ -1029,7 +1095,8 @@ def _export_one(project: Project, article: Article, segments: list[Segment], lan
     if proof:
         files[out / "proof" / lang / f"{article.slug}.html"] = render_proof(
             article, lang, readiness, policy=policy,
-            findings=_findings(project, po_path, lang), catalog_name=po_path.name)
+            findings=_findings(project, po_path, lang) if checked is None else
+            _recorded_findings(po_path, checked), catalog_name=po_path.name)
     entry = None
     try:
         edition = assemble_edition(project, article, lang, po, policy=policy,

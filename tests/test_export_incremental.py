@@ -266,3 +266,38 @@ def test_parallel_rerun_after_edits_matches_a_cold_single_process_run(runner, ne
     shutil.rmtree(cold / ".newsloc")
     assert run(runner, cold, "export", "--jobs", "1").exit_code == 0
     assert tree(work, "editions") == tree(cold, "editions")
+
+
+# --------------------------------------------------------------------------- proof pages and check
+
+def test_proof_pages_reuse_check_records_with_the_same_bytes(runner, desk, monkeypatch, tmp_path):
+    set_msgstr(desk, "ar", "The repairs cost $250,000, officials said.", "كلفت الإصلاحات مبلغاً كبيراً.")
+    run(runner, desk, "check")  # exits 1 (a number is missing); records its findings
+    assert (desk / ".newsloc" / "manifest" / "check.json").is_file()
+    from pipeline import checks
+    real = checks.check_catalog
+    calls = []
+    monkeypatch.setattr(checks, "check_catalog",
+                        lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert run(runner, desk, "export", "--out", str(tmp_path / "cached")).exit_code == 0
+    assert calls == []  # every catalogue's findings came from check's records
+    (desk / ".newsloc" / "manifest" / "check.json").unlink()
+    assert run(runner, desk, "export", "--out", str(tmp_path / "computed")).exit_code == 0
+    assert len(calls) == 3
+    proof = tree(tmp_path, "cached")["proof/ar/" + SLUG + ".html"].decode()
+    assert "error · numbers:" in proof
+    assert tree(tmp_path, "cached") == tree(tmp_path, "computed")
+
+
+def test_stale_check_records_are_not_used(runner, desk, monkeypatch, tmp_path):
+    run(runner, desk, "check")
+    set_msgstr(desk, "ar", "The repairs cost $250,000, officials said.", "كلفت الإصلاحات مبلغاً كبيراً.")
+    from pipeline import checks
+    real = checks.check_catalog
+    calls = []
+    monkeypatch.setattr(checks, "check_catalog",
+                        lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    assert run(runner, desk, "export").exit_code == 0
+    assert calls == ["ar"]  # the edited catalogue is checked here; the others were recorded
+    proof = (desk / "editions" / "proof" / "ar" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "error · numbers:" in proof
