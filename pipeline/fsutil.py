@@ -28,9 +28,11 @@ Rules:
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -119,6 +121,140 @@ def atomic_write(path: str | Path, data: bytes | str, *,
         raise
     _fsync_dir(path.parent)
     return True
+
+
+def atomic_write_many(items: list[tuple[str | Path, bytes | str, object]], *,
+                      error: type[PipelineError] = PipelineError) -> list[bool | PipelineError]:
+    """Write several files, each exactly as :func:`atomic_write` would, with one flush.
+
+    *items* are ``(path, data, expect)`` (``expect``: as for
+    :func:`atomic_write`, or :data:`UNCHECKED`). Returns, per item, True
+    (written), False (bytes already there, file untouched) or the error
+    that item met (nothing is raised for one item's failure; the others go on).
+
+    Same guarantees as :func:`atomic_write`, one flush instead of two per file:
+    every temporary file is written, then all are made durable at once
+    (``syncfs`` of their filesystem where the platform has it, else an
+    fsync of each), then each is checked against *expect* and renamed, then
+    each folder holding a renamed file is fsync'ed once. A rename is durable
+    once its folder is fsync'ed, and no rename happens before the data it
+    exposes is on disk, so a crash at any moment leaves every file old or
+    new, never partial.
+    """
+    outcomes: list[bool | PipelineError | None] = [None] * len(items)
+    staged: list[list] = []   # [index, temp path or None once renamed, target, shown, expect]
+    try:
+        for k, (given, data, expect) in enumerate(items):
+            shown = Path(given)
+            path = _real_target(shown)
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            try:
+                if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+                    outcomes[k] = False
+                    continue
+            except OSError:
+                pass
+            entry = [k, None, path, shown, expect]
+            try:
+                _make_parents(path.parent)
+                fd, entry[1] = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                                suffix=TEMP_SUFFIX)
+                staged.append(entry)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                try:
+                    mode = path.stat().st_mode & 0o7777
+                except FileNotFoundError:
+                    mode = default_mode()
+                os.chmod(entry[1], mode)
+            except OSError as exc:
+                outcomes[k] = error(f"cannot write: {exc.strerror or exc}", path=shown)
+                _discard(entry)
+        try:
+            _flush([Path(e[1]) for e in staged if e[1] is not None])
+        except OSError as exc:
+            for entry in staged:
+                outcomes[entry[0]] = error(f"cannot write: {exc.strerror or exc}", path=entry[3])
+                _discard(entry)
+        folders: dict[Path, None] = {}
+        for entry in staged:
+            k, tmp, path, shown, expect = entry
+            if tmp is None:
+                continue
+            try:
+                if expect is not UNCHECKED and _digest_or_none(path) != expect:
+                    raise ChangedOnDisk("changed on disk since it was read (saved by someone "
+                                        "else?); not overwritten", path=shown)
+                os.replace(tmp, path)
+                entry[1] = None
+                outcomes[k] = True
+                folders[path.parent] = None
+            except ChangedOnDisk as exc:
+                outcomes[k] = exc
+            except OSError as exc:
+                outcomes[k] = error(f"cannot write: {exc.strerror or exc}", path=shown)
+        for folder in folders:
+            _fsync_dir(folder)
+    finally:  # Ctrl-C included: never leave a temp file behind
+        for entry in staged:
+            _discard(entry)
+    return outcomes  # type: ignore[return-value]
+
+
+def _discard(entry: list) -> None:
+    if entry[1] is not None:
+        try:
+            os.unlink(entry[1])
+        except OSError:
+            pass
+        entry[1] = None
+
+
+def _flush(files: list[Path]) -> None:
+    """Make the data of *files* durable: one syncfs per filesystem, else fsync each."""
+    if not files:
+        return
+    syncfs = _syncfs()
+    if syncfs is None:
+        for path in files:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return
+    done: set[int] = set()
+    for path in files:
+        device = path.stat().st_dev
+        if device in done:
+            continue
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            if syncfs(fd) != 0:
+                code = ctypes.get_errno()
+                raise OSError(code, os.strerror(code))
+        finally:
+            os.close(fd)
+        done.add(device)
+
+
+_SYNCFS: list = []
+
+
+def _syncfs():
+    """Linux's syncfs(2) through libc, or None where it is missing."""
+    if not _SYNCFS:
+        function = None
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(None, use_errno=True)
+                function = libc.syncfs
+                function.argtypes = [ctypes.c_int]
+            except (OSError, AttributeError):
+                function = None
+        _SYNCFS.append(function)
+    return _SYNCFS[0]
 
 
 def sweep_temp_files(folder: str | Path, *, older_than: float = 60.0) -> list[Path]:

@@ -9,6 +9,9 @@
   exactly pySBD's pieces, and ``split_sentences`` exactly pySBD + news rules,
   on every paragraph of the BBC corpus, on the Golden Rules and on
   generated paragraphs built from what trips segmenters up.
+* ``fsutil.atomic_write_many`` (extraction's batched writes) keeps each
+  file's guarantees: unchanged bytes untouched, a translator's save never
+  overwritten, a failed write leaves the old file and no temporary file.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline import fsutil
 from pipeline import segment as segment_mod
 
 from pipeline.article import read_article
 from pipeline.catalog import (build_template, catalog_text, fresh_catalog_texts, load_catalog,
                               new_catalog, parse_catalog)
 from pipeline.config import load_project
+from pipeline.errors import CatalogError
 from pipeline.segment import segment_article
 
 from .conftest import BBC, SEED, SEED_SLUG, SHARED
@@ -213,3 +218,64 @@ def test_sure_sentences_equal_pysbd_on_generated_prose(sentences):
         parts.append(" ".join(words) + end)
     text = " ".join(" ".join(parts).split())
     assert _fast(text) == _pysbd_only(text)
+
+
+# ---------------------------------------------------------------- batched writes
+
+def _temps(folder):
+    return sorted(p.name for p in folder.rglob("*") if p.name.endswith(fsutil.TEMP_SUFFIX))
+
+
+@pytest.mark.parametrize("syncfs", [True, False])
+def test_atomic_write_many_writes_skips_and_refuses_per_file(tmp_path, monkeypatch, syncfs):
+    if not syncfs:
+        monkeypatch.setattr(fsutil, "_syncfs", lambda: None)
+    same, changed, new, saved = (tmp_path / n for n in ("same.po", "changed.po", "sub/new.po", "saved.po"))
+    same.write_bytes(b"same")
+    changed.write_bytes(b"old")
+    saved.write_bytes(b"read")
+    read_digest = fsutil.file_digest(saved)
+    saved.write_bytes(b"saved by a translator meanwhile")
+    mtime = same.stat().st_mtime_ns
+    out = fsutil.atomic_write_many([(same, b"same", fsutil.UNCHECKED), (changed, "new \u0628", None),
+                                    (new, b"fresh", None), (saved, b"merged", read_digest)])
+    assert out[0] is False and same.stat().st_mtime_ns == mtime
+    assert isinstance(out[1], fsutil.ChangedOnDisk) and changed.read_bytes() == b"old"
+    assert out[2] is True and new.read_bytes() == b"fresh"
+    assert isinstance(out[3], fsutil.ChangedOnDisk)
+    assert saved.read_bytes() == b"saved by a translator meanwhile"
+    assert oct(new.stat().st_mode & 0o777) == oct(fsutil.default_mode())
+    assert _temps(tmp_path) == []
+    out = fsutil.atomic_write_many([(changed, "new \u0628", fsutil.file_digest(changed))])
+    assert out == [True] and changed.read_text(encoding="utf-8") == "new \u0628"
+
+
+def test_atomic_write_many_failures_leave_old_files_and_no_temp(tmp_path, monkeypatch):
+    import errno
+    import os
+    a, b = tmp_path / "a.po", tmp_path / "b.po"
+    a.write_bytes(b"A")
+    b.write_bytes(b"B")
+    real_replace = os.replace
+
+    def full(src, dst):
+        if str(dst).endswith("a.po"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(fsutil.os, "replace", full)
+    out = fsutil.atomic_write_many([(a, b"A2", fsutil.UNCHECKED), (b, b"B2", fsutil.UNCHECKED)],
+                                   error=CatalogError)
+    assert isinstance(out[0], CatalogError) and "No space left" in str(out[0])
+    assert out[1] is True and a.read_bytes() == b"A" and b.read_bytes() == b"B2"
+    assert _temps(tmp_path) == []
+    monkeypatch.undo()
+
+    def broken_flush(files):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(fsutil, "_flush", broken_flush)
+    out = fsutil.atomic_write_many([(a, b"A3", fsutil.UNCHECKED), (b, b"B3", fsutil.UNCHECKED)],
+                                   error=CatalogError)
+    assert all(isinstance(o, CatalogError) for o in out)
+    assert a.read_bytes() == b"A" and b.read_bytes() == b"B2" and _temps(tmp_path) == []

@@ -244,14 +244,14 @@ def test_translator_saving_during_the_merge_keeps_their_file(desk, monkeypatch):
     edit_article(desk.articles_dir / f"{slug}.txt", "closes.", "closes late.")
     po_path = desk.catalog_path(slug, "ar")
     saved = po_path.read_bytes() + b'\n# saved by Poedit meanwhile\nmsgid "Meanwhile"\nmsgstr "AR"\n'
-    real = extract_mod._write
+    real = extract_mod._write_batch
 
-    def translator_saves_first(item, expects):
-        if item[0] == po_path:
+    def translator_saves_first(pendings):
+        if any(path == po_path for pending in pendings for path, _ in pending.writes):
             po_path.write_bytes(saved)
-        return real(item, expects)
+        return real(pendings)
 
-    monkeypatch.setattr(extract_mod, "_write", translator_saves_first)
+    monkeypatch.setattr(extract_mod, "_write_batch", translator_saves_first)
     summary = extract_articles(desk, jobs=1)
     assert [e.path for e in summary.errors] == [po_path]
     assert po_path.read_bytes() == saved  # the translator's save survived
