@@ -331,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         parser.error(f"{args.corpus}: no such folder")
+    load_start = tuple(round(x, 2) for x in os.getloadavg())  # a shared machine makes noisy figures
     work = Path(tempfile.mkdtemp(prefix="newsloc-bench-"))
     root = work / "desk"
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
@@ -394,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
 
             sizes = [int(x) for x in args.po4a_sizes.split(",") if x.strip()]
             baselines["po4a"] = po4a(paths, work / "po4a", sizes, args.po4a_cap, newsloc_extract)
+        notes.append("load average (1, 5, 15 min) at start %s, at end %s" % (
+            load_start, tuple(round(x, 2) for x in os.getloadavg())))
         report = _report(paths, steps, baselines, notes, identical)
     finally:
         if not args.keep:
