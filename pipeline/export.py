@@ -808,22 +808,25 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
             by_slug[slug] = _Unit([(k, path, todo)])
             units.append(by_slug[slug])
 
-    if units and proof:
-        # Proof pages show check findings; `newsloc check` records them per
-        # catalogue digest, so a catalogue it has seen is not checked again here.
-        recorded = _check_records(project)
-        if recorded is not None:
-            for unit in units:
-                for _, path, todo in unit.articles:
-                    for lang, inputs in todo.items():
-                        found = recorded(project.catalog_path(slug_for(path), lang), lang,
-                                         inputs.po)
-                        if found is not None:
-                            todo[lang] = dataclasses.replace(inputs, findings=found)
-
     report = ExportReport()
+    # Workers start before check's records are read: a forked worker carries
+    # every page of its parent, and those records are not its business.
+    pool = _pool(jobs, units)
     try:
-        for k, done in _run_units(job, units, jobs):
+        if units and proof:
+            # Proof pages show check findings; `newsloc check` records them per
+            # catalogue digest, so a catalogue it has seen is not checked again here.
+            recorded = _check_records(project)
+            if recorded is not None:
+                for unit in units:
+                    for _, path, todo in unit.articles:
+                        for lang, inputs in todo.items():
+                            found = recorded(project.catalog_path(slug_for(path), lang), lang,
+                                             inputs.po)
+                            if found is not None:
+                                todo[lang] = dataclasses.replace(inputs, findings=found)
+                del recorded
+        for k, done in _run_units(job, units, pool, jobs):
             for lang, outcome, record, entry in done:
                 slots[k][lang] = outcome
                 if entry is not None:
@@ -837,6 +840,9 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
             current = set(refs)
             manifest.keep_only(i for i in list(manifest.records) if i.split("/", 1)[-1] in current)
     finally:
+        if pool is not None:
+            pool.terminate()  # all results are in (or the run failed): stop the workers
+            pool.join()
         manifest.save()  # also after an error or Ctrl-C: what finished stays recorded
     for slot in slots:
         for lang in languages:
@@ -1008,10 +1014,21 @@ def _default_jobs() -> int:
 _Done = tuple[str, Outcome, "dict | None", "IndexEntry | None"]
 
 
-def _run_units(job: _Job, units: list[_Unit], jobs: int) -> Iterator[tuple[int, list[_Done]]]:
-    """Render the editions of *units*, in-process or in a pool; yield (position, results)."""
+def _pool(jobs: int, units: list[_Unit]) -> Any:
+    """Start a pool of *jobs* workers when *units* are worth one, else return None."""
     articles = sum(len(u.articles) for u in units)
     if jobs <= 1 or articles < POOL_THRESHOLD:
+        return None
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts workers in milliseconds with templates and babel data already loaded.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return context.Pool(processes=min(jobs, len(units)))
+
+
+def _run_units(job: _Job, units: list[_Unit], pool: Any, jobs: int
+               ) -> Iterator[tuple[int, list[_Done]]]:
+    """Render the editions of *units*, in-process or in *pool*; yield (position, results)."""
+    if pool is None:
         for unit in units:
             yield from _do_unit(job, unit)
         return
@@ -1019,12 +1036,8 @@ def _run_units(job: _Job, units: list[_Unit], jobs: int) -> Iterator[tuple[int, 
     # A few articles per task: fewer round trips; only small outcomes travel back.
     size = max(1, min(16, len(units) // (jobs * 4)))
     tasks = ((job, units[k:k + size]) for k in range(0, len(units), size))
-    methods = multiprocessing.get_all_start_methods()
-    # fork starts workers in milliseconds with templates and babel data already loaded.
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(processes=jobs) as pool:
-        for results in pool.imap_unordered(_do_unit_list, tasks):
-            yield from results
+    yield from (result for results in pool.imap_unordered(_do_unit_list, tasks)
+                for result in results)
 
 
 def _do_unit_list(task: tuple[_Job, list[_Unit]]) -> list[tuple[int, list[_Done]]]:
