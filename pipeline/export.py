@@ -996,6 +996,11 @@ def _check_records(project: Project) -> Callable[[Path, str, str | None], tuple 
             glossaries[lang] = "|".join(f"{p.name}:{digest_path(p)}"
                                         for p in glossary_paths(project, lang))
         found = record.get("findings")
+        if isinstance(found, str):  # packed as one JSON string per catalogue
+            try:
+                found = json.loads(found)
+            except ValueError:
+                return None
         if (record.get("glossary") != glossaries[lang] or not isinstance(found, list)
                 or not all(isinstance(f, list) and len(f) == 5 for f in found)):
             return None
