@@ -43,6 +43,7 @@ import logging
 import queue
 import random
 import re
+import signal
 import threading
 import time
 from collections import Counter
@@ -625,12 +626,15 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
 
     flush()
     report()
+    stop = _DeferredInterrupt()
     try:
+        stop.install()
         pool.start()
         for (lang, piece) in requests_by_piece:
             pool.todo.put(_Request(lang, piece, mask(piece, glossaries[lang])))
         outstanding = len(requests_by_piece)
         while outstanding:
+            stop.check()
             try:
                 result = pool.done.get(timeout=0.2)
             except queue.Empty:
@@ -674,6 +678,7 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
         summary.interrupted = True
         pool.halt("interrupted")
     finally:
+        stop.uninstall()
         pool.close()
         flush(force=True)
         cache.close()
@@ -683,6 +688,39 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
             [f for f in summary.failures if f.kind == "not sent"]
         summary.elapsed = time.monotonic() - started
     return summary
+
+
+class _DeferredInterrupt:
+    """Turn Ctrl-C into a request the translate loop honours between two results.
+
+    A KeyboardInterrupt raised at an arbitrary point could land between
+    caching a result and queueing it for the catalogue, leaving a received
+    suggestion only in the cache. With this handler the loop stops at a clean
+    point and saves everything received. A second Ctrl-C interrupts at once.
+    Only installed in the main thread (signal handlers cannot be set elsewhere).
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.previous = None
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+
+    def uninstall(self) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+    def _handle(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
 
 
 def engine_options(project: Project, *, engine: str, url: str | None = None,
