@@ -31,6 +31,7 @@ Script awareness (what general tools get wrong)
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -39,6 +40,7 @@ import multiprocessing
 import os
 import re
 import unicodedata
+import zlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -1124,8 +1126,9 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
             gdigest = glossaries[lang]
         record = manifest.get(item) if manifest is not None and not force else None
         if record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
+                and isinstance(record.get("findings"), str) \
                 and record.get("digest") is not None and record.get("digest") == digest_path(path):
-            per_target[index] = [Finding(str(path), *f) for f in record["findings"]]
+            per_target[index] = [Finding(str(path), *f) for f in _unpacked(record["findings"])]
             if record.get("readable"):
                 refs[index] = CatalogRef(path, lang, record["digest"], record.get("summary"))
             report.cached += 1
@@ -1140,7 +1143,7 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
             refs[index] = CatalogRef(path, lang, digest, summary)
         if item is not None and digest is not None:
             manifest.put(item, {"lang": lang, "digest": digest, "glossary": gdigest,
-                                "readable": readable, "findings": [list(f) for f in found],
+                                "readable": readable, "findings": _packed(found),
                                 "summary": summary})
     for found in per_target:
         report.findings.extend(found or ())
@@ -1158,6 +1161,21 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
         except PipelineError as exc:  # a read-only checkout can still be checked
             log.warning("cannot save the check manifest: %s", exc)
     return report
+
+
+def _packed(found: list[tuple]) -> str:
+    # One compressed string per catalogue, not a list of lists: a manifest of
+    # 20,000 findings is then ~2 MB that loads as a few thousand objects.
+    if not found:
+        return ""
+    data = json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+
+
+def _unpacked(packed: str) -> list:
+    if not packed:
+        return []
+    return json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
 
 
 def _forget_missing(project: Project, manifest: Manifest) -> None:
