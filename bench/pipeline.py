@@ -22,7 +22,7 @@ time, start-up included), in this order:
    msgid through a reversible letter mapping: Arabic letters for ar/ckb,
    rot13 for ku; digits and punctuation kept) and clears ``fuzzy``;
 5. ``status``, ``check`` and ``export`` of every edition (3 languages × html,
-   md, txt), then ``export`` again with nothing changed.
+   md, txt), each followed by the same command again with nothing changed.
 
 Peak memory: the largest resident set of any one process of a step (from
 ``wait4``, children included) and the peak of the whole process tree
@@ -373,7 +373,9 @@ def main(argv: list[str] | None = None) -> int:
         fill_s = round(time.perf_counter() - t, 2)
         notes.append(f"stand-in review: {filled} entries filled in {fill_s} s (not a newsloc step)")
         step("extract after review", "extract", *jobs)
-        for name, cmd in (("status", ["status"]), ("check", ["check", "--errors-only"]),
+        for name, cmd in (("status", ["status"]), ("status again (no-op)", ["status"]),
+                          ("check", ["check", "--errors-only"]),
+                          ("check again (no-op)", ["check", "--errors-only"]),
                           ("export (all editions)", ["export"]),
                           ("export again (no-op)", ["export"])):
             if _has_command(name.split()[0]):
