@@ -238,12 +238,17 @@ def _split_cached(text: str, lang: str) -> tuple[str, ...]:
 
 _WHOLE_PARAGRAPH = re.compile(r"(?<![^\s\-\u2043])\d{1,2}\.[\s)]|\d\)\s|\([a-z]+\)|(?<!\S)[a-z]{1,5}\)"
                               r"|(?<!\S)[A-Za-z]\.|(?<![A-Za-z0-9])'|[\u2018\u2019\u201a\u201b\u00ab\u00bb\\]"
-                              r"|--|[\"\u201d]\s\(")
-_SURE_END = re.compile(r"(?<!\S)([^\s.]+)\. (?=[A-Z])")
-_SURE_TOKEN = re.compile(r"([A-Za-z]{2,})|[$\u00a3]?\d[\d,]*\d\d|[$\u00a3]?\d[\d,]*%|[A-Za-z0-9%$\u00a3]+[)\"]")
-_PLAIN_BODY = r"[A-Za-z0-9](?:[A-Za-z0-9 ,;:&%$\u00a3/'()\"]|-(?!\")|(?<=\d)\.(?=\d))*"
-_PLAIN = re.compile(_PLAIN_BODY + r"\.")
-_PLAIN_LAST = re.compile(_PLAIN_BODY + r"(?<=[A-Za-z0-9%)\"])\.")
+                              r"|--|[\"\u201d]\s\(|\"\"")
+# "token. Capital", "token. "Capital" (group 1) or "token." Capital" with ? or ! too (group 2).
+_SURE_END = re.compile(r"(?<!\S)((?:[^\s.]|(?<=\d)\.(?=\d))+)\. (?=\"?[A-Z])|(?<!\S)\"?([A-Za-z0-9%'\-]*[A-Za-z0-9%])[.?!]\" (?=[A-Z])")
+_SURE_TOKEN = re.compile(r"[\"(]?(?:([A-Za-z]{2,}(?:-[A-Za-z]{2,})*)|[$\u00a3]?\d[\d,]*\d\d|[$\u00a3]?\d[\d,]*(?:\.\d+)?%"
+                         r"|[$\u00a3]\d[\d,]*(?:\.\d+)?(?:bn|m|tn|k)?|\d[\d,]*(?:\.\d+)?(?:bn|m|tn)"
+                         r"|[A-Za-z0-9%$\u00a3]+(?=[)\"]))[)\"]?")
+_PLAIN_BODY = r"\"?[A-Za-z0-9](?:[A-Za-z0-9 ,;:&%$\u00a3/'()\"]|-(?!\")|(?<=\d)\.(?=\d))*"
+_PLAIN = re.compile(_PLAIN_BODY + r"(?:\.|(?<=[A-Za-z0-9%])[.?!]\")")
+_PLAIN_LAST = re.compile(_PLAIN_BODY + r"(?<=[A-Za-z0-9%)\"])\.|" + _PLAIN_BODY + r"(?<=[A-Za-z0-9%])[.?!]\"")
+#: A piece opening with a quote must not hold a quotation pySBD ends at its closing quote.
+_QUOTED_SENTENCE = re.compile(r"\"[^\"]*[^,]\"(?=\s[A-Z])")
 _OPENERS, _CLOSERS = "([{\u201c", ")]}\u201d"
 
 
@@ -272,10 +277,13 @@ def _pysbd(text: str, lang: str) -> list[str]:
         scanned = m.end()
         quotes += between.count('"')
         depth += sum(between.count(c) for c in _OPENERS) - sum(between.count(c) for c in _CLOSERS)
-        token = _SURE_TOKEN.fullmatch(m.group(1))
-        if quotes % 2 or depth or token is None or (
-                token.group(1) is not None and token.group(1).lower() in abbreviations):
+        if quotes % 2 or depth:
             continue
+        if m.group(1) is not None:
+            token = _SURE_TOKEN.fullmatch(m.group(1))
+            if token is None or (token.group(1) is not None and any(
+                    w.lower() in abbreviations for w in token.group(1).split("-"))):
+                continue
         end = m.end() - 1  # the space after the period
         run = _take(text, start, end, run, out, segmenter)
         start = end + 1
@@ -288,7 +296,8 @@ def _take(text: str, start: int, end: int, run: int | None, out: list[str], segm
     """Add the piece text[start:end]: as it is if plain, else queued for pySBD; return the queue."""
     piece = text[start:end]
     # A piece before a cut ends in a sure end (checked by the caller).
-    if (_PLAIN_LAST if last else _PLAIN).fullmatch(piece):
+    if (_PLAIN_LAST if last else _PLAIN).fullmatch(piece) and not piece.count('"') % 2 and (
+            piece[0] != '"' or not _QUOTED_SENTENCE.match(piece)):
         if run is not None:
             out.extend(segmenter.segment(text[run:start - 1]))
         out.append(piece)

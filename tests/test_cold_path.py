@@ -172,6 +172,18 @@ def test_sure_sentences_equal_pysbd_on_golden_rules(monkeypatch):
     "A fall of 2.5% was seen. Shares (in euros) rose. It was the 1990s' end. Done",
     "Plan B. It worked. See item a. And b. Then c. Fine.",
     "Costs were $1.5bn. The rest -\" Me. Fine.",
+    # Quoted speech: cuts after '." Capital' and before '"Capital', never at '." "Capital'.
+    'Revenues grew 6.4% to $42.09bn. "Our performance was strong," he said. It ended.',
+    'He said: "We won." Then he left. "Why?" He asked. "No!" It ended.',
+    'He said "It fell." "We won." Then he left.',
+    'Sales rose. "We won." "It is." Fine.',
+    'He said "" and "It fell." Then he left.',
+    '"We won" He said. "It is," she said. Done.',
+    'It rose. "The U.S. grew." Mr Smith agreed. "Gen. Jones?" No.',
+    'The firm (BBC) said "it fell." Then (it said) "Why?" Analysts agreed.',
+    # Money, percentages and hyphenated words before a cut.
+    'It was worth $8.5bn (\u00a34.4bn). Analysts said so. It made \u00a3532m. Revenue was 9.9%. '
+    'It is well-known. It was a co-op. Then $5. And 5m. End.',
 ])
 def test_sure_sentences_on_news_traps(text, monkeypatch):
     assert _fast(text) == _pysbd_only(text)
@@ -185,7 +197,9 @@ _WORDS = ["the", "said", "Shares", "It", "The", "He", "I", "A", "Mr", "Mr.", "Dr
           "\"We", "won,\"", "lost.\"", "fell\"", "-\"", "'s", "firm's", "bosses'", "'quoted'",
           "rock'n'roll", "--", "...", "?", "!", ",", ";", ":", "-", ".", "(", ")", "\"", "'",
           "\u201cso\u201d", "\u2018it\u2019", "&", "/", "\u00ab", "x.", "Ph.D.", "1990s'",
-          "ltd", "Ltd.", "capt", "Capt.", "Mt", "mt.", "\u0130bid.", "p.m.", "P.M."]
+          "ltd", "Ltd.", "capt", "Capt.", "Mt", "mt.", "\u0130bid.", "p.m.", "P.M.",
+          "won.\"", "\"Why?\"", "it?\"", "No!\"", "\"\"", "$5.", "\u00a34.4m.", "(\u00a34.4bn).",
+          "9.9%.", "5m.", "well-known.", "co-op.", "ex-Gen.", "\"mad\".", "U.S.\"", "Mr.\""]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -203,7 +217,7 @@ _CAPITALS = ["The", "He", "Shares", "Analysts", "Mr", "It", "I", "A", "But", "Sa
 _sentence = st.tuples(
     st.sampled_from(_CAPITALS), st.lists(st.sampled_from(_PROSE), min_size=1, max_size=12),
     st.lists(st.tuples(st.integers(0, 12), st.sampled_from(_WORDS)), max_size=1),
-    st.sampled_from([".", ".", ".", ".\"", "?", "!", ""]))
+    st.sampled_from([".", ".", ".", ".\"", "?", "!", "", "?\"", "!\"", ".\" \"We"]))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -279,3 +293,16 @@ def test_atomic_write_many_failures_leave_old_files_and_no_temp(tmp_path, monkey
                                    error=CatalogError)
     assert all(isinstance(o, CatalogError) for o in out)
     assert a.read_bytes() == b"A" and b.read_bytes() == b"B2" and _temps(tmp_path) == []
+
+
+def test_quoted_speech_skips_pysbd(monkeypatch):
+    """Plain quoted speech and money amounts are cut without pySBD."""
+    calls: list[str] = []
+    real = segment_mod._segmenter("en")
+    monkeypatch.setattr(segment_mod, "_segmenter", lambda lang: _Spy(real, calls))
+    text = ('Revenues grew 6.4% to $42.09bn (\u00a322bn). "Our performance was strong," he said. '
+            '"We won." Analysts agreed. "Why now?" Nobody knew.')
+    assert _fast(text) == ['Revenues grew 6.4% to $42.09bn (\u00a322bn).',
+                           '"Our performance was strong," he said.', '"We won."',
+                           'Analysts agreed.', '"Why now?"', 'Nobody knew.']
+    assert calls == []
