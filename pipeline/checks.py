@@ -11,9 +11,21 @@ Scopes
     ``entry``   ``fn(unit: Unit) -> Iterable[str]``: one translation (one
                 msgstr or msgstr[n]) against its source; yields messages.
     ``file``    ``fn(doc: Document) -> Iterable[Issue]``: the whole file.
-    ``project`` ``fn(project, docs: list[Document]) -> Iterable[Finding]``:
-                across catalogues (e.g. a translation-memory consistency
-                check); run by :func:`check_project`.
+    ``project`` ``fn(project, refs: list[CatalogRef], cache: Manifest | None)
+                -> Iterable[Finding]``: across catalogues (e.g. the
+                translation-memory consistency check); run by
+                :func:`run_checks` after the others. A project check sees
+                each readable catalogue as a :class:`CatalogRef` (path,
+                language, digest, compact summary), never its text, and
+                may keep its results in *cache* (the check manifest).
+
+Running many catalogues (:func:`run_checks`)
+    Streams one catalogue at a time; findings of a catalogue whose bytes,
+    language and glossary are unchanged come from the check manifest
+    (``.newsloc/manifest/check.json``: per catalogue ``lang``, ``digest``,
+    ``glossary``, ``readable``, ``findings`` packed by :func:`_packed`,
+    ``summary``); the rest run in-process or in a ``jobs`` process pool, with
+    the same findings in the same order either way.
 
 What is checked
     Reviewed (non-fuzzy, translated, active) entries: what would be
