@@ -1136,11 +1136,13 @@ def _write_batch(job: _Job, batch: list[tuple[int, list[_Rendered]]]
             if failed:
                 # Files that did land are reported; none is recorded, so the
                 # whole edition is written again next run.
-                outcome.status, outcome.reason, outcome.write_failed = "error", "; ".join(failed), True
+                outcome.status, outcome.reason = "error", "; ".join(failed)
+                outcome.write_failed = True
                 entry = None
             elif entry is not None:
-                outcome.status = "written" if any(p.parent.name == lang and p.parent.parent == job.out
-                                                  for p in outcome.written) else "unchanged"
+                edition_files = any(p.parent.name == lang and p.parent.parent == job.out
+                                    for p in outcome.written)
+                outcome.status = "written" if edition_files else "unchanged"
             record = None
             if outcome.status != "error":
                 record = {"article": inputs.article, "po": inputs.po, "words": inputs.words,
