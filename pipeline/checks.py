@@ -1175,6 +1175,38 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
     return report
 
 
+def recorded_findings(project: Project) -> Callable[[Path, str, str | None], tuple | None] | None:
+    """Return a lookup of the findings ``newsloc check`` recorded, or None when it has none.
+
+    ``lookup(po_path, lang, digest)`` gives the findings (tuples of lineno,
+    msgid, check, severity, message) recorded for that catalogue when they
+    were made by this check code, for that language and glossary, from a file
+    with exactly *digest*; otherwise None, and the caller runs the checks
+    itself. Export's proof pages use this so a ``check`` before ``export``
+    is not paid twice; the record layout stays private to this module.
+    """
+    manifest = Manifest.load(project, _stage_name(dict(CHECKS), False),
+                             check_key(project, dict(CHECKS), False))
+    if not manifest.records:
+        return None
+    glossaries: dict[str, str] = {}
+
+    def lookup(po_path: Path, lang: str, digest: str | None) -> tuple | None:
+        item, inside = _item(project, Path(po_path))
+        if digest is None or not inside:
+            return None
+        record = manifest.get(item)
+        if record is None or record.get("lang") != lang or record.get("digest") != digest \
+                or not isinstance(record.get("findings"), str):
+            return None
+        if lang not in glossaries:
+            glossaries[lang] = _glossary_digest(project, lang)
+        if record.get("glossary") != glossaries[lang]:
+            return None
+        return tuple(tuple(f) for f in _unpacked(record["findings"]))
+    return lookup
+
+
 def _packed(found: list[tuple]) -> str:
     # One compressed string per catalogue, not a list of lists: a manifest of
     # 20,000 findings is then ~2 MB that loads as a few thousand objects.

@@ -986,48 +986,12 @@ def _recorded(slug: str, lang: str, record: dict, out: Path) -> tuple[Outcome, I
 
 
 def _check_records(project: Project) -> Callable[[Path, str, str | None], tuple | None] | None:
-    """Return a lookup of the findings ``newsloc check`` recorded per catalogue, or None.
-
-    A record is used only when it was made by the same check code and options
-    (the check manifest's key), for the same language and glossary, from a
-    catalogue with the very digest this export read; anything else (no
-    check run, other code, a different interface) means the checks run here.
-    """
+    """Return check's lookup of recorded findings (see :func:`checks.recorded_findings`), or None."""
     try:
-        from . import checks
-        from .glossary import glossary_paths
-        key = checks.check_key(project, dict(checks.CHECKS), False)
-    except Exception:  # checks not installed, or not this interface: run them here
+        from .checks import recorded_findings
+    except ImportError:  # checks not installed: run them here
         return None
-    manifest = Manifest.load(project, "check", key)
-    unpack = getattr(checks, "_unpacked", None)  # how check packs its findings (zlib + base64)
-    if not manifest.records:
-        return None
-    root = os.path.realpath(project.root) + os.sep
-    glossaries: dict[str, str] = {}
-
-    def lookup(po_path: Path, lang: str, digest: str | None) -> tuple | None:
-        real = os.path.realpath(po_path)
-        if digest is None or not real.startswith(root):
-            return None
-        record = manifest.get(real[len(root):].replace(os.sep, "/"))
-        if record is None or record.get("lang") != lang or record.get("digest") != digest:
-            return None
-        if lang not in glossaries:
-            glossaries[lang] = "|".join(f"{p.name}:{digest_path(p)}"
-                                        for p in glossary_paths(project, lang))
-        found = record.get("findings")
-        if isinstance(found, str):  # packed per catalogue: check's own packing, or plain JSON
-            try:
-                found = unpack(found) if unpack is not None and not found.startswith("[") \
-                    else json.loads(found)
-            except Exception:  # not a layout this code reads: run the checks here
-                return None
-        if (record.get("glossary") != glossaries[lang] or not isinstance(found, list)
-                or not all(isinstance(f, list) and len(f) == 5 for f in found)):
-            return None
-        return tuple(tuple(f) for f in found)
-    return lookup
+    return recorded_findings(project)
 
 
 def _default_jobs() -> int:

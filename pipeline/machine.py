@@ -55,7 +55,7 @@ from .catalog import Catalog, Entry, fill_fuzzy, is_reviewed, load_catalog, now_
 from .config import Project, slug_for
 from .engines import EngineOptions, FatalError, QuotaExceeded, TransientError, get_engine
 from .engines.base import Engine
-from .errors import CatalogError, EngineError, EngineUnsupported, PipelineError
+from .errors import CatalogError, EngineError, PipelineError
 from .fsutil import ChangedOnDisk, file_digest
 from .glossary import Glossary, load_glossary
 from .mtcache import MTCache, cache_path

@@ -64,7 +64,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, NamedTuple
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET

@@ -14,7 +14,7 @@ from pipeline.catalog import (load_catalog, merge, new_catalog, parse_catalog, s
 from pipeline.config import load_project
 from pipeline.extract import extract_article
 
-from .conftest import GOLDEN, PO_REAL, REPO, SEED
+from .conftest import GOLDEN, PO_REAL, SEED
 
 MSGFMT = shutil.which("msgfmt")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.checks import CHECKS, GROUPS, Finding, Unit, check_catalog, language_of
+from pipeline.checks import CHECKS, GROUPS, Unit, check_catalog, language_of
 from pipeline.cli import cli
 from pipeline.glossary import Glossary
 from pipeline.povalidate import RawEntry

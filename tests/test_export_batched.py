@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from pipeline import export
-from pipeline.cli import cli
 
 from .test_export_incremental import DATA, LANGS, SLUG, edition_files, run
 

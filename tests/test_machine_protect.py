@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.config import load_project
-from pipeline.glossary import Glossary, load_glossary
+from pipeline.glossary import load_glossary
 from pipeline.machine import split_text, validate, _Request
 from pipeline.mtcache import MTCache, cache_path
 from pipeline.protect import MASK_PATTERN, MaskError, mask, restore

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from pipeline.errors import CatalogError
 from pipeline.memory import (export_tmx, import_tmx, imported_path, load_memory, pretranslate_catalogs,
                              read_tmx)
 
-from .support_memory import article, entries, make_project, review, stand_in
-from .test_memory import FLOOD, NEAR_NEW, NEAR_OLD, NEW, SHARED, STORM
+from .support_memory import entries, make_project, review, stand_in
+from .test_memory import FLOOD, NEW, SHARED, STORM
 
 OMEGAT = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE tmx SYSTEM "tmx14.dtd">

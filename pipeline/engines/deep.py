@@ -293,7 +293,7 @@ class DeepEngine:
                 response = requests.get(url, timeout=self.options.timeout)
                 response.raise_for_status()
                 data = response.json()
-            except requests.Timeout as exc:
+            except requests.Timeout:
                 raise EngineError(f"libre server {where} did not answer GET /languages within "
                                   f"{self.options.timeout:g}s") from None
             except requests.ConnectionError as exc:
@@ -393,7 +393,7 @@ class DeepSession:
             raise TransientError(f"{where}: HTTP 429 too many requests", status=429) from None
         except AuthorizationException:
             raise FatalError(f"{where}: the key was refused (HTTP 403)") from None
-        except (RequestError, ServerException) as exc:
+        except (RequestError, ServerException):
             raise self._http_error(where) from None
         except MicrosoftAPIerror as exc:
             status = _local.status or 0
