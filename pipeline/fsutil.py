@@ -143,6 +143,7 @@ def atomic_write_many(items: list[tuple[str | Path, bytes | str, object]], *,
     """
     outcomes: list[bool | PipelineError | None] = [None] * len(items)
     staged: list[list] = []   # [index, temp path or None once renamed, target, shown, expect]
+    new_mode: int | None = None
     try:
         for k, (given, data, expect) in enumerate(items):
             shown = Path(given)
@@ -166,7 +167,9 @@ def atomic_write_many(items: list[tuple[str | Path, bytes | str, object]], *,
                 try:
                     mode = path.stat().st_mode & 0o7777
                 except FileNotFoundError:
-                    mode = default_mode()
+                    if new_mode is None:  # the umask cannot change within one batch
+                        new_mode = default_mode()
+                    mode = new_mode
                 os.chmod(entry[1], mode)
             except OSError as exc:
                 outcomes[k] = error(f"cannot write: {exc.strerror or exc}", path=shown)
