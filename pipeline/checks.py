@@ -48,7 +48,6 @@ import functools
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import re
 import unicodedata
@@ -61,7 +60,15 @@ from typing import Any, Callable, Iterable, Iterator
 from .config import Project
 from .errors import CatalogError, PipelineError
 from .manifest import Manifest, digest_bytes, digest_path, stage_key
-from .povalidate import RawEntry, decode_po, header_fields, plural_count, scan_po, validate_entries
+from .parallel import process_pool, resolve_jobs
+from .povalidate import (
+    RawEntry,
+    decode_po,
+    header_fields,
+    plural_count,
+    scan_po,
+    validate_entries,
+)
 
 try:  # the MT stage's modules (absent in a bare foundation checkout)
     from .protect import MASK_PATTERN
@@ -984,14 +991,6 @@ class CheckReport:
     jobs: int = 1       # processes that did the work
 
 
-def default_jobs() -> int:
-    """One worker per CPU this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def check_key(project: Project, selected: dict[str, Check], include_fuzzy: bool) -> str:
     """The manifest key of the check stage: code, library versions, options."""
     return stage_key("check", modules=MODULES, libraries=LIBRARIES,
@@ -1078,12 +1077,6 @@ def _check_task(task: tuple) -> list[_Outcome]:
             for path, lang, summarise in jobs]
 
 
-def _pool_context():
-    # fork starts workers at once with every module imported; elsewhere the default.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
-
-
 def _outcomes(project: Project, work: list[tuple[Path, str, bool]], selected: dict[str, Check],
               include_fuzzy: bool, jobs: int, report: CheckReport) -> Iterator[_Outcome]:
     """Yield one outcome per item of *work*, in order, in-process or from a pool."""
@@ -1096,7 +1089,7 @@ def _outcomes(project: Project, work: list[tuple[Path, str, bool]], selected: di
     size = max(1, min(32, len(work) // (jobs * 4)))
     names = list(selected)
     tasks = ((project, work[k:k + size], names, include_fuzzy) for k in range(0, len(work), size))
-    with _pool_context().Pool(processes=jobs) as pool:
+    with process_pool(jobs) as pool:
         for outcomes in pool.imap(_check_task, tasks):
             yield from outcomes
 
@@ -1115,7 +1108,7 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
     records the results (``check --force``).
     """
     selected = _selected(checks)
-    jobs = default_jobs() if jobs is None or jobs < 1 else jobs
+    jobs = resolve_jobs(jobs)
     _FOLDERS.clear()  # folders may have been moved or re-linked since the last run in this process
     _CANON.clear()
     manifest = None

@@ -50,7 +50,6 @@ import dataclasses
 import functools
 import json
 import logging
-import multiprocessing
 import os
 import re
 from collections import Counter
@@ -68,9 +67,18 @@ from .config import Project, slug_for
 from .edition_words import Words
 from .errors import ConfigError, ExportError, PipelineError
 from .fsutil import UNCHECKED, atomic_write, atomic_write_many
+from .locales import (
+    DIGITS,
+    convert_digits,
+    default_numbering_system,
+    display_name,
+    format_publication_date,
+    number_symbols,
+    parse_locale,
+    text_direction,
+)
 from .manifest import Manifest, digest_bytes, digest_path, stage_key
-from .locales import (DIGITS, convert_digits, default_numbering_system, display_name,
-                      format_publication_date, number_symbols, parse_locale, text_direction)
+from .parallel import process_pool, resolve_jobs
 from .segment import Segment, segment_article
 
 log = logging.getLogger(__name__)
@@ -777,7 +785,7 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     languages = list(languages) if languages is not None else list(project.languages)
     every = paths is None
     paths = list(paths) if paths is not None else project.article_paths()
-    jobs = _default_jobs() if jobs is None or jobs < 1 else jobs
+    jobs = resolve_jobs(jobs)
     job = _Job(project, settings, formats, out, policy, proof)
     manifest = Manifest.load(project, STAGE, export_key(job))
     words = {lang: _words_digest(lang) for lang in languages}
@@ -994,14 +1002,6 @@ def _check_records(project: Project) -> Callable[[Path, str, str | None], tuple 
     return recorded_findings(project)
 
 
-def _default_jobs() -> int:
-    """One worker per CPU this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 _Done = tuple[str, Outcome, "dict | None", "IndexEntry | None"]
 
 
@@ -1010,10 +1010,7 @@ def _pool(jobs: int, units: list[_Unit]) -> Any:
     articles = sum(len(u.articles) for u in units)
     if jobs <= 1 or articles < POOL_THRESHOLD:
         return None
-    methods = multiprocessing.get_all_start_methods()
-    # fork starts workers in milliseconds with templates and babel data already loaded.
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return context.Pool(processes=min(jobs, len(units)))
+    return process_pool(min(jobs, len(units)))
 
 
 def _run_units(job: _Job, units: list[_Unit], pool: Any, jobs: int

@@ -35,13 +35,10 @@ extract`` and ``newsloc build`` do:
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from . import errors as _errors
 from . import fsutil as _fsutil
@@ -49,6 +46,7 @@ from .config import Project, slug_for
 from .errors import CatalogError, PipelineError
 from .fsutil import UNCHECKED, atomic_write_many
 from .manifest import Manifest, digest_bytes, digest_path, stage_key
+from .parallel import process_pool, resolve_jobs
 
 if TYPE_CHECKING:
     from .article import Article
@@ -279,14 +277,6 @@ def extract_key(project: Project) -> str:
                      settings={"source": project.source, "root": str(project.root)})
 
 
-def default_jobs() -> int:
-    """One worker per CPU this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 @dataclass
 class _Unit:
     """Articles sharing one slug (usually one), with the languages each needs."""
@@ -309,7 +299,7 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
     every = paths is None
     paths = list(project.article_paths() if paths is None else paths)
     langs = list(languages if languages is not None else project.languages)
-    jobs = default_jobs() if jobs is None or jobs < 1 else jobs
+    jobs = resolve_jobs(jobs)
     manifest = Manifest.load(project, STAGE, extract_key(project))
     summary = ExtractSummary()
     units: list[_Unit] = []
@@ -388,16 +378,9 @@ def _run_units(project: Project, units: list[_Unit], jobs: int,
     # writes in flight across the articles of a task.
     size = max(1, min(16, len(units) // (jobs * 4)))
     tasks = ((project, units[k:k + size]) for k in range(0, len(units), size))
-    with _pool_context().Pool(processes=summary.jobs) as pool:
+    with process_pool(summary.jobs) as pool:
         for outcomes in pool.imap_unordered(_do_unit_list, tasks):
             yield from outcomes
-
-
-def _pool_context():
-    # fork starts workers in milliseconds with every module already imported;
-    # elsewhere (macOS, Windows) the platform default works too, only slower.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
 def _do_unit_list(task: tuple[Project, list[_Unit]]) -> list[_Outcome]:

@@ -29,8 +29,6 @@ entry is counted as ``n/a``, never guessed.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +40,7 @@ from .catalog import PROVENANCE, load_catalog
 from .config import Project, slug_for
 from .errors import PipelineError
 from .manifest import Manifest, digest_bytes, digest_path, stage_key
+from .parallel import process_pool, resolve_jobs
 
 log = logging.getLogger(__name__)
 
@@ -310,7 +309,7 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
     manifest = Manifest.load(project, "status", status_key(project)) if use_cache else None
     slugs = list(dict.fromkeys(slug_for(p) for p in articles))
     pairs = [(slug, lang) for slug in slugs for lang in langs]
-    jobs = _default_jobs() if jobs is None or jobs < 1 else jobs
+    jobs = resolve_jobs(jobs)
     # Read what changed first (in a pool when it pays), then assemble the rows in order.
     todo: dict[Path, bool] = {}
     fresh: dict[Path, dict[str, Any]] = {}
@@ -330,7 +329,7 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
         if jobs > 1 and len(work) >= POOL_THRESHOLD:
             size = max(1, min(32, len(work) // (jobs * 4)))
             tasks = [work[k:k + size] for k in range(0, len(work), size)]
-            with _pool_context().Pool(processes=jobs) as pool:
+            with process_pool(jobs) as pool:
                 results = [r for chunk in pool.imap(_read_task, tasks) for r in chunk]
         else:
             results = [_read_summary(source, is_catalog) for source, is_catalog in work]
@@ -370,19 +369,6 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
         except PipelineError as exc:  # a read-only checkout still gets its status
             log.warning("cannot save the status manifest: %s", exc)
     return rows
-
-
-def _default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _pool_context():
-    # fork starts workers at once with every module imported; elsewhere the default.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
 def totals(rows: Iterable[CatalogStatus]) -> dict[str, CatalogStatus]:
