@@ -36,6 +36,7 @@ from typing import Any, Iterator
 import yaml
 
 from .errors import ArticleError
+from .fsutil import read_bytes
 
 #: Roles a block can carry, in the order they usually appear.
 ROLES = ("section", "headline", "byline", "dateline", "date", "caption",
@@ -132,12 +133,7 @@ def parse_article(path: str | Path, text: str) -> Article:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ArticleError("no such file", path=path) from exc
-    except OSError as exc:
-        raise ArticleError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    data = read_bytes(path, error=ArticleError)
     if b"\x00" in data[:8192]:
         raise ArticleError("binary file (NUL bytes), not an article", path=path)
     try:

@@ -46,7 +46,7 @@ from rapidfuzz import fuzz, process
 
 from . import __version__
 from .errors import CatalogError
-from .fsutil import UNCHECKED, atomic_write
+from .fsutil import UNCHECKED, atomic_write, read_bytes
 from .locales import language_name_en, plural_forms_header
 from .segment import Segment
 
@@ -357,12 +357,7 @@ def load_catalog(path: str | Path, *, data: bytes | None = None) -> Catalog:
     from .povalidate import decode_po, validate_po_text
     path = Path(path)
     if data is None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise CatalogError("no such file", path=path) from exc
-        except OSError as exc:
-            raise CatalogError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+        data = read_bytes(path, error=CatalogError)
     text = decode_po(data, path=path)
     validate_po_text(text, path=path)
     return parse_catalog(text, path=path)

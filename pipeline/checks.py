@@ -59,6 +59,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .config import Project
 from .errors import CatalogError, PipelineError
+from .fsutil import read_bytes
 from .manifest import Manifest, digest_bytes, digest_path, stage_key
 from .parallel import process_pool, resolve_jobs
 from .povalidate import (
@@ -803,15 +804,6 @@ def _selected(checks: Iterable[str] | None) -> dict[str, Check]:
     return chosen
 
 
-def _read_bytes(po_path: Path) -> bytes:
-    try:
-        return po_path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CatalogError("no such file", path=po_path) from exc
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror or exc}", path=po_path) from exc
-
-
 def read_document(po_path: Path, lang: str, *, data: bytes | None = None) -> Document:
     """Read and validate a PO file the way :func:`catalog.load_catalog` does.
 
@@ -821,7 +813,7 @@ def read_document(po_path: Path, lang: str, *, data: bytes | None = None) -> Doc
     """
     from .catalog import parse_catalog
     if data is None:
-        data = _read_bytes(po_path)
+        data = read_bytes(po_path, error=CatalogError)
     text = decode_po(data, path=po_path)
     entries = scan_po(text, path=po_path)
     problems = validate_entries(entries, text, path=po_path)
@@ -1057,7 +1049,7 @@ def _check_one(project: Project | None, path: Path, lang: str, selected: dict[st
                include_fuzzy: bool, summarise: bool) -> _Outcome:
     """Check one catalogue; findings as (lineno, msgid, check, severity, message) tuples."""
     try:
-        data = _read_bytes(path)
+        data = read_bytes(path, error=CatalogError)
     except CatalogError as exc:
         return None, False, [(exc.lineno, "", "file", "error", exc.message)], None
     digest = digest_bytes(data)  # hashed before use: the bytes checked are the bytes recorded

@@ -59,6 +59,16 @@ def file_digest(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def read_bytes(path: str | Path, *, error: type[PipelineError] = PipelineError) -> bytes:
+    """Return a file's bytes, or raise *error* naming the file ("no such file", "cannot read: ...")."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise error("no such file", path=path) from exc
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", path=path) from exc
+
+
 def default_mode() -> int:
     """Return the mode a new file gets from ``open()`` under the current umask."""
     try:  # Linux: read the umask without changing it (thread-safe)
