@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import os
 import re
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ Entry = polib.POEntry
 # a catalogue; the template and each language's catalogue hold the same
 # msgids, so a field's lines are computed once and reused. polib's function
 # depends on its arguments only (not on the entry), so the output is the same.
-_polib_str_field = polib._BaseEntry._str_field
+_polib_str_field = getattr(getattr(polib, "_BaseEntry", None), "_str_field", None)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -76,7 +77,11 @@ def _str_field(self, fieldname, delflag, plural_index, field, wrapwidth=78):
     return list(_field_lines(fieldname, delflag, plural_index, field, wrapwidth))
 
 
-polib._BaseEntry._str_field = _str_field
+# Only where polib's private helper has the shape this cache was written for
+# (polib 1.2); any other polib keeps its own, slower but correct, formatting.
+if _polib_str_field is not None and list(inspect.signature(_polib_str_field).parameters) == [
+        "self", "fieldname", "delflag", "plural_index", "field", "wrapwidth"]:
+    polib._BaseEntry._str_field = _str_field
 
 
 def now_stamp() -> str:
