@@ -61,7 +61,7 @@ def languages_of(project: Project, langs: tuple[str, ...]) -> list[str]:
 def article_paths(project: Project, articles: tuple[str, ...]) -> list[Path]:
     """Resolve ARTICLE arguments (paths or slugs); none means every article."""
     if articles:
-        return [project.find_article(a) for a in articles]
+        return project.find_articles(articles)
     return project.article_paths()
 
 

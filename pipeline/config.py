@@ -25,7 +25,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .errors import ConfigError
 
@@ -75,14 +75,26 @@ class Project:
 
     def find_article(self, name: str | Path) -> Path:
         """Resolve an article given as a path or as a slug."""
-        candidate = Path(name)
-        if candidate.is_file():
-            return candidate
-        for path in self.article_paths():
-            if path.stem == str(name) or path.name == str(name):
-                return path
-        raise ConfigError(f"no such article (looked for a file and for a slug in {self.articles_dir})",
-                          path=name)
+        return self.find_articles([name])[0]
+
+    def find_articles(self, names: Iterable[str | Path]) -> list[Path]:
+        """Resolve articles given as paths or slugs (the folder is listed once, if at all)."""
+        known: dict[str, Path] | None = None
+        found = []
+        for name in names:
+            candidate = Path(name)
+            if candidate.is_file():
+                found.append(candidate)
+                continue
+            if known is None:
+                known = {}
+                for path in reversed(self.article_paths()):  # the first in slug order wins
+                    known[path.name] = known[path.stem] = path
+            if str(name) not in known:
+                raise ConfigError("no such article (looked for a file and for a slug in "
+                                  f"{self.articles_dir})", path=name)
+            found.append(known[str(name)])
+        return found
 
 
 def slug_for(path: str | Path) -> str:
