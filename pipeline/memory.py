@@ -35,9 +35,10 @@ Matching
       an inverted index, so a memory of 20,000 segments answers a whole
       article in milliseconds (see ``bench/tm.py``).
 
-Pre-translation (:func:`pretranslate`)
-    Fills untranslated entries (fuzzy ones too with ``retranslate``) and
-    never touches a reviewed one. An exact match is written fuzzy with the
+Pre-translation (:class:`MemoryPretranslator`, a step of the translate stage)
+    :func:`pipeline.machine.translate_project` asks it first, for the texts
+    of entries still untranslated (fuzzy ones too with ``retranslate``); the
+    stage writes the answers, so a reviewed entry is never touched. An exact match is written fuzzy with the
     extracted-comment line ``TM 100% from <slug>``, or as reviewed when
     ``[tool.newsloc.memory] exact_is_reviewed = true`` (catalogue units
     only, and only when the memory agrees on one translation); a close match
@@ -72,7 +73,7 @@ from defusedxml import DefusedXmlException
 from rapidfuzz import fuzz, process
 
 from . import __version__
-from .catalog import PROVENANCE, Catalog, Entry, is_reviewed, load_catalog
+from .catalog import load_catalog
 from .config import Project, slug_for
 from .errors import CatalogError, ConfigError, PipelineError
 from .fsutil import atomic_write, file_digest
@@ -451,65 +452,6 @@ class PretranslateReport:
     def filled(self) -> int:
         return self.exact + self.reviewed + self.fuzzy
 
-    def add(self, other: "PretranslateReport") -> None:
-        self.exact += other.exact
-        self.reviewed += other.reviewed
-        self.fuzzy += other.fuzzy
-        self.unmatched.extend(other.unmatched)
-
-
-def set_provenance(entry: Entry, line: str) -> None:
-    """Replace the entry's MT/TM provenance lines of the extracted comment by *line*."""
-    kept = [ln for ln in (entry.comment or "").split("\n") if ln and not PROVENANCE.match(ln)]
-    entry.comment = "\n".join(kept + [line])
-
-
-def wants_translation(entry: Entry, *, retranslate: bool = False) -> bool:
-    """True when pre-translation may fill *entry* (never a reviewed one)."""
-    if entry.obsolete or entry.msgid_plural or not entry.msgid.strip() or is_reviewed(entry):
-        return False
-    if "fuzzy" in entry.flags and entry.msgstr.strip():
-        return retranslate
-    return True
-
-
-def pretranslate(po: Catalog, lang: str, memory: Memory, *, threshold: float = DEFAULT_THRESHOLD,
-                 exact_is_reviewed: bool = False, retranslate: bool = False) -> PretranslateReport:
-    """Fill the entries of *po* the memory can serve; return what it did.
-
-    Reviewed entries are never touched. Entries the memory cannot serve are
-    listed in ``report.unmatched`` for the engine.
-    """
-    report = PretranslateReport()
-    for entry in po:
-        if not wants_translation(entry, retranslate=retranslate):
-            continue
-        source = normalize_space(entry.msgid)
-        match = memory.lookup(source, lang, threshold=threshold)
-        if match is None:
-            report.unmatched.append(entry.msgid)
-            continue
-        apply_match(entry, match, exact_is_reviewed=exact_is_reviewed)
-        if match.exact and "fuzzy" not in entry.flags:
-            report.reviewed += 1
-        elif match.exact:
-            report.exact += 1
-        else:
-            report.fuzzy += 1
-    return report
-
-
-def apply_match(entry: Entry, match: Match, *, exact_is_reviewed: bool = False) -> None:
-    """Write a memory match into *entry*, with provenance, fuzzy unless accepted as reviewed."""
-    # Keep the msgid's outer whitespace, as a translator's editor expects.
-    entry.msgstr = _with_outer_space(entry.msgid, match.unit.target)
-    accept = accepts_as_reviewed(match, exact_is_reviewed)
-    flags = [f for f in entry.flags if f != "fuzzy"]
-    entry.flags = flags if accept else flags + ["fuzzy"]
-    entry.previous_msgid = None if match.exact else match.unit.source
-    entry.previous_msgctxt = None
-    set_provenance(entry, match.provenance)
-
 
 @dataclass
 class ProjectPretranslation:
@@ -522,24 +464,22 @@ class ProjectPretranslation:
 
 def pretranslate_catalogs(project: Project, slugs: Iterable[str], languages: Iterable[str], *,
                           memory: Memory | None = None, retranslate: bool = False) -> ProjectPretranslation:
-    """Pre-translate the catalogues of *slugs* × *languages* from the memory and save them."""
-    from .catalog import save_catalog
-    threshold, exact_is_reviewed = memory_settings(project)
-    memory = memory if memory is not None else load_memory(project)
-    result = ProjectPretranslation()
-    for slug in slugs:
-        for lang in languages:
-            path = project.catalog_path(slug, lang)
-            if not path.is_file():
-                result.missing.append(path)
-                continue
-            po = load_catalog(path)
-            report = pretranslate(po, lang, memory, threshold=threshold,
-                                  exact_is_reviewed=exact_is_reviewed, retranslate=retranslate)
-            result.report.add(report)
-            if report.filled and save_catalog(po, path):
-                result.written.append(path)
-    return result
+    """Pre-translate the catalogues of *slugs* × *languages* from the memory alone.
+
+    This is ``newsloc translate --engine memory`` as a function: the same
+    stage (:func:`pipeline.machine.translate_project`) with the memory as its
+    only source, so it saves, re-reads a translator's concurrent save and
+    never touches a reviewed entry exactly as the command does.
+    """
+    from .machine import translate_project
+    step = MemoryPretranslator(project, memory=memory)
+    slugs = list(slugs)
+    summary = translate_project(project, project.find_articles(slugs), list(languages),
+                                engine="memory", retranslate=retranslate, prefill=[step])
+    if summary.errors and not all("no catalogue" in str(e) for e in summary.errors):
+        raise summary.errors[0]
+    return ProjectPretranslation(report=step.served, written=list(summary.written),
+                                 missing=[e.path for e in summary.errors if e.path is not None])
 
 
 class MemoryPretranslator:

@@ -10,8 +10,8 @@ import pytest
 
 from pipeline.catalog import load_catalog, save_catalog
 from pipeline.config import load_project
-from pipeline.memory import (Match, Memory, Unit, find_inconsistencies, index_path, load_memory,
-                             pretranslate, pretranslate_catalogs)
+from pipeline.memory import (Match, Memory, MemoryPretranslator, Unit, find_inconsistencies, index_path, load_memory,
+                             pretranslate_catalogs)
 
 from .support_memory import article, entries, make_project, review, stand_in
 
@@ -195,12 +195,11 @@ def test_match_percent_never_rounds_up_to_100():
     assert Match(unit, 99.7).provenance == "TM 99% from x"
 
 
-def test_pretranslate_keeps_outer_whitespace():
+def test_pretranslation_keeps_outer_whitespace(tmp_path):
     memory = Memory([Unit("Hello there.", "مرحبا هناك.", "ar", "a")])
-    from pipeline.catalog import parse_catalog
-    po = parse_catalog('msgid ""\nmsgstr ""\n"Language: ar\\n"\n\nmsgid "Hello there.\\n"\nmsgstr ""\n')
-    report = pretranslate(po, "ar", memory)
-    assert report.exact == 1 and po[0].msgstr == "مرحبا هناك.\n"
+    step = MemoryPretranslator(load_project(tmp_path), memory=memory)
+    out = step(None, "ar", ["Hello there.\n"])
+    assert step.served.exact == 1 and out["Hello there.\n"][0] == "مرحبا هناك.\n"
 
 
 def _sentence(rng: random.Random, words: list[str]) -> str:
