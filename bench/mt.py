@@ -39,10 +39,10 @@ sys.path.insert(0, str(REPO))
 
 from pipeline.catalog import load_catalog  # noqa: E402
 from pipeline.config import load_project  # noqa: E402
-from pipeline.engines import EngineOptions  # noqa: E402
-from pipeline.engines.deep import baseline_client  # noqa: E402
+from pipeline.translate.engines import EngineOptions  # noqa: E402
+from pipeline.translate.engines.deep import baseline_client  # noqa: E402
 from pipeline.extract import extract_article  # noqa: E402
-from pipeline.machine import translate_project  # noqa: E402
+from pipeline.translate.run import translate_project  # noqa: E402
 from tests.mtserver import MTServer  # noqa: E402
 
 BBC = REPO.parent / "shared" / "corpus" / "bbc"

@@ -35,7 +35,9 @@ sys.path.insert(0, str(ROOT))
 from pipeline.catalog import load_catalog, save_catalog  # noqa: E402
 from pipeline.config import load_project  # noqa: E402
 from pipeline.extract import extract_article  # noqa: E402
-from pipeline.memory import load_memory, normalize_space, pretranslate_catalogs  # noqa: E402
+from pipeline.translate.memory import load_memory  # noqa: E402
+from pipeline.translate.units import normalize_space
+from pipeline.translate.run import pretranslate_catalogs
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "bbc"
 LANG = "ar"

@@ -45,8 +45,8 @@ from . import fsutil as _fsutil
 from .config import Project, slug_for
 from .errors import CatalogError, PipelineError
 from .fsutil import UNCHECKED, atomic_write_many
-from .manifest import Manifest, digest_bytes, digest_path, stage_key
-from .parallel import process_pool, resolve_jobs
+from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
+from .parallel import map_chunks, resolve_jobs, start_pool
 
 if TYPE_CHECKING:
     from .article import Article
@@ -55,9 +55,6 @@ if TYPE_CHECKING:
 # where articles are worked on: a run with nothing to do never loads them.
 
 STAGE = "extract"
-#: Modules whose source shapes extraction output: editing one invalidates the manifest.
-MODULES = ("article", "segment", "catalog", "extract", "povalidate", "locales", "config",
-           "fsutil", "manifest")
 LIBRARIES = ("pysbd", "polib", "babel", "rapidfuzz", "PyYAML")
 #: Below this many articles to (re)do, a process pool costs more than it saves.
 POOL_THRESHOLD = 8
@@ -273,7 +270,7 @@ def _finish(pending: _Pending) -> ExtractResult:
 
 def extract_key(project: Project) -> str:
     """The manifest key of extraction: code, library versions and the settings it reads."""
-    return stage_key(STAGE, modules=MODULES, libraries=LIBRARIES,
+    return stage_key(STAGE, libraries=LIBRARIES,
                      settings={"source": project.source, "root": str(project.root)})
 
 
@@ -369,23 +366,16 @@ class _Outcome:
 
 def _run_units(project: Project, units: list[_Unit], jobs: int,
                summary: ExtractSummary) -> Iterator[_Outcome]:
-    articles = sum(len(u.paths) for u in units)
-    if jobs <= 1 or articles < POOL_THRESHOLD:
+    # Tasks of a few articles: fewer round trips, and each worker keeps its
+    # writes in flight across the articles of a task.
+    pool = start_pool(jobs, work=sum(len(u.paths) for u in units), threshold=POOL_THRESHOLD,
+                      tasks=len(units))
+    if pool is None:
         yield from _do_units(project, units)
         return
     summary.jobs = min(jobs, len(units))
-    # Tasks of a few articles: fewer round trips, and each worker keeps its
-    # writes in flight across the articles of a task.
-    size = max(1, min(16, len(units) // (jobs * 4)))
-    tasks = ((project, units[k:k + size]) for k in range(0, len(units), size))
-    with process_pool(summary.jobs) as pool:
-        for outcomes in pool.imap_unordered(_do_unit_list, tasks):
-            yield from outcomes
-
-
-def _do_unit_list(task: tuple[Project, list[_Unit]]) -> list[_Outcome]:
-    project, units = task
-    return list(_do_units(project, units))
+    with pool:
+        yield from map_chunks(_do_units, project, units, pool=pool, jobs=summary.jobs)
 
 
 def _do_units(project: Project, units: Iterable[_Unit]) -> Iterator[_Outcome]:

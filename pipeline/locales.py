@@ -19,6 +19,15 @@ from .errors import LocaleError
 
 
 @functools.lru_cache(maxsize=None)
+def base_language(code: str) -> str:
+    """Return the language part of a locale code.
+
+    >>> base_language("ar_IQ"), base_language("ckb-IR"), base_language("ku")
+    ('ar', 'ckb', 'ku')
+    """
+    return code.replace("-", "_").split("_", 1)[0].lower()
+
+
 def _parse(code: str) -> Locale:
     return Locale.parse(code.replace("-", "_"))
 

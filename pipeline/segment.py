@@ -22,9 +22,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-import pysbd
-from pysbd.utils import TextSpan
 
+from .sbd import english_abbreviations, sentence_segmenter
 from .article import UNTRANSLATED_ROLES, WHOLE_ROLES, Article
 
 #: Abbreviations that stand before a name, so a sentence never ends on them.
@@ -73,106 +72,6 @@ ROLE_NOTES = {
     "subhead": "subhead",
     "paragraph": "paragraph",
 }
-
-
-class _FastSegmenter(pysbd.Segmenter):
-    """pySBD with the same output, minus two hot spots of its pure-Python code.
-
-    * pySBD maps each sentence back onto the text with a regex built from the
-      sentence (one ``re.compile`` per sentence, thrashing ``re``'s cache);
-      a plain substring search plus trailing whitespace finds the same spans.
-    * For English, abbreviations whose ``abbr.`` cannot occur in a paragraph
-      are not scanned for (see :class:`_NewsAbbreviations`).
-    """
-
-    def __init__(self, language: str) -> None:
-        super().__init__(language=language, clean=False, char_span=False)
-        if language == "en":
-            self.language_module = _english_with_fast_abbreviations()
-
-    def sentences_with_char_spans(self, sentences):
-        # Same contract as pySBD's: for each sentence, the first non-overlapping
-        # occurrence (plus following whitespace) that ends after the previous span.
-        text = self.original_text
-        spans = []
-        prior_end = 0
-        for sent in sentences:
-            if not sent:  # an empty regex behaves differently: let pySBD decide
-                return super().sentences_with_char_spans(sentences)
-            pos = 0
-            while (start := text.find(sent, pos)) >= 0:
-                end = start + len(sent)
-                while end < len(text) and text[end].isspace():
-                    end += 1
-                if end > prior_end:
-                    spans.append(TextSpan(text[start:end], start, end))
-                    prior_end = end
-                    break
-                pos = end
-        return spans
-
-
-#: Non-ASCII letters that ``re.IGNORECASE`` equates with ASCII ones (İ ı ſ K):
-#: in a paragraph holding one, every abbreviation is scanned as pySBD does.
-_CASE_TRAPS = "\u0130\u0131\u017f\u212a"
-
-
-@functools.lru_cache(maxsize=1)
-def _english_with_fast_abbreviations():
-    """Return pySBD's English rules with an abbreviation pass that skips hopeless scans."""
-    from types import SimpleNamespace
-
-    from pysbd.lang.english import English
-
-    base = English.AbbreviationReplacer
-    table = English.Abbreviation
-    # Only plain-letter abbreviations can be ruled out by a substring test:
-    # pySBD puts some of them into regexes unescaped ("e.g" would match "eXg").
-    literal = [a.strip().isalpha() and a.strip().isascii() for a in table.ABBREVIATIONS]
-    longest = max(len(a.strip()) for a in table.ABBREVIATIONS)
-
-    class _NewsAbbreviations(base):
-        """pySBD's abbreviation pass, fed only the abbreviations that can fire.
-
-        pySBD runs two regex scans over the paragraph for every abbreviation
-        that occurs as a substring ("al" in "also"), but it only ever replaces
-        a period right after the abbreviation. When ``abbr.`` occurs nowhere
-        (case-insensitively), the scans change nothing and are skipped.
-        """
-
-        def search_for_abbreviations_in_string(self, text):
-            lowered = text.lower()
-            if any(c in text for c in _CASE_TRAPS):
-                return super().search_for_abbreviations_in_string(text)
-            # Every string of letters that stands right before a period: an
-            # abbreviation "abbr" can fire only if "abbr." occurs, i.e. if it
-            # is one of these.
-            before_period: set[str] = set()
-            dot = lowered.find(".")
-            while dot >= 0:
-                start = dot
-                while start > 0 and dot - start < longest and lowered[start - 1].isalpha():
-                    start -= 1
-                before_period.update(lowered[k:dot] for k in range(start, dot))
-                dot = lowered.find(".", dot + 1)
-            keep = [a for a, lit in zip(table.ABBREVIATIONS, literal)
-                    if not lit or a.strip() in before_period]
-            lang = self.lang
-            self.lang = SimpleNamespace(Abbreviation=SimpleNamespace(
-                ABBREVIATIONS=keep,
-                PREPOSITIVE_ABBREVIATIONS=table.PREPOSITIVE_ABBREVIATIONS,
-                NUMBER_ABBREVIATIONS=table.NUMBER_ABBREVIATIONS))
-            try:
-                return super().search_for_abbreviations_in_string(text)
-            finally:
-                self.lang = lang
-
-    return type("NewsEnglish", (English,), {"AbbreviationReplacer": _NewsAbbreviations})
-
-
-@functools.lru_cache(maxsize=2)
-def _segmenter(lang: str) -> pysbd.Segmenter:
-    return _FastSegmenter(lang)
 
 
 def split_sentences(text: str, lang: str = "en") -> list[str]:
@@ -255,15 +154,12 @@ _OPENERS, _CLOSERS = "([{\u201c", ")]}\u201d"
 @functools.lru_cache(maxsize=1)
 def _abbreviation_words() -> frozenset[str]:
     """Every word pySBD or the news rules may take for an abbreviation (lower case)."""
-    from pysbd.lang.english import English
-    table = English.Abbreviation
-    words = table.ABBREVIATIONS + table.PREPOSITIVE_ABBREVIATIONS + table.NUMBER_ABBREVIATIONS
-    return frozenset({w.strip().lower() for w in words} | {t.lower() for t in TITLES})
+    return english_abbreviations() | {t.lower() for t in TITLES}
 
 
 def _pysbd(text: str, lang: str) -> list[str]:
     """Return what pySBD returns for *text*, skipping it for sure, plain sentences."""
-    segmenter = _segmenter(lang)
+    segmenter = sentence_segmenter(lang)
     if lang != "en" or _WHOLE_PARAGRAPH.search(text):
         return segmenter.segment(text)
     abbreviations = _abbreviation_words()

@@ -28,19 +28,21 @@ entry is counted as ``n/a``, never guessed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from rapidfuzz.distance import Levenshtein
 
 from .catalog import PROVENANCE, load_catalog
 from .config import Project, slug_for
 from .errors import PipelineError
-from .manifest import Manifest, digest_bytes, digest_path, stage_key
-from .parallel import process_pool, resolve_jobs
+from .translate.cache import MTCache, cache_path
+from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
+from .parallel import map_chunks, resolve_jobs, start_pool
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +158,6 @@ class _Cache:
 
     def __init__(self, project: Project) -> None:
         self._cache = None
-        try:
-            from .mtcache import MTCache, cache_path
-        except ImportError:  # pragma: no cover - MT stage not installed
-            return
         path = cache_path(project)
         if path.is_file():  # never create a cache just to report on it
             self._cache = MTCache(path)
@@ -283,8 +281,9 @@ def _read_summary(source: Path, is_catalog: bool) -> tuple[str | None, dict[str,
         return digest, {"error": str(exc)}
 
 
-def _read_task(task: list[tuple[Path, bool]]) -> list[tuple[str | None, dict[str, Any]]]:
-    return [_read_summary(source, is_catalog) for source, is_catalog in task]
+def _read_summaries(_context: None, work: list[tuple[Path, bool]]
+                    ) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    return (_read_summary(source, is_catalog) for source, is_catalog in work)
 
 
 #: Fewer files than this to read are read in-process (a pool costs more).
@@ -293,7 +292,7 @@ POOL_THRESHOLD = 24
 
 def status_key(project: Project) -> str:
     """The manifest key of the status stage (code and library versions)."""
-    return stage_key("status", modules=("status", "catalog", "povalidate"), libraries=("polib",),
+    return stage_key("status", libraries=("polib",),
                      settings={"root": str(project.root)})
 
 
@@ -326,13 +325,10 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
             todo[source] = source == path
     if todo:
         work = list(todo.items())
-        if jobs > 1 and len(work) >= POOL_THRESHOLD:
-            size = max(1, min(32, len(work) // (jobs * 4)))
-            tasks = [work[k:k + size] for k in range(0, len(work), size)]
-            with process_pool(jobs) as pool:
-                results = [r for chunk in pool.imap(_read_task, tasks) for r in chunk]
-        else:
-            results = [_read_summary(source, is_catalog) for source, is_catalog in work]
+        pool = start_pool(jobs, work=len(work), threshold=POOL_THRESHOLD)
+        with pool or contextlib.nullcontext():
+            results = list(map_chunks(_read_summaries, None, work, pool=pool, jobs=jobs, cap=32,
+                                      ordered=True))
         for (source, is_catalog), (digest, summary) in zip(work, results):
             fresh[source] = summary
             if manifest is not None and digest is not None:

@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.checks import CHECKS, GROUPS, Unit, check_catalog, language_of
 from pipeline.cli import cli
-from pipeline.glossary import Glossary
-from pipeline.povalidate import RawEntry
+from pipeline.translate.glossary import Glossary
+from pipeline.catalog.validate import RawEntry
 
 from .conftest import PO_REAL, REPO, SEED_SLUG
 

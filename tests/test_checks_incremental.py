@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import checks
+from pipeline.checks.project import tm_summary, units_summary
 from pipeline.cli import cli
 from pipeline.config import load_project
 
@@ -83,14 +84,14 @@ def test_noop_check_uses_the_cache(runner, desk, counted):
 
 
 def _consistency_calls(monkeypatch) -> list[str]:
-    from pipeline import memory
+    from pipeline.checks import consistency
     calls: list[str] = []
-    original = memory.find_inconsistencies
+    original = consistency.find_inconsistencies
 
     def counting(project, lang, **kwargs):
         calls.append(lang)
         return original(project, lang, **kwargs)
-    monkeypatch.setattr(memory, "find_inconsistencies", counting)
+    monkeypatch.setattr(consistency, "find_inconsistencies", counting)
     return calls
 
 
@@ -167,7 +168,7 @@ def test_one_article_check_sees_the_whole_language_for_consistency(runner, desk)
 
 def test_tm_summary_agrees_with_the_memory_units(desk):
     from pipeline.catalog import load_catalog
-    from pipeline.memory import read_catalog_units
+    from pipeline.translate.memory import read_catalog_units
     project = load_project(desk)
     seen = 0
     for po_path in sorted((desk / "locales").glob("*/*.po")):
@@ -175,7 +176,7 @@ def test_tm_summary_agrees_with_the_memory_units(desk):
             units = read_catalog_units(project, po_path)
         except Exception:
             continue
-        assert checks.tm_summary(load_catalog(po_path)) == checks._units_summary(units), po_path
+        assert tm_summary(load_catalog(po_path)) == units_summary(units), po_path
         seen += 1
     assert seen > 100
 

@@ -92,7 +92,7 @@ def test_fresh_texts_of_empty_template():
 # ---------------------------------------------------------------- sure sentences
 
 def _pysbd_only(text: str) -> list[str]:
-    return [s.strip() for s in segment_mod._segmenter("en").segment(text) if s.strip()]
+    return [s.strip() for s in segment_mod.sentence_segmenter("en").segment(text) if s.strip()]
 
 
 def _fast(text: str) -> list[str]:
@@ -102,7 +102,7 @@ def _fast(text: str) -> list[str]:
 def _reference_split(text: str, monkeypatch) -> tuple[str, ...]:
     """split_sentences as it is without the sure-sentence path (pySBD + news rules)."""
     with monkeypatch.context() as m:
-        m.setattr(segment_mod, "_pysbd", lambda t, lang: segment_mod._segmenter(lang).segment(t))
+        m.setattr(segment_mod, "_pysbd", lambda t, lang: segment_mod.sentence_segmenter(lang).segment(t))
         return segment_mod._split_cached.__wrapped__(" ".join(text.split()), "en")
 
 
@@ -122,12 +122,12 @@ def test_sure_sentences_equal_pysbd_on_every_corpus_paragraph(monkeypatch):
     paragraphs = _paragraphs_of_corpus()
     assert len(paragraphs) > 4000
     calls: list[str] = []
-    real = segment_mod._segmenter("en")
+    real = segment_mod.sentence_segmenter("en")
     differ = []
     for text in paragraphs:
         reference = _pysbd_only(text)
         with monkeypatch.context() as m:
-            m.setattr(segment_mod, "_segmenter", lambda lang: _Spy(real, calls))
+            m.setattr(segment_mod, "sentence_segmenter", lambda lang: _Spy(real, calls))
             fast = _fast(text)
             split = segment_mod._split_cached.__wrapped__(text, "en")
         if len(text) <= segment_mod._LONG_PARAGRAPH:
@@ -298,8 +298,8 @@ def test_atomic_write_many_failures_leave_old_files_and_no_temp(tmp_path, monkey
 def test_quoted_speech_skips_pysbd(monkeypatch):
     """Plain quoted speech and money amounts are cut without pySBD."""
     calls: list[str] = []
-    real = segment_mod._segmenter("en")
-    monkeypatch.setattr(segment_mod, "_segmenter", lambda lang: _Spy(real, calls))
+    real = segment_mod.sentence_segmenter("en")
+    monkeypatch.setattr(segment_mod, "sentence_segmenter", lambda lang: _Spy(real, calls))
     text = ('Revenues grew 6.4% to $42.09bn (\u00a322bn). "Our performance was strong," he said. '
             '"We won." Analysts agreed. "Why now?" Nobody knew.')
     assert _fast(text) == ['Revenues grew 6.4% to $42.09bn (\u00a322bn).',

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.engines import ENGINES, EngineOptions, get_engine
-from pipeline.engines.base import FatalError, TransientError
-from pipeline.engines.deep import DeepEngine
+from pipeline.translate.engines import ENGINES, EngineOptions, get_engine
+from pipeline.translate.engines.base import FatalError, TransientError
+from pipeline.translate.engines.deep import DeepEngine
 from pipeline.errors import EngineError, EngineUnsupported
 from tests.support_mt import mt  # noqa: F401
 

@@ -12,8 +12,9 @@ import pytest
 from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
-from pipeline.export import (Policy, assemble_edition, bidi_chunks, export_editions,
-                             join_sentences, md_escape, render_edition)
+from pipeline.export import Policy, assemble_edition, export_editions, join_sentences, render_edition
+from pipeline.export import run as export_run
+from pipeline.export.bidi import bidi_chunks, md_escape
 from pipeline.article import read_article
 
 from .conftest import GOLDEN, REPO, SEED_SLUG
@@ -323,8 +324,7 @@ def test_proof_page_shows_check_findings(runner, desk, monkeypatch):
                         "error", "number 250,000 <missing> in the translation"),
                 Finding(po_path, 1, "", "header", "warning", "Last-Translator is empty")]
 
-    monkeypatch.setitem(sys.modules, "pipeline.checks",
-                        types.SimpleNamespace(check_catalog=check_catalog))
+    monkeypatch.setattr(export_run, "check_catalog", check_catalog)
     assert run(runner, desk, "export", "--lang", "ar").exit_code == 0
     assert calls == [(f"{SLUG}.po", "ar")]
     proof = (desk / "editions" / "proof" / "ar" / f"{SLUG}.html").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from pipeline import export
+from pipeline.export import run as export
 
 from .test_export_incremental import DATA, LANGS, SLUG, edition_files, run
 

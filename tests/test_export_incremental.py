@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import export
+from pipeline.export import run as export
 from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
@@ -277,7 +277,7 @@ def test_proof_pages_reuse_check_records_with_the_same_bytes(runner, desk, monke
     from pipeline import checks
     real = checks.check_catalog
     calls = []
-    monkeypatch.setattr(checks, "check_catalog",
+    monkeypatch.setattr(export, "check_catalog",
                         lambda *a, **k: calls.append(a) or real(*a, **k))
     assert run(runner, desk, "export", "--out", str(tmp_path / "cached")).exit_code == 0
     assert calls == []  # every catalogue's findings came from check's records
@@ -295,7 +295,7 @@ def test_stale_check_records_are_not_used(runner, desk, monkeypatch, tmp_path):
     from pipeline import checks
     real = checks.check_catalog
     calls = []
-    monkeypatch.setattr(checks, "check_catalog",
+    monkeypatch.setattr(export, "check_catalog",
                         lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     assert run(runner, desk, "export").exit_code == 0
     assert calls == ["ar"]  # the edited catalogue is checked here; the others were recorded

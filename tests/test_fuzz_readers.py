@@ -28,7 +28,7 @@ from pipeline import fsutil
 from pipeline.article import parse_article, read_article
 from pipeline.catalog import build_template, catalog_text, load_catalog, new_catalog
 from pipeline.errors import PipelineError
-from pipeline.povalidate import validate_po_text
+from pipeline.catalog.validate import validate_po_text
 from pipeline.segment import segment_article
 from tests.conftest import PO_REAL, REPO, SEED
 

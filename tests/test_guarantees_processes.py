@@ -17,7 +17,7 @@ import pytest
 from pipeline.catalog import count_entries, is_reviewed, load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
-from pipeline.mtcache import MTCache, cache_path
+from pipeline.translate.cache import MTCache, cache_path
 from tests.conftest import REPO, SEED, SEED_SLUG
 from tests.support_guarantees import (assert_catalogues_valid, gated, mt_entries,  # noqa: F401
                                       newsloc, reviewed_snapshot, run_newsloc, temp_files,

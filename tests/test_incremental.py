@@ -20,7 +20,7 @@ from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
 from pipeline.extract import extract_articles
-from pipeline.manifest import Manifest, digest_path, manifest_path
+from pipeline.state.manifest import Manifest, digest_path, manifest_path
 
 from .conftest import BBC
 from .support_perf import edit_article, make_project, mtimes, tree

@@ -10,8 +10,8 @@ import pytest
 
 from pipeline.catalog import load_catalog
 from pipeline.cli import cli
-from pipeline.engines import EngineOptions
-from pipeline.machine import translate_project
+from pipeline.translate.engines import EngineOptions
+from pipeline.translate.run import translate_project
 from tests.support_mt import (NUMBER, blank_half, catalogs, mt, project_of,  # noqa: F401
                               reviewed_now, set_translate_config, untranslated)
 

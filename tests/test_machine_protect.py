@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pipeline.config import load_project
-from pipeline.glossary import load_glossary
-from pipeline.machine import split_text, validate, _Request
-from pipeline.mtcache import MTCache, cache_path
-from pipeline.protect import MASK_PATTERN, MaskError, mask, restore
+from pipeline.translate.glossary import load_glossary
+from pipeline.translate.sender import split_text, validate, Request
+from pipeline.translate.cache import MTCache, cache_path
+from pipeline.translate.protect import MASK_PATTERN, MaskError, mask, restore
 from pipeline.errors import ConfigError
-from pipeline.engines import QuotaExceeded
+from pipeline.translate.engines import QuotaExceeded
 from tests.mtserver import QUOTA
 
 
@@ -82,14 +82,14 @@ def test_split_keeps_text_and_limit():
 
 
 def test_validation_rejects_garbage():
-    req = _Request("ar", "x", mask("The coalition stepped in to help."))
+    req = Request("ar", "x", mask("The coalition stepped in to help."))
     with pytest.raises(QuotaExceeded):
         validate(req, QUOTA)
     with pytest.raises(MaskError, match="unchanged"):
         validate(req, "The coalition stepped in to help.")
     with pytest.raises(MaskError, match="no translation"):
         validate(req, None)
-    short = _Request("ku", "x", mask("Ahmad al-Rubaye"))
+    short = Request("ku", "x", mask("Ahmad al-Rubaye"))
     assert validate(short, "Ahmad al-Rubaye") == "Ahmad al-Rubaye"   # names may stay
 
 

@@ -8,8 +8,10 @@ import pytest
 from pipeline.cli import cli
 from pipeline.config import load_project
 from pipeline.errors import CatalogError
-from pipeline.memory import (export_tmx, import_tmx, imported_path, load_memory, pretranslate_catalogs,
-                             read_tmx)
+from pipeline.translate.exchange import export_tmx, import_tmx
+from pipeline.translate.memory import imported_path, load_memory
+from pipeline.translate.run import pretranslate_catalogs
+from pipeline.translate.tmx import read_tmx
 
 from .support_memory import entries, make_project, review, stand_in
 from .test_memory import FLOOD, NEW, SHARED, STORM

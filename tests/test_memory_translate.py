@@ -40,7 +40,7 @@ def desk(empty_project, runner):
 
 def test_second_article_pretranslated_from_seed_without_engine(desk, runner, monkeypatch):
     # Any engine request would have to go through deep-translator: make it explode.
-    import pipeline.engines as engines
+    import pipeline.translate.engines as engines
     monkeypatch.setitem(engines.ENGINES, "google", lambda *a: pytest.fail("engine asked"))
     seed_before = {lang: (desk / "locales" / lang / f"{SEED_SLUG}.po").read_bytes()
                    for lang in ("ar", "ckb", "ku")}

@@ -17,7 +17,7 @@ from pipeline import extract as extract_mod
 from pipeline.cli import cli
 from pipeline.config import load_project
 from pipeline.extract import extract_article, extract_articles
-from pipeline.segment import _FastSegmenter
+from pipeline.sbd import _FastSegmenter
 
 from .conftest import BBC
 from .support_perf import make_project, tree

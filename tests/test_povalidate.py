@@ -18,7 +18,7 @@ import pytest
 from pipeline.catalog import load_catalog
 from pipeline.cli import cli
 from pipeline.errors import CatalogError
-from pipeline.povalidate import decode_po, scan_po, validate_po_text
+from pipeline.catalog.validate import decode_po, scan_po, validate_po_text
 
 from .conftest import PO_REAL, SEED_SLUG
 

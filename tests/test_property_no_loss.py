@@ -37,9 +37,9 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, r
 
 from pipeline.catalog import is_reviewed, load_catalog, save_catalog
 from pipeline.config import load_project
-from pipeline.engines import EngineOptions
+from pipeline.translate.engines import EngineOptions
 from pipeline.extract import extract_article, extract_articles
-from pipeline.machine import translate_project
+from pipeline.translate.run import translate_project
 
 LANGS = ("ar", "ku")
 HEADLINE = "Regional council approves budget after long debate"

@@ -9,7 +9,7 @@ import pytest
 from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
-from pipeline.mtcache import MTCache, cache_path
+from pipeline.translate.cache import MTCache, cache_path
 from pipeline.status import catalog_status, classify
 
 from .conftest import SEED_SLUG

@@ -62,7 +62,7 @@ def main() -> None:
         from pipeline import fsutil
         from pipeline.article import read_article
         from pipeline.errors import PipelineError
-        from pipeline.povalidate import validate_po_text
+        from pipeline.catalog.validate import validate_po_text
         from pipeline.segment import segment_article
     fsutil.atomic_write = _no_writes
     catalog.atomic_write = _no_writes

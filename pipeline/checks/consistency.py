@@ -1,0 +1,92 @@
+"""The project-scope ``consistency`` check: one source sentence translated in two
+ways across articles (through the translation memory's public API).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from ..config import Project
+from ..errors import PipelineError
+from ..state.manifest import Manifest, digest_bytes, digest_path
+from ..translate.memory import Memory, find_inconsistencies, memory_files, read_catalog_units
+from .project import CatalogRef, catalog_item, units_summary
+from .registry import Finding, register
+from .runner import canonical_path
+
+@register("consistency", "warning", "hygiene", scope="project")
+def consistency(project: Project, refs: list[CatalogRef], cache: Manifest | None = None
+                ) -> Iterable[Finding]:
+    """Same source sentence translated differently in another article (translation memory)."""
+    # Glossary renderings are the entry-scope "protected" checks' business; here only
+    # what needs every catalogue at once (pipeline.memory.find_inconsistencies), computed
+    # per language from compact summaries and cached until a catalogue of it changes.
+    checked = {canonical_path(ref.path): ref for ref in refs}
+    langs = sorted({ref.lang for ref in refs})
+    if not langs:
+        return
+    files = memory_files(project)
+    for lang in langs:
+        folder = {p: canonical_path(p) for p in files if p.parent.name == lang and p.suffix == ".po"}
+        if not any(c in checked for c in folder.values()):
+            continue  # no checked catalogue can get a finding from this language
+        for rel, line, source, message in _language_inconsistencies(project, lang, folder,
+                                                                    checked, cache):
+            ref = checked.get(canonical_path(project.root / rel))
+            if ref is not None:
+                yield Finding(str(ref.path), line, source, "consistency", "warning", message)
+
+
+def _language_inconsistencies(project: Project, lang: str, folder: dict[Path, Path],
+                              checked: dict[Path, CatalogRef], cache: Manifest | None) -> list[list]:
+    """The memory inconsistencies of one language as [rel path, line, source, message].
+
+    *folder* maps the language's catalogues (in memory order) to their resolved paths.
+    """
+    digests, items = {}, {}
+    for path, canon in folder.items():
+        ref = checked.get(canon)
+        digests[path] = ref.digest if ref is not None and ref.digest else digest_path(path)
+        items[path] = catalog_item(project, canon)[0]
+    key = digest_bytes("\n".join(f"{items[p]}\0{d}" for p, d in digests.items()).encode())
+    item = f"consistency:{lang}"
+    record = cache.get(item) if cache is not None else None
+    if record is not None and record.get("key") == key:
+        return record["findings"]
+    # Which catalogues share a source sentence translated in two ways? Summaries
+    # (this run's, or recorded for unchanged files) answer without parsing anything.
+    summaries: dict[Path, str] = {}
+    units_read: dict[Path, list] = {}
+    for path, canon in folder.items():
+        ref = checked.get(canon)
+        summary = ref.summary if ref is not None and ref.digest == digests[path] else None
+        if summary is None and cache is not None:
+            rec = cache.get(items[path])
+            if rec and rec.get("digest") == digests[path] and rec.get("readable"):
+                summary = rec.get("summary")
+        if summary is None:
+            try:
+                units_read[path] = read_catalog_units(project, path)
+            except PipelineError:
+                continue  # the memory leaves unreadable catalogues out too
+            summary = units_summary(units_read[path])
+        summaries[path] = summary
+    variants: dict[str, set[str]] = {}
+    for summary in summaries.values():
+        for k in range(0, len(summary), 32):
+            variants.setdefault(summary[k:k + 16], set()).add(summary[k + 16:k + 32])
+    conflicting = {src for src, targets in variants.items() if len(targets) > 1}
+    involved = [p for p, summary in summaries.items()
+                if any(summary[k:k + 16] in conflicting for k in range(0, len(summary), 32))]
+    units = []
+    for path in involved:  # memory order (sorted files), as load_memory reads them
+        try:
+            units.extend(units_read[path] if path in units_read else read_catalog_units(project, path))
+        except PipelineError:
+            continue
+    found = find_inconsistencies(project, lang, memory=Memory(units), kinds=("memory",)) if units else []
+    findings = [[catalog_item(project, f.path)[0], f.line, f.source, f.message] for f in found]
+    if cache is not None:
+        cache.put(item, {"key": key, "findings": findings})
+    return findings

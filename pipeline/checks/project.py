@@ -1,0 +1,298 @@
+"""Checking many catalogues (:func:`run_checks`): the check manifest, the worker
+pool, project-scope checks.
+
+Streams one catalogue at a time; findings of a catalogue whose bytes,
+language and glossary are unchanged come from the check manifest; the rest
+run in-process or in a ``jobs`` process pool, with the same findings in the
+same order either way.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from ..config import Project
+from ..errors import CatalogError, PipelineError
+from ..fsutil import read_bytes
+from ..parallel import map_chunks, resolve_jobs, start_pool
+from ..state.manifest import Manifest, digest_bytes, digest_path, stage_key
+from ..translate.glossary import glossary_paths
+from ..translate.memory import comparable, normalize_space
+from .registry import CHECKS, Check, Finding
+from .runner import canonical_path, forget_resolved_paths, read_document, run_document, selected_checks
+
+log = logging.getLogger(__name__)
+
+#: Fewer catalogues than this to check are checked in-process (a pool costs more).
+POOL_THRESHOLD = 24
+LIBRARIES = ("polib", "babel")
+
+
+@dataclass(frozen=True)
+class CatalogRef:
+    """A catalogue that was read faithfully, as project-scope checks see it (never its text)."""
+
+    path: Path
+    lang: str
+    digest: str | None = None
+    summary: str | None = None  # compact translation-memory summary (see tm_summary)
+
+
+@dataclass
+class CheckReport:
+    """What :func:`run_checks` did: the findings and how much came from the cache."""
+
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0    # catalogues (targets)
+    cached: int = 0     # of which unchanged since the last run: findings from the cache
+    jobs: int = 1       # processes that did the work
+
+
+def check_key(project: Project, selected: dict[str, Check], include_fuzzy: bool) -> str:
+    """The manifest key of the check stage: code, library versions, options."""
+    return stage_key("check", libraries=LIBRARIES,
+                     settings={"source": project.source, "root": str(project.root),
+                               "checks": sorted(selected), "fuzzy": include_fuzzy})
+
+
+def _stage_name(selected: dict[str, Check], include_fuzzy: bool) -> str:
+    # One manifest per set of options, so `check --only numbers` in CI does not
+    # throw away the records of the full check a desk runs all day.
+    if set(selected) == set(CHECKS) and not include_fuzzy:
+        return "check"
+    tag = digest_bytes(json.dumps([sorted(selected), include_fuzzy]).encode())[:12]
+    return f"check-{tag}"
+
+
+def catalog_item(project: Project, path: Path) -> tuple[str, bool]:
+    """The manifest name of a catalogue (relative inside the project) and whether it is inside."""
+    resolved, root = str(canonical_path(path)), str(canonical_path(project.root))
+    if resolved.startswith(root + os.sep):
+        return resolved[len(root) + 1:].replace(os.sep, "/"), True
+    return resolved, False
+
+
+def _glossary_digest(project: Project, lang: str) -> str:
+    return "|".join(f"{p.name}:{digest_path(p)}" for p in glossary_paths(project, lang))
+
+
+def tm_summary(po: Any) -> str:
+    """Summarise a catalogue for the consistency check: (source, translation) hashes.
+
+    The reviewed, active, singular entries :func:`pipeline.memory.read_catalog_units`
+    would make units of, each as 16 hex digits of its normalised source and
+    16 of its comparable translation, concatenated. A few dozen bytes per
+    entry tell which catalogues share a sentence translated differently.
+    """
+    parts = []
+    for entry in po:
+        if entry.obsolete or entry.msgid_plural or not entry.msgid or not entry.msgstr.strip():
+            continue
+        if "fuzzy" in entry.flags:
+            continue
+        parts.append(_hash16(normalize_space(entry.msgid)) + _hash16(comparable(entry.msgstr)))
+    return "".join(parts)
+
+
+def units_summary(units: Iterable[Any]) -> str:
+    return "".join(_hash16(u.source) + _hash16(comparable(u.target))
+                   for u in units if not u.obsolete and not u.imported)
+
+
+def _hash16(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+# What a worker sends back for one catalogue: digest, readable, findings, summary.
+_Outcome = tuple[str | None, bool, list[tuple], str | None]
+
+
+def _check_one(project: Project | None, path: Path, lang: str, selected: dict[str, Check],
+               include_fuzzy: bool, summarise: bool) -> _Outcome:
+    """Check one catalogue; findings as (lineno, msgid, check, severity, message) tuples."""
+    try:
+        data = read_bytes(path, error=CatalogError)
+    except CatalogError as exc:
+        return None, False, [(exc.lineno, "", "file", "error", exc.message)], None
+    digest = digest_bytes(data)  # hashed before use: the bytes checked are the bytes recorded
+    try:
+        doc = read_document(path, lang, data=data)
+    except CatalogError as exc:
+        return digest, False, [(exc.lineno, "", "file", "error", exc.message)], None
+    findings = run_document(doc, project, selected, include_fuzzy)
+    summary = tm_summary(doc.catalog) if summarise and doc.catalog is not None else None
+    return digest, True, [(f.lineno, f.msgid, f.check, f.severity, f.message) for f in findings], summary
+
+
+def _check_chunk(context: tuple, work: list[tuple[Path, str, bool]]) -> Iterator[_Outcome]:
+    project, selected_names, include_fuzzy = context
+    selected = {name: CHECKS[name] for name in selected_names}
+    return (_check_one(project, path, lang, selected, include_fuzzy, summarise)
+            for path, lang, summarise in work)
+
+
+def _outcomes(project: Project, work: list[tuple[Path, str, bool]], selected: dict[str, Check],
+              include_fuzzy: bool, jobs: int, report: CheckReport) -> Iterator[_Outcome]:
+    """Yield one outcome per item of *work*, in order, in-process or from a pool."""
+    pool = start_pool(jobs, work=len(work), threshold=POOL_THRESHOLD)
+    if pool is not None:
+        report.jobs = jobs
+    # Results in order: output does not depend on who finished first.
+    with pool or contextlib.nullcontext():
+        yield from map_chunks(_check_chunk, (project, list(selected), include_fuzzy), work,
+                              pool=pool, jobs=jobs, cap=32, ordered=True)
+
+
+def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
+               include_fuzzy: bool = False, checks: Iterable[str] | None = None,
+               jobs: int | None = 1, use_cache: bool = True, force: bool = False) -> CheckReport:
+    """Check catalogues (entry and file checks on each, then project-scope checks).
+
+    Streams: one catalogue is in memory at a time (per worker). With
+    *use_cache*, a catalogue whose bytes, language and glossary are those of
+    the last run (same code, same options) gets its recorded findings
+    without being parsed; see :mod:`pipeline.manifest`. *jobs* > 1 checks
+    the others in a process pool; findings are the same, in the same
+    order, whatever the number of jobs. *force* checks everything again and
+    records the results (``check --force``).
+    """
+    selected = selected_checks(checks)
+    jobs = resolve_jobs(jobs)
+    forget_resolved_paths()  # folders may have been moved or re-linked since the last run in this process
+    manifest = None
+    if use_cache:
+        manifest = Manifest.load(project, _stage_name(selected, include_fuzzy),
+                                 check_key(project, selected, include_fuzzy))
+    report = CheckReport(checked=len(targets))
+    glossaries: dict[str, str] = {}
+    per_target: list[list[Finding] | None] = [None] * len(targets)
+    refs: list[CatalogRef | None] = [None] * len(targets)
+    work: list[tuple[Path, str, bool]] = []
+    pending: list[tuple[int, str | None, str | None]] = []  # target index, item, glossary digest
+    for index, (path, lang) in enumerate(targets):
+        path, lang = Path(path), lang or "und"
+        item, inside = catalog_item(project, path)
+        gdigest = None
+        if inside:
+            if lang not in glossaries:
+                glossaries[lang] = _glossary_digest(project, lang)
+            gdigest = glossaries[lang]
+        record = manifest.get(item) if manifest is not None and not force else None
+        if record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
+                and isinstance(record.get("findings"), str) \
+                and record.get("digest") is not None and record.get("digest") == digest_path(path):
+            per_target[index] = [Finding(str(path), *f) for f in _unpacked(record["findings"])]
+            if record.get("readable"):
+                refs[index] = CatalogRef(path, lang, record["digest"], record.get("summary"))
+            report.cached += 1
+            continue
+        work.append((path, lang, inside))
+        pending.append((index, item if manifest is not None else None, gdigest))
+    for (index, item, gdigest), (path, lang, _), outcome in zip(
+            pending, work, _outcomes(project, work, selected, include_fuzzy, jobs, report)):
+        digest, readable, found, summary = outcome
+        per_target[index] = [Finding(str(path), *f) for f in found]
+        if readable:
+            refs[index] = CatalogRef(path, lang, digest, summary)
+        if item is not None and digest is not None:
+            manifest.put(item, {"lang": lang, "digest": digest, "glossary": gdigest,
+                                "readable": readable, "findings": _packed(found),
+                                "summary": summary})
+    for found in per_target:
+        report.findings.extend(found or ())
+    readable = [r for r in refs if r is not None]
+    if force and manifest is not None:  # project-scope results are recomputed too
+        for item in [i for i in manifest.records if i.startswith("consistency:")]:
+            manifest.drop(item)
+    for c in selected.values():
+        if c.scope == "project":
+            report.findings.extend(c.func(project, readable, manifest))
+    if manifest is not None:
+        _forget_missing(project, manifest)
+        try:
+            manifest.save()
+        except PipelineError as exc:  # a read-only checkout can still be checked
+            log.warning("cannot save the check manifest: %s", exc)
+    return report
+
+
+def recorded_findings(project: Project) -> Callable[[Path, str, str | None], tuple | None] | None:
+    """Return a lookup of the findings ``newsloc check`` recorded, or None when it has none.
+
+    ``lookup(po_path, lang, digest)`` gives the findings (tuples of lineno,
+    msgid, check, severity, message) recorded for that catalogue when they
+    were made by this check code, for that language and glossary, from a file
+    with exactly *digest*; otherwise None, and the caller runs the checks
+    itself. Export's proof pages use this so a ``check`` before ``export``
+    is not paid twice; the record layout stays private to this module.
+    """
+    manifest = Manifest.load(project, _stage_name(dict(CHECKS), False),
+                             check_key(project, dict(CHECKS), False))
+    if not manifest.records:
+        return None
+    glossaries: dict[str, str] = {}
+
+    def lookup(po_path: Path, lang: str, digest: str | None) -> tuple | None:
+        item, inside = catalog_item(project, Path(po_path))
+        if digest is None or not inside:
+            return None
+        record = manifest.get(item)
+        if record is None or record.get("lang") != lang or record.get("digest") != digest \
+                or not isinstance(record.get("findings"), str):
+            return None
+        if lang not in glossaries:
+            glossaries[lang] = _glossary_digest(project, lang)
+        if record.get("glossary") != glossaries[lang]:
+            return None
+        return tuple(tuple(f) for f in _unpacked(record["findings"]))
+    return lookup
+
+
+def _packed(found: list[tuple]) -> str:
+    # One compressed string per catalogue, not a list of lists: a manifest of
+    # 20,000 findings is then ~2 MB that loads as a few thousand objects.
+    if not found:
+        return ""
+    data = json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+
+
+def _unpacked(packed: str) -> list:
+    if not packed:
+        return []
+    return json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
+
+
+def _forget_missing(project: Project, manifest: Manifest) -> None:
+    """Drop records of catalogues that no longer exist (records of others are kept)."""
+    keep = []
+    for item in manifest.records:
+        if item.startswith("consistency:"):
+            keep.append(item)
+            continue
+        path = Path(item) if Path(item).is_absolute() else project.root / item
+        if path.is_file():
+            keep.append(item)
+    manifest.keep_only(keep)
+
+
+def check_project(project: Project, targets: list[tuple[Path, str]], *,
+                  include_fuzzy: bool = False, checks: Iterable[str] | None = None,
+                  jobs: int | None = 1, use_cache: bool = True, force: bool = False) -> list[Finding]:
+    """Check several catalogues; return the findings (see :func:`run_checks`)."""
+    return run_checks(project, targets, include_fuzzy=include_fuzzy, checks=checks,
+                      jobs=jobs, use_cache=use_cache, force=force).findings
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when any finding is an error (``newsloc check`` then exits 1)."""
+    return any(f.severity == "error" for f in findings)

@@ -1,0 +1,236 @@
+"""Commands that report or exchange: status, check, and the translation memory (tm)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..config import Project
+from . import article_paths, cli, jobs_option, lang_option, languages_of, project_of, writes_project
+
+
+@cli.group(epilog="""\b
+Examples:
+  newsloc tm stats
+  newsloc tm export --format tmx --lang ckb --out ckb.tmx
+  newsloc tm import vendor-omegat.tmx
+""")
+def tm() -> None:
+    """The translation memory: every reviewed translation, reused before any engine.
+
+    Built from the reviewed entries of all catalogues (plus imported TMX in
+    locales/<lang>/memory.tmx); the index under .newsloc/ is derived and
+    rebuilt when a PO file changes.
+    """
+
+
+@tm.command("stats", epilog="""\b
+Example:
+  newsloc tm stats --lang ar
+""")
+@lang_option
+@click.pass_context
+def tm_stats(ctx: click.Context, langs: tuple[str, ...]) -> None:
+    """Show what the memory holds per language."""
+    from ..translate.memory import load_memory, memory_stats
+    memory = load_memory(project_of(ctx))
+    rows = [s for s in memory_stats(memory) if not langs or s.lang in langs]
+    click.echo(f"{'lang':<6} {'units':>7} {'articles':>8} {'imported':>8} {'sentences':>9} {'conflicts':>9}")
+    for s in rows:
+        click.echo(f"{s.lang:<6} {s.units:>7} {s.articles:>8} {s.imported:>8} {s.sources:>9} {s.conflicting:>9}")
+    if memory.rebuilt:
+        click.echo(f"index: {len(memory.rebuilt)} file(s) read again")
+    for exc in memory.skipped:
+        click.echo(f"Warning: left out {exc}", err=True)
+
+
+@tm.command("export", epilog="""\b
+Examples:
+  newsloc tm export --format tmx --out desk.tmx           # every language
+  newsloc tm export --format tmx --lang ar > ar.tmx
+""")
+@click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True,
+              help="Interchange format (TMX 1.4: OmegaT, Trados, Weblate, memoQ).")
+@lang_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@click.option("--imported/--no-imported", default=True, show_default=True,
+              help="Include units imported from other tools.")
+@click.pass_context
+def tm_export(ctx: click.Context, fmt: str, langs: tuple[str, ...], out: Path | None,
+              imported: bool) -> None:
+    """Write the memory (reviewed translations) as a TMX 1.4 file."""
+    from ..errors import ExportError
+    from ..fsutil import atomic_write
+    from ..translate.exchange import export_tmx
+    data, count = export_tmx(project_of(ctx), langs or None, include_imported=imported)
+    if out is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    atomic_write(out, data, error=ExportError)
+    click.echo(f"{count} translation unit(s) written to {out}")
+
+
+@tm.command("import", epilog="""\b
+Examples:
+  newsloc tm import vendor-omegat.tmx
+  newsloc tm import legacy-trados.tmx --lang ckb
+""")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@lang_option
+@writes_project
+@click.pass_context
+def tm_import(ctx: click.Context, file: Path, langs: tuple[str, ...]) -> None:
+    """Add the units of a TMX FILE to the memory (locales/<lang>/memory.tmx).
+
+    Imported units pre-translate new entries (always fuzzy, for review);
+    they never change a catalogue and never overwrite a reviewed entry.
+    """
+    from ..translate.exchange import import_tmx
+    project = project_of(ctx)
+    report = import_tmx(project, file, languages=languages_of(project, langs))
+    added = ", ".join(f"{lang} {n}" for lang, n in sorted(report.added.items())) or "none"
+    click.echo(f"imported {sum(report.added.values())} unit(s) ({added}); "
+               f"{report.duplicates} already in the memory")
+    for tag, n in sorted(report.other_languages.items()):
+        click.echo(f"skipped {n} segment(s) in {tag} (not a project language)")
+
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc status                       # every article, every language
+  newsloc status coalition-helps-iraq-sustain-anti-isis-fight --lang ckb
+  newsloc status --json | jq '.languages.ar.percent_reviewed'
+  newsloc status --jobs 4                # read changed catalogues in 4 processes
+""")
+@click.argument("articles", nargs=-1)
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+@jobs_option
+@click.pass_context
+def status(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...], as_json: bool,
+           jobs: int | None) -> None:
+    """Show review progress of ARTICLES per language.
+
+    Segments and words untranslated, machine-translated awaiting review,
+    outdated (source changed) and reviewed; percent reviewed (by words);
+    post-edit distance per engine (how much reviewers changed the machine
+    output; n/a when the MT cache has no record). Exit 1 if a catalogue
+    cannot be read.
+    """
+    import json as json_
+    from ..status import format_table, project_status, status_dict
+    project = project_of(ctx)
+    paths = article_paths(project, articles)
+    if not paths:
+        raise click.ClickException(f"no articles in {project.articles_dir}")
+    rows = project_status(project, paths, languages_of(project, langs), jobs=jobs)
+    if as_json:
+        click.echo(json_.dumps(status_dict(rows), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(rows))
+    for row in rows:
+        if row.error:
+            click.echo(f"Error: {row.error}", err=True)
+    if any(row.error for row in rows):
+        ctx.exit(1)
+
+
+def _check_targets(project: Project, targets: tuple[str, ...], langs: tuple[str, ...]):
+    """Resolve check TARGETs (PO paths or article slugs) to (path, lang) pairs."""
+    from ..checks import language_of
+    from ..config import slug_for
+    pairs: list[tuple[Path, str | None]] = []
+    missing: list[Path] = []
+    wanted = languages_of(project, langs)
+    if not targets:
+        targets = tuple(str(p) for p in project.article_paths())
+    for target in targets:
+        candidate = Path(target)
+        if candidate.suffix in (".po", ".pot") or (candidate.is_file() and
+                                                    candidate.suffix not in (".txt", ".md")):
+            if not candidate.is_file():
+                raise click.ClickException(f"{candidate}: no such file")
+            lang = langs[0] if len(langs) == 1 else language_of(candidate)
+            pairs.append((candidate, lang))
+            continue
+        slug = slug_for(project.find_article(target))
+        for lang in wanted:
+            path = project.catalog_path(slug, lang)
+            (pairs if path.is_file() else missing).append((path, lang) if path.is_file() else path)
+    return pairs, missing
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc check                                   # every catalogue of the project
+  newsloc check coalition-helps-iraq-sustain-anti-isis-fight --lang ar
+  newsloc check ../other/po/ckb.po                # any PO file; language from its header
+  newsloc check --only safety --only numbers --json   # for CI
+  newsloc check --list                            # the checks and what they look for
+  newsloc check --jobs 4 --force                  # recheck everything in 4 processes
+""")
+@click.argument("targets", nargs=-1)
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (for CI).")
+@click.option("--only", "only", multiple=True, metavar="CHECK|GROUP",
+              help="Run only this check or group (repeatable): file, numbers, script, "
+                   "punctuation, protected, safety, hygiene, or a check name.")
+@click.option("--fuzzy", "include_fuzzy", is_flag=True,
+              help="Check fuzzy (unreviewed) entries with every check, not only safety ones.")
+@click.option("--errors-only", is_flag=True, help="Do not print warnings.")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
+@jobs_option
+@click.option("--force", is_flag=True,
+              help="Check every catalogue again, ignoring the findings kept from the last run.")
+@click.pass_context
+def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], as_json: bool,
+          only: tuple[str, ...], include_fuzzy: bool, errors_only: bool, list_checks: bool,
+          jobs: int | None, force: bool) -> None:
+    """Check catalogues before publication; exit 1 if any error is found.
+
+    A TARGET is an article (slug or path: its catalogues in every --lang)
+    or a PO file anywhere (its language from --lang, its Language header or
+    its folder). Each finding names file, line, entry and check. A file
+    that cannot be read faithfully is one `file` error; no catalogue is
+    written. Findings of catalogues unchanged since the last run come from
+    .newsloc/manifest/check*.json (content hashes; --force ignores them).
+    """
+    import json as json_
+    from ..checks import CHECKS, has_errors, run_checks
+    if list_checks:
+        for c in sorted(CHECKS.values(), key=lambda c: (c.group, c.name)):
+            click.echo(f"{c.group:<12} {c.name:<16} {c.severity:<8} {c.title}")
+        return
+    project = project_of(ctx)
+    pairs, missing = _check_targets(project, targets, langs)
+    if not pairs and not missing:
+        raise click.ClickException("nothing to check: no catalogues (run `newsloc extract`)")
+    report = run_checks(project, pairs, include_fuzzy=include_fuzzy, checks=only or None,
+                        jobs=jobs, force=force)
+    findings = report.findings
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if as_json:
+        click.echo(json_.dumps({
+            "files": [{"path": str(p), "lang": lang} for p, lang in pairs],
+            "missing": [str(p) for p in missing],
+            "errors": errors, "warnings": warnings,
+            "findings": [f.to_dict() for f in findings if not (errors_only and f.severity != "error")],
+        }, ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            if errors_only and f.severity != "error":
+                continue
+            click.echo(str(f))
+        for path in missing:
+            click.echo(f"{path}: no catalogue yet (run `newsloc extract`)", err=True)
+        unchanged = f" ({report.cached} unchanged since the last check)" if report.cached else ""
+        click.echo(f"{len(pairs)} catalogue(s) checked: {errors} error(s), {warnings} warning(s)"
+                   + unchanged)
+    if has_errors(findings):
+        ctx.exit(1)
+
+

@@ -1,0 +1,323 @@
+"""The stage commands: extract, show, translate, export, build."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import Project
+from . import article_paths, cli, jobs_option, lang_option, languages_of, project_of, writes_project
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc extract
+  newsloc extract articles/coalition.txt --lang ckb
+  newsloc extract --jobs 4          # four worker processes
+  newsloc extract --force           # ignore .newsloc/manifest, redo every article
+""")
+@click.argument("articles", nargs=-1)
+@lang_option
+@jobs_option
+@click.option("--force", is_flag=True,
+              help="Redo every article, even those whose files are unchanged since the last run.")
+@writes_project
+@click.pass_context
+def extract(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
+            jobs: int | None, force: bool) -> None:
+    """Segment ARTICLES into a POT template and one PO catalogue per language.
+
+    With no ARTICLES, every article in the project. Existing catalogues are
+    updated like msgmerge --previous: no translation is ever lost. Articles
+    whose article, template and catalogues are byte-for-byte as the last
+    run left them are skipped (content hashes in .newsloc/manifest/).
+    """
+    from ..extract import extract_articles
+    project = project_of(ctx)
+    paths = article_paths(project, articles)
+    if not paths:
+        raise click.ClickException(f"no articles in {project.articles_dir}")
+    summary = extract_articles(project, None if not articles else paths,
+                               languages_of(project, langs), jobs=jobs, force=force)
+    skipped = f" ({summary.skipped} article(s) up to date, skipped)" if summary.skipped else ""
+    click.echo(f"{summary.articles} article(s), {summary.entries} entries: "
+               f"{summary.written} file(s) written, {summary.unchanged} unchanged{skipped}")
+    for exc in summary.errors:
+        click.echo(f"Error: {exc}", err=True)
+    if summary.errors:
+        ctx.exit(1)
+
+
+@cli.command(epilog="""\b
+Example:
+  newsloc show articles/coalition-helps-iraq-sustain-anti-isis-fight.txt
+""")
+@click.argument("article")
+@click.option("--segments/--blocks", default=False, help="Show the sentence segments of each block.")
+@click.pass_context
+def show(ctx: click.Context, article: str, segments: bool) -> None:
+    """Print the structure newsloc sees in ARTICLE (a path or a slug)."""
+    from ..article import read_article
+    from ..segment import segment_article
+    project = project_of(ctx)
+    art = read_article(project.find_article(article))
+    click.echo(f"{art.path}  (slug: {art.slug})")
+    if not segments:
+        for block in art.blocks:
+            click.echo(f"{block.lineno:>5}  {block.role:<9}  {block.text}")
+        return
+    for seg in segment_article(art, project.source):
+        click.echo(f"{seg.lineno:>5}  {seg.role:<9}  {seg.sentence + 1}/{seg.sentences}  {seg.source}")
+
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    """Parse ``--format html,md`` into a tuple, rejecting unknown formats."""
+    if value is None:
+        return None
+    from ..export import FORMATS
+    chosen = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if not chosen or unknown:
+        raise click.BadParameter(f"use a comma-separated list of {', '.join(FORMATS)}")
+    return chosen
+
+
+def _echo_export(report) -> None:
+    """Print one line per edition exported or skipped, then a summary."""
+    for o in report.outcomes:
+        if o.exported:
+            note = " (partial)" if o.partial else ""
+            click.echo(f"{o.lang}/{o.slug}: {o.status}{note}")
+        else:
+            click.echo(f"{o.lang}/{o.slug}: {'skipped' if o.status == 'skipped' else 'error'}: "
+                       f"{o.reason}", err=True)
+    click.echo(f"{len(report.exported)} edition(s) exported, {len(report.skipped)} skipped: "
+               f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged")
+
+
+export_options = [
+    click.option("--format", "formats", callback=_formats, metavar="LIST",
+                 help="Comma-separated formats among html, md, txt (default: all, "
+                      "or [tool.newsloc.export] formats)."),
+    click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                 help="Folder for the editions (default: the project's editions/)."),
+    click.option("--min-reviewed", "min_reviewed", type=click.FloatRange(0, 100), default=None,
+                 metavar="PCT",
+                 help="Publish partial editions with at least PCT% of segments reviewed; the "
+                      "rest falls back to the English source, visibly marked (default: 100)."),
+    click.option("--machine", is_flag=True,
+                 help="With --min-reviewed: fill unreviewed segments with their machine "
+                      "(fuzzy) translation, visibly marked, instead of the English source."),
+]
+
+
+def _with_export_options(command):
+    for option in reversed(export_options):
+        command = option(command)
+    return command
+
+
+def _policy(project: Project, min_reviewed: float | None, machine: bool):
+    from ..export import Policy, export_settings
+    if machine and min_reviewed is None:
+        raise click.UsageError("--machine needs --min-reviewed PCT (the share that must be reviewed)")
+    bar = export_settings(project).min_reviewed if min_reviewed is None else min_reviewed
+    return Policy(min_reviewed=bar, machine=machine)
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc export                                   # every article, every language
+  newsloc export coalition-helps-iraq-sustain-anti-isis-fight --lang ckb
+  newsloc export --format html --out /srv/www/editions
+  newsloc export --min-reviewed 80 --machine       # partial editions, MT marked
+  newsloc export --jobs 2                          # two worker processes
+""")
+@click.argument("articles", nargs=-1)
+@lang_option
+@_with_export_options
+@jobs_option
+@click.option("--force", is_flag=True,
+              help="Render every edition again, even those whose inputs have not changed.")
+@writes_project
+@click.pass_context
+def export(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
+           formats: tuple[str, ...] | None, out: Path | None, min_reviewed: float | None,
+           machine: bool, jobs: int | None, force: bool) -> None:
+    """Write the edition of ARTICLES in each language as HTML, Markdown and text.
+
+    Editions go to editions/<lang>/<slug>.<ext>, with an index page per
+    language and a bilingual proof page in editions/proof/<lang>/. By default
+    an edition is written only when every segment is reviewed; an article
+    below the bar is skipped with its reason and its old edition is left as it
+    was. Editions whose article, catalogue and files are unchanged since the
+    last export are not rendered again. Exits 1 when nothing asked for was
+    exported.
+    """
+    from ..export import export_editions
+    project = project_of(ctx)
+    policy = _policy(project, min_reviewed, machine)
+    paths = article_paths(project, articles)
+    if not paths:
+        raise click.ClickException(f"no articles in {project.articles_dir}")
+    report = export_editions(project, paths if articles else None, languages_of(project, langs),
+                             formats=formats, out=out, policy=policy, jobs=jobs, force=force)
+    _echo_export(report)
+    if not report.exported:
+        ctx.exit(1)
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc build                 # extract, translate if an engine is set, export
+  newsloc build --lang ar --format html
+""")
+@lang_option
+@_with_export_options
+@jobs_option
+@writes_project
+@click.pass_context
+def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...] | None,
+          out: Path | None, min_reviewed: float | None, machine: bool,
+          jobs: int | None) -> None:
+    """Extract every article, machine-translate (when an engine is configured), export.
+
+    Translation runs only when [tool.newsloc.translate] names an engine and
+    it answers; offline, build says so and goes on with the reviewed
+    translations it has. Exits 1 when no edition could be exported.
+    """
+    from ..build import build_project
+    project = project_of(ctx)
+    policy = _policy(project, min_reviewed, machine)
+    result = build_project(project, languages_of(project, langs), formats=formats, out=out,
+                           policy=policy, jobs=jobs, progress=_progress_bar(_engine_label(project)))
+    summary = result.extract
+    skipped = f" ({summary.skipped} up to date)" if summary.skipped else ""
+    click.echo(f"extract: {result.articles} article(s), {summary.written} file(s) written{skipped}")
+    for exc in summary.errors:
+        click.echo(f"Error: {exc}", err=True)
+    if result.translate is not None:
+        _echo_translate(result.translate, result.memory, result.engine)
+    if result.translate_note:
+        click.echo(f"translate: {result.translate_note}")
+    _echo_export(result.export)
+    if not result.export.exported:
+        ctx.exit(1)
+
+
+def _engine_label(project: Project) -> str:
+    """The engine a build uses (for its progress bar label)."""
+    return project.section("translate").get("engine") or "none"
+
+
+def _progress_bar(name: str):
+    """A progress callback that draws a bar on a terminal (nothing when output is piped)."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stdout.isatty() or not total:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"translate ({name})")
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+    return progress
+
+
+def _echo_translate(summary, memory, name: str) -> None:
+    """Print a translate run's closing summary (stdout) and its failures (stderr)."""
+    click.echo(f"translate ({summary.engine}): {summary.catalogs} catalogue(s), "
+               f"{summary.segments} segment(s) ({summary.unique} distinct), "
+               f"{summary.prefilled} from memory, {summary.cache_hits} cache hit(s), "
+               f"{summary.requests} request(s), {summary.chars_sent:,} character(s) sent; "
+               f"{summary.translated} filled, {summary.failed} failed, "
+               f"{len(summary.written)} file(s) written in {summary.elapsed:.1f}s")
+    if memory is not None and (memory.served.filled or name == "memory"):
+        served = memory.served
+        click.echo(f"memory: {served.exact + served.reviewed} exact ({served.reviewed} accepted as "
+                   f"reviewed), {served.fuzzy} fuzzy; "
+                   + (f"{len(served.unmatched)} not in the memory, left untranslated"
+                      if name == "memory" else f"{len(served.unmatched)} sent on to {name}"))
+    if summary.kept:
+        click.echo(f"{summary.kept} suggestion(s) not written: a translator edited those "
+                   "entries meanwhile", err=True)
+    if summary.failures:
+        reasons = ", ".join(f"{n} {kind}" for kind, n in summary.reasons().most_common())
+        click.echo(f"failed: {reasons}", err=True)
+        for failure in summary.failures[:10]:
+            text = failure.text if len(failure.text) <= 60 else failure.text[:57] + "..."
+            click.echo(f"  {failure.lang}: {text!r}: {failure.detail}", err=True)
+        if len(summary.failures) > 10:
+            click.echo(f"  ... and {len(summary.failures) - 10} more", err=True)
+    for exc in summary.errors:
+        click.echo(f"Error: {exc}", err=True)
+
+
+@cli.command(epilog="""\b
+Examples:
+  newsloc translate                                  # every article, every language, default engine
+  newsloc translate coalition-helps-iraq --lang ckb --engine google
+  newsloc translate --engine libre --url http://mt.desk.local:5000/ --api-key "$KEY"
+  NEWSLOC_DEEPL_KEY=... newsloc translate --engine deepl --lang ar
+  newsloc translate --engine memory                  # reuse reviewed translations only, offline
+""")
+@click.argument("articles", nargs=-1)
+@lang_option
+@click.option("--engine", default=None, metavar="NAME",
+              help="google (default), microsoft, libre, mymemory, deepl, fake, memory "
+                   "(the translation memory alone, offline); "
+                   "default from [tool.newsloc.translate] engine.")
+@click.option("--url", default=None, metavar="URL",
+              help="Service address (LibreTranslate server, proxy).")
+@click.option("--api-key", default=None, metavar="KEY",
+              help="Engine key (better: NEWSLOC_MICROSOFT_KEY, NEWSLOC_DEEPL_KEY, "
+                   "NEWSLOC_LIBRE_API_KEY).")
+@click.option("--retranslate", is_flag=True,
+              help="Also replace fuzzy translations (source changed, earlier suggestions); "
+                   "reviewed ones never.")
+@click.option("--memory/--no-memory", "use_memory", default=True, show_default=True,
+              help="Pre-translate from the translation memory before asking the engine.")
+@writes_project
+@click.pass_context
+def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
+              engine: str | None, url: str | None, api_key: str | None,
+              retranslate: bool, use_memory: bool) -> None:
+    """Fill untranslated entries with machine translation, marked fuzzy for review.
+
+    The translation memory answers first (reviewed translations of other
+    articles: '#. TM 100% from <article>', or 'TM <score>%' for a close
+    match); only the rest goes to the engine, and --engine memory sends
+    nothing at all. Each suggestion gets '#. MT: <engine> <date>'. Reviewed
+    translations are never touched. Results are cached in .newsloc/cache.sqlite and saved as
+    they arrive: after a failure or Ctrl-C, run the command again to resume.
+    """
+    from ..translate.pretranslate import MemoryPretranslator
+    from ..translate.run import default_engine, engine_options, translate_project
+    project = project_of(ctx)
+    paths = article_paths(project, articles)
+    if not paths:
+        raise click.ClickException(f"no articles in {project.articles_dir}")
+    name = engine or default_engine(project)
+    options = engine_options(project, engine=name, url=url, api_key=api_key)
+    memory = MemoryPretranslator(project) if use_memory or name == "memory" else None
+    summary = translate_project(project, paths, languages_of(project, langs), engine=name,
+                                options=options, retranslate=retranslate, progress=_progress_bar(name),
+                                prefill=[memory] if memory else [])
+    _echo_translate(summary, memory, name)
+    if summary.interrupted:
+        click.echo("Interrupted: everything received is saved; run the command again to resume.",
+                   err=True)
+        ctx.exit(130)
+    if summary.stopped:
+        click.echo(f"Error: stopped sending: {summary.stopped}; what was received is saved, "
+                   "run the command again to resume.", err=True)
+    if not summary.ok:
+        ctx.exit(1)
+
+

@@ -1,0 +1,83 @@
+"""``newsloc tm export`` and ``tm import``: the project's memory exchanged as TMX 1.4.
+
+Imported units are kept in the committed ``locales/<lang>/memory.tmx`` (a team
+asset a fresh clone has); they feed pre-translation and never overwrite a
+reviewed entry, and an exact imported match is never taken as reviewed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import defusedxml.ElementTree as SafeET
+
+from ..config import Project
+from ..errors import CatalogError
+from ..fsutil import atomic_write
+from .memory import Memory, imported_path, load_memory
+
+from .tmx import XML_LANG, project_lang, read_tmx, write_tmx
+from .units import normalize_space
+
+
+def export_tmx(project: Project, languages: Iterable[str] | None = None, *,
+               include_imported: bool = True, memory: Memory | None = None) -> tuple[bytes, int]:
+    """Return the project's memory as TMX 1.4 and the number of units in it."""
+    memory = memory if memory is not None else load_memory(project)
+    langs = set(languages) if languages else None
+    units = [u for u in memory.units
+             if (langs is None or u.lang in langs) and (include_imported or not u.imported)]
+    distinct = {(u.lang, u.source, normalize_space(u.target)) for u in units}
+    return write_tmx(units, source_lang=project.source), len(distinct)
+
+
+@dataclass
+class ImportReport:
+    """What ``tm import`` did."""
+
+    added: Counter = field(default_factory=Counter)        # lang -> new units
+    duplicates: int = 0                                    # already in the memory
+    other_languages: Counter = field(default_factory=Counter)  # tag -> units skipped
+    written: list[Path] = field(default_factory=list)
+
+
+def import_tmx(project: Project, path: str | Path, *, languages: Iterable[str] | None = None) -> ImportReport:
+    """Add the units of a TMX file to ``locales/<lang>/memory.tmx`` (never to a catalogue)."""
+    path = Path(path)
+    langs = list(languages) if languages else list(project.languages)
+    incoming = read_tmx(path, source_lang=project.source, languages=langs)
+    report = ImportReport()
+    _count_other_languages(path, project, langs, report)
+    memory = load_memory(project)
+    known = {(u.lang, u.source, normalize_space(u.target)) for u in memory.units}
+    for lang in langs:
+        new = []
+        for unit in incoming:
+            if unit.lang != lang:
+                continue
+            key = (lang, unit.source, normalize_space(unit.target))
+            if key in known:
+                report.duplicates += 1
+                continue
+            known.add(key)
+            new.append(unit)
+        if not new:
+            continue
+        target = imported_path(project, lang)
+        existing = read_tmx(target, source_lang=project.source, languages=[lang]) if target.is_file() else []
+        data = write_tmx(existing + new, source_lang=project.source)
+        if atomic_write(target, data, error=CatalogError):
+            report.written.append(target)
+        report.added[lang] += len(new)
+    return report
+
+
+def _count_other_languages(path: Path, project: Project, langs: list[str], report: ImportReport) -> None:
+    tree = SafeET.parse(str(path), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    for tuv in tree.getroot().iter("tuv"):
+        tag = tuv.get(XML_LANG) or tuv.get("lang") or ""
+        if project_lang(tag, [project.source]) is None and project_lang(tag, langs) is None:
+            report.other_languages[tag or "?"] += 1

@@ -1,0 +1,542 @@
+"""The translate stage: machine translation for review, fast, cheap and safe.
+
+:func:`translate_project` fills untranslated entries of the target
+catalogues, in clear steps:
+
+1. **collect** the entries that need a translation, per catalogue. A
+   reviewed (non-fuzzy) translation is never touched; an entry that is
+   fuzzy with a translation (its source changed, or an earlier suggestion)
+   keeps it unless ``retranslate``;
+2. **prefill** with pre-translators (the seam for translation memory:
+   ``prefill=[...]`` callables, see :class:`PreTranslator`), which fill what
+   they can before any engine is asked;
+3. **dedupe** identical texts across articles (one request per text and
+   target language);
+4. **cache**: what the engine produced before (:mod:`pipeline.mtcache`) is
+   reused, never paid for twice;
+5. **protect**: numbers, URLs, e-mails, credits and glossary terms are
+   masked (:mod:`pipeline.protect`);
+6. **split** texts over the engine's length limit at sentence, then
+   clause, then word boundaries;
+7. **send** concurrently: a per-engine number of worker threads (one client
+   each), a shared rate limit, timeouts, and retries with exponential
+   backoff on 429, 5xx, timeouts and connection errors. A fatal answer
+   (refused key, used-up quota) or an engine that keeps failing stops all
+   sending;
+8. **validate**: ``None``, MyMemory's quota warning, the source returned
+   unchanged (sentences of 4+ words) and lost or garbled masks are rejected;
+9. **restore** masks and outer whitespace;
+10. **write** each result ``fuzzy`` with ``#. MT: <engine> <date>``.
+
+Saving: catalogues are written atomically as results arrive (when a
+catalogue is complete and at least every :data:`FLUSH_SECONDS`), and on
+failure or Ctrl-C, so nothing received is lost; a rerun resumes (the cache
+answers what was already received). Before writing, the file is compared
+with what was read: if a translator saved it meanwhile, it is re-read and
+only entries still as they were get the suggestion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import signal
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Protocol, Sequence
+
+from ..catalog import Catalog, Entry, fill_fuzzy, is_reviewed, load_catalog, now_stamp, save_catalog
+from ..config import Project, slug_for
+from .engines import EngineOptions, get_engine
+from ..errors import CatalogError, PipelineError
+from ..fsutil import ChangedOnDisk, file_digest
+from .glossary import Glossary, load_glossary
+from .cache import MTCache, cache_path
+from .protect import mask, unmask_source
+from .memory import Memory
+from .pretranslate import MemoryPretranslator, ProjectPretranslation
+from .sender import BACKOFF, RETRIES, Failure, Pool, Request, split_text
+
+log = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 2.0          # save received results at least this often
+class PreTranslator(Protocol):
+    """A step run before the engine (translation memory plugs in here).
+
+    Called once per target language with the texts still needing a
+    translation; returns ``{text: (translation, provenance_line)}`` for the
+    ones it can fill, e.g. ``("...", "TM 96% other-article")``. Fills are
+    written fuzzy with that provenance line. A value may carry two more
+    items, ``(translation, provenance, previous_msgid, reviewed)``: the
+    source the suggestion was made for (shown as ``#| msgid``) and whether
+    it is written as reviewed (an exact memory match the project accepts).
+    """
+
+    def __call__(self, project: Project, lang: str, texts: list[str]) -> dict[str, tuple[str, str]]:
+        ...
+
+
+@dataclass
+class Summary:
+    """What a translate run did."""
+
+    engine: str = ""
+    catalogs: int = 0
+    segments: int = 0          # entries that needed a translation
+    unique: int = 0            # distinct (language, text) pairs among them
+    prefilled: int = 0
+    cache_hits: int = 0
+    requests: int = 0          # HTTP requests (retries included)
+    chars_sent: int = 0
+    translated: int = 0        # entries filled
+    kept: int = 0              # fills not applied: a translator edited the entry meanwhile
+    failures: list[Failure] = field(default_factory=list)
+    errors: list[PipelineError] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    stopped: str | None = None  # why sending stopped early
+    interrupted: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        """Entries left untranslated because of a failure."""
+        return self._failed_entries
+
+    _failed_entries: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failures or self.errors or self.stopped or self.interrupted)
+
+    def reasons(self) -> Counter:
+        return Counter(f.kind for f in self.failures)
+
+
+# ---------------------------------------------------------------------------
+# Step 1: collect
+
+def needs_translation(entry: Entry, retranslate: bool = False) -> bool:
+    """True when the stage may write a suggestion into *entry*."""
+    if entry.obsolete or not entry.msgid or entry.msgid_plural:
+        return False
+    if is_reviewed(entry):
+        return False          # a translator's work: never
+    if not entry.msgstr:
+        return True
+    return retranslate        # fuzzy with a translation (source changed / earlier suggestion)
+
+
+def _key(entry: Entry) -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
+
+
+@dataclass
+class _Fill:
+    text: str
+    provenance: str
+    seen: str               # msgstr when read: a fill applies only if it is still this
+    previous: str | None = None   # source the suggestion translates, when not this msgid
+    reviewed: bool = False        # written without the fuzzy flag
+
+
+@dataclass
+class _CatalogState:
+    path: Path
+    lang: str
+    po: Catalog
+    digest: str
+    needs: dict[tuple[str | None, str], str] = field(default_factory=dict)  # key → msgstr seen
+    pending: dict[tuple[str | None, str], _Fill] = field(default_factory=dict)
+    open_texts: set[str] = field(default_factory=set)
+
+    def entries(self) -> dict[tuple[str | None, str], Entry]:
+        return {_key(e): e for e in self.po if not e.obsolete}
+
+
+def _collect(project: Project, paths: Sequence[Path], langs: Sequence[str], retranslate: bool,
+             summary: Summary) -> list[_CatalogState]:
+    states = []
+    for path in paths:
+        slug = slug_for(path)
+        for lang in langs:
+            po_path = project.catalog_path(slug, lang)
+            if not po_path.is_file():
+                summary.errors.append(CatalogError(
+                    "no catalogue: run `newsloc extract` first", path=po_path))
+                continue
+            try:
+                digest = file_digest(po_path)
+                po = load_catalog(po_path)
+            except PipelineError as exc:
+                summary.errors.append(exc)
+                continue
+            state = _CatalogState(po_path, lang, po, digest)
+            for entry in po:
+                if needs_translation(entry, retranslate):
+                    state.needs[_key(entry)] = entry.msgstr
+                    state.open_texts.add(entry.msgid)
+            states.append(state)
+    return states
+
+
+def _provenance(engine: str) -> str:
+    return f"MT: {engine} {now_stamp()[:10]}"
+
+
+def _apply(state: _CatalogState, text: str, translation: str, provenance: str,
+           previous: str | None = None, reviewed: bool = False) -> int:
+    """Queue a fill for every entry of *state* with msgid *text*; return how many."""
+    n = 0
+    for key, seen in state.needs.items():
+        if key[1] == text and key not in state.pending:
+            state.pending[key] = _Fill(translation, provenance, seen, previous, reviewed)
+            n += 1
+    state.open_texts.discard(text)
+    return n
+
+
+def save_state(state: _CatalogState, summary: Summary) -> None:
+    """Write pending fills; if the file changed on disk, only into entries still untouched.
+
+    Pending fills are forgotten only once the catalogue holding them is on
+    disk: a Ctrl-C or a failed write during the save leaves them pending, and
+    the next save (the interrupt handler's, or the next batch's) writes them.
+    The write itself is refused if a translator saved the file between our
+    check and the rename (``expect=``); then the file is re-read and merged
+    again.
+    """
+    if not state.pending:
+        return
+    for _attempt in range(3):
+        try:
+            current = file_digest(state.path) if state.path.is_file() else None
+        except OSError:
+            current = None
+        if current != state.digest:
+            log.warning("%s changed on disk during translate: re-reading it; your edits are kept",
+                        state.path)
+            try:
+                state.po = load_catalog(state.path)
+            except PipelineError as exc:
+                summary.errors.append(exc)
+                state.pending.clear()
+                return
+            state.digest = current
+        applied = _apply_pending(state, summary)
+        try:
+            if save_catalog(state.po, state.path, expect=state.digest):
+                if state.path not in summary.written:
+                    summary.written.append(state.path)
+            state.digest = file_digest(state.path)
+        except ChangedOnDisk:
+            continue  # a translator saved just now: re-read, merge again
+        except PipelineError as exc:
+            summary.errors.append(exc)
+            return
+        for key in state.pending:
+            state.needs.pop(key, None)
+        state.pending.clear()
+        summary.translated += applied
+        return
+    summary.errors.append(PipelineError("kept changing on disk while translate tried to save it; "
+                                        "run translate again", path=state.path))
+
+
+def _apply_pending(state: _CatalogState, summary: Summary) -> int:
+    """Put pending fills into the in-memory catalogue; return how many were applied."""
+    entries = state.entries()
+    applied = 0
+    for key, fill in state.pending.items():
+        entry = entries.get(key)
+        if entry is not None and fill.text != fill.seen and entry.msgstr == fill.text \
+                and fill.provenance in (entry.comment or ""):
+            applied += 1  # put there by an earlier save that did not reach the disk
+            continue
+        if entry is None or entry.msgstr != fill.seen or is_reviewed(entry):
+            summary.kept += 1
+            continue
+        fill_fuzzy(entry, fill.text, fill.provenance)
+        if fill.previous:
+            entry.previous_msgid = fill.previous
+        if fill.reviewed:
+            entry.flags.remove("fuzzy")
+        applied += 1
+    return applied
+
+
+# ---------------------------------------------------------------------------
+# The stage
+
+def glossary_fingerprint(glossary: Glossary) -> str:
+    """Identify the glossary renderings a cached result was made with."""
+    if not glossary.terms:
+        return ""
+    data = "\n".join(f"{k}\t{v}" for k, v in sorted(glossary.terms.items()))
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[str], *,
+                      engine: str = "google", options: EngineOptions | None = None,
+                      retranslate: bool = False, prefill: Sequence[PreTranslator] = (),
+                      progress: Callable[[int, int], None] | None = None,
+                      retries: int = RETRIES, backoff: float = BACKOFF) -> Summary:
+    """Fill the untranslated entries of *paths* × *langs* with suggestions from *engine*."""
+    started = time.monotonic()
+    options = options or EngineOptions()
+    retries = int(options.extra.get("retries", retries))
+    backoff = float(options.extra.get("backoff", backoff))
+    summary = Summary(engine=engine)
+    eng = get_engine(engine, options)    # unknown name, missing key or URL: fail before anything
+    states = _collect(project, paths, langs, retranslate, summary)
+    summary.catalogs = len(states)
+    summary.segments = sum(len(s.needs) for s in states)
+
+    # Step 2: pre-translators (translation memory) fill what they can first.
+    for pre in prefill:
+        for lang in langs:
+            texts = sorted({t for s in states if s.lang == lang for t in s.open_texts})
+            if not texts:
+                continue
+            for text, fill in pre(project, lang, texts).items():
+                for state in states:
+                    if state.lang == lang and text in state.open_texts:
+                        summary.prefilled += _apply(state, text, *fill)
+
+    # Step 3: dedupe (language, text) across catalogues.
+    wanted: dict[tuple[str, str], list[_CatalogState]] = {}
+    for state in states:
+        for entry in state.po:  # catalogue order, so early catalogues complete first
+            if entry.msgid in state.open_texts and state not in wanted.get((state.lang, entry.msgid), []):
+                wanted.setdefault((state.lang, entry.msgid), []).append(state)
+    summary.unique = len(wanted)
+    total = summary.segments
+    done = summary.prefilled
+
+    def report() -> None:
+        if progress is not None:
+            progress(min(done, total), total)
+
+    if not wanted or not getattr(eng, "sends", True):  # e.g. --engine memory: offline
+        for state in states:
+            save_state(state, summary)
+        eng.close()
+        summary.elapsed = time.monotonic() - started
+        report()
+        return summary
+
+    for lang in sorted({lang for lang, _ in wanted}):
+        eng.check(project.source, lang)      # before any translation request
+    glossaries = {lang: load_glossary(project, lang) for lang in {lang for lang, _ in wanted}}
+    prints = {lang: glossary_fingerprint(g) for lang, g in glossaries.items()}
+    provenance = _provenance(engine)
+    cache = MTCache(cache_path(project))
+
+    # Steps 4-6: cache, mask, split; what is left becomes requests.
+    jobs: dict[tuple[str, str], list] = {}     # (lang, text) → [pieces, translations]
+    requests_by_piece: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    finished: list[tuple[tuple[str, str], str]] = []
+    for (lang, text) in wanted:
+        cached = cache.lookup(engine, project.source, lang, text, prints[lang])
+        if cached is not None:
+            summary.cache_hits += 1
+            finished.append(((lang, text), cached))
+            continue
+        core = text.strip()
+        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        whole = mask(text, glossaries[lang])
+        if whole.only_masks:
+            finished.append(((lang, text), unmask_source(whole)))
+            continue
+        limit = max(50, eng.max_chars - 50)
+        pieces = [(p, g) for p, g in split_text(core, limit)] if len(whole.text) > limit else [(core, "")]
+        job = {"pieces": pieces, "out": [None] * len(pieces), "lead": lead, "trail": trail,
+               "left": len(pieces)}
+        jobs[(lang, text)] = job
+        for index, (piece, _gap) in enumerate(pieces):
+            cached = (cache.lookup(engine, project.source, lang, piece, prints[lang])
+                      if len(pieces) > 1 else None)
+            if cached is not None:
+                job["out"][index] = cached
+                job["left"] -= 1
+                continue
+            requests_by_piece.setdefault((lang, piece), []).append((lang, text, index))
+
+    def complete(key: tuple[str, str], translation: str) -> None:
+        nonlocal done
+        for state in wanted[key]:
+            done += _apply(state, key[1], translation, provenance)
+
+    def join(job) -> str:
+        body = "".join(out.strip() + gap for out, (_p, gap) in zip(job["out"], job["pieces"]))
+        return job["lead"] + body.strip() + job["trail"]
+
+    for key, translation in finished:
+        complete(key, translation)
+    for key, job in jobs.items():
+        if job["left"] == 0:
+            translation = join(job)
+            cache.put(engine, project.source, key[0], key[1], translation, prints[key[0]])
+            complete(key, translation)
+
+    pool = Pool(eng, project.source, options, retries, backoff)
+    last_flush = time.monotonic()
+
+    def flush(force: bool = False) -> None:
+        nonlocal last_flush
+        for state in states:
+            if state.pending and (force or not state.open_texts):
+                save_state(state, summary)
+        last_flush = time.monotonic()
+
+    flush()
+    report()
+    stop = _DeferredInterrupt()
+    try:
+        stop.install()
+        pool.start()
+        for (lang, piece) in requests_by_piece:
+            pool.todo.put(Request(lang, piece, mask(piece, glossaries[lang])))
+        outstanding = len(requests_by_piece)
+        while outstanding:
+            stop.check()
+            try:
+                result = pool.done.get(timeout=0.2)
+            except queue.Empty:
+                if time.monotonic() - last_flush >= FLUSH_SECONDS:
+                    flush(force=True)
+                continue
+            outstanding -= 1
+            summary.requests += result.attempts
+            summary.chars_sent += result.chars
+            req = result.request
+            owners = requests_by_piece[(req.lang, req.source)]
+            if result.failure is not None:
+                for lang, text, _index in owners:
+                    job = jobs[(lang, text)]
+                    if not job.get("failed"):
+                        job["failed"] = True
+                        failure = result.failure
+                        summary.failures.append(Failure(lang, text, failure.kind, failure.detail))
+                        summary._failed_entries += sum(
+                            1 for s in wanted[(lang, text)] for k in s.needs if k[1] == text)
+                        for state in wanted[(lang, text)]:
+                            state.open_texts.discard(text)
+                continue
+            for lang, text, index in owners:
+                job = jobs[(lang, text)]
+                job["out"][index] = result.text.strip()
+                job["left"] -= 1
+                if len(job["pieces"]) > 1:
+                    cache.put(engine, project.source, lang, req.source, result.text.strip(),
+                              prints[lang])
+                if job["left"] == 0 and not job.get("failed"):
+                    translation = join(job)
+                    cache.put(engine, project.source, lang, text, translation, prints[lang])
+                    complete((lang, text), translation)
+            report()
+            if time.monotonic() - last_flush >= FLUSH_SECONDS:
+                flush(force=True)
+            else:
+                flush()
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        pool.halt("interrupted")
+    finally:
+        stop.uninstall()
+        pool.close()
+        flush(force=True)
+        cache.close()
+        eng.close()
+        summary.stopped = pool.stop_reason if pool.stop_reason != "interrupted" else None
+        summary.failures = [f for f in summary.failures if f.kind != "not sent"] + \
+            [f for f in summary.failures if f.kind == "not sent"]
+        summary.elapsed = time.monotonic() - started
+    return summary
+
+
+def pretranslate_catalogs(project: Project, slugs: Iterable[str], languages: Iterable[str], *,
+                          memory: Memory | None = None, retranslate: bool = False) -> ProjectPretranslation:
+    """Pre-translate the catalogues of *slugs* × *languages* from the memory alone.
+
+    This is ``newsloc translate --engine memory`` as a function: the same
+    stage (:func:`translate_project`) with the memory as its
+    only source, so it saves, re-reads a translator's concurrent save and
+    never touches a reviewed entry exactly as the command does.
+    """
+    step = MemoryPretranslator(project, memory=memory)
+    slugs = list(slugs)
+    summary = translate_project(project, project.find_articles(slugs), list(languages),
+                                engine="memory", retranslate=retranslate, prefill=[step])
+    if summary.errors and not all("no catalogue" in str(e) for e in summary.errors):
+        raise summary.errors[0]
+    return ProjectPretranslation(report=step.served, written=list(summary.written),
+                                 missing=[e.path for e in summary.errors if e.path is not None])
+
+
+class _DeferredInterrupt:
+    """Turn Ctrl-C into a request the translate loop honours between two results.
+
+    A KeyboardInterrupt raised at an arbitrary point could land between
+    caching a result and queueing it for the catalogue, leaving a received
+    suggestion only in the cache. With this handler the loop stops at a clean
+    point and saves everything received. A second Ctrl-C interrupts at once.
+    Only installed in the main thread (signal handlers cannot be set elsewhere).
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.previous = None
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+
+    def uninstall(self) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+    def _handle(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+
+def engine_options(project: Project, *, engine: str, url: str | None = None,
+                   api_key: str | None = None, environ: dict | None = None) -> EngineOptions:
+    """Merge ``[tool.newsloc.translate]`` (and its ``.<engine>`` sub-table), environment and flags."""
+    import os
+    from .engines import KEY_VARIABLES
+    environ = os.environ if environ is None else environ
+    section = project.section("translate")
+    own = section.get(engine, {}) if isinstance(section.get(engine), dict) else {}
+    merged = {k: v for k, v in section.items() if not isinstance(v, dict)}
+    merged.update(own)
+    key = api_key or environ.get(KEY_VARIABLES.get(engine, ""), None) or merged.get("api_key")
+    try:
+        return EngineOptions(
+            url=url or merged.get("url"),
+            api_key=key or None,
+            region=merged.get("region"),
+            timeout=float(merged.get("timeout", 30.0)),
+            concurrency=int(merged["concurrency"]) if "concurrency" in merged else None,
+            rate=float(merged["rate"]) if "rate" in merged else None,
+            extra={k: v for k, v in merged.items() if k in ("email", "free", "retries", "backoff")},
+        )
+    except (TypeError, ValueError) as exc:
+        from ..errors import ConfigError
+        raise ConfigError(f"[tool.newsloc.translate] has a bad value: {exc}",
+                          path=project.root / "pyproject.toml") from exc
+
+
+def default_engine(project: Project) -> str:
+    """The engine named in ``[tool.newsloc.translate] engine``, else google."""
+    return str(project.section("translate").get("engine", "google"))

@@ -1,0 +1,258 @@
+"""Sending texts to an engine: worker threads, rate limit, retries with backoff,
+the circuit breaker, and validation of what comes back.
+
+Each worker thread holds one engine session and takes :class:`Request`
+items from a queue; results (:class:`Result`) go back on another queue in
+whatever order they finish, and the orchestrator (:mod:`.run`) applies them.
+Texts longer than an engine's limit are cut at sentence, clause or word gaps
+(:func:`split_text`) and joined back.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+from ..errors import EngineError, PipelineError
+from .engines import EngineOptions, FatalError, QuotaExceeded, TransientError
+from .engines.base import Engine
+from .protect import Masked, MaskError, restore
+
+log = logging.getLogger(__name__)
+
+RETRIES = 3                  # extra attempts after a transient failure
+BACKOFF = 0.5                # first backoff in seconds, doubled each retry
+BACKOFF_MAX = 10.0
+BREAKER = 5                  # consecutive failed texts (after retries) that stop the run
+UNCHANGED_MIN_WORDS = 4      # an unchanged result this long is garbage, not a name
+QUOTA_WARNING = re.compile(r"MYMEMORY WARNING|USED ALL AVAILABLE FREE TRANSLATIONS|"
+                           r"QUERY LENGTH LIMIT EXCEEDED", re.IGNORECASE)
+
+
+@dataclass
+class Failure:
+    """One text that could not be translated, and why."""
+
+    lang: str
+    text: str
+    kind: str      # short reason: "HTTP 500", "lost placeholder", "timeout" ...
+    detail: str
+
+
+# ---------------------------------------------------------------------------
+# Step 6: split
+
+_SENTENCE_GAP = re.compile(r"(?<=[.!?\u2026\u061f])[\"'\u201d\u2019)\]]*\s+")
+_CLAUSE_GAP = re.compile(r"(?<=[,;:\u2014\u2013\u060c\u061b])\s+")
+_WORD_GAP = re.compile(r"\s+")
+
+
+def split_text(text: str, limit: int) -> list[tuple[str, str]]:
+    """Cut *text* into pieces of at most *limit* characters: (piece, whitespace after).
+
+    Sentence boundaries first, then clauses, then words; joining the pieces
+    with their whitespace gives the text back.
+
+    >>> split_text("One two. Three four, five six.", 12)
+    [('One two.', ' '), ('Three four,', ' '), ('five six.', '')]
+    """
+    if len(text) <= limit:
+        return [(text, "")]
+    for gap in (_SENTENCE_GAP, _CLAUSE_GAP, _WORD_GAP):
+        parts: list[tuple[str, str]] = []
+        pos = 0
+        for m in gap.finditer(text):
+            if m.start() == 0:
+                continue
+            piece_end = m.start() + len(m.group(0).rstrip())  # closing quotes stay with the piece
+            parts.append((text[pos:piece_end], text[piece_end:m.end()]))
+            pos = m.end()
+        parts.append((text[pos:], ""))
+        if len(parts) > 1:
+            return _pack([p for part in parts for p in split_text(part[0], limit)[:-1]
+                          + [(split_text(part[0], limit)[-1][0], part[1])]], limit)
+    # one unbreakable run: hard cut
+    return [(text[i:i + limit], "") for i in range(0, len(text), limit)]
+
+
+def _pack(parts: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    """Join consecutive pieces while they fit (fewer requests)."""
+    out: list[tuple[str, str]] = []
+    for piece, gap in parts:
+        if out and len(out[-1][0]) + len(out[-1][1]) + len(piece) <= limit:
+            prev, prev_gap = out[-1]
+            out[-1] = (prev + prev_gap + piece, gap)
+        else:
+            out.append((piece, gap))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Steps 7-9: workers
+
+@dataclass
+class Request:
+    lang: str
+    source: str       # the piece of source text (cache key)
+    masked: Masked
+
+
+@dataclass
+class Result:
+    request: Request
+    text: str | None = None
+    failure: Failure | None = None
+    attempts: int = 0
+    chars: int = 0
+
+
+class RateLimit:
+    """At most *rate* request starts per second across all workers (0 = no limit)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate and rate > 0 else 0.0
+        self.next = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self, stop: threading.Event) -> None:
+        if not self.interval:
+            return
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next)
+            self.next = start + self.interval
+        if start > now:
+            stop.wait(start - now)
+
+
+def validate(request: Request, result: str | None) -> str:
+    """Return the restored translation, or raise MaskError/QuotaExceeded for garbage."""
+    if result is None or not result.strip():
+        raise MaskError("no translation in the answer")
+    if QUOTA_WARNING.search(result):
+        raise QuotaExceeded(f"the engine answered with a quota warning: {result.strip()[:80]}")
+    if result.strip() == request.masked.text.strip():
+        words = re.findall(r"[^\W\d_]+", request.masked.text)
+        if len(words) >= UNCHANGED_MIN_WORDS:
+            raise MaskError("source returned unchanged")
+    return restore(request.masked, result)
+
+
+def failure_kind(message: str) -> str:
+    m = re.search(r"HTTP \d+", message)
+    if m:
+        return m.group(0)
+    for needle, kind in (("no answer within", "timeout"), ("connection refused", "connection refused"),
+                         ("malformed JSON", "malformed answer"), ("unexpected answer", "malformed answer"),
+                         ("lost placeholder", "lost placeholder"),
+                         ("garbled placeholder", "garbled placeholder"),
+                         ("unchanged", "source returned unchanged"),
+                         ("no translation", "empty answer"), ("connection", "connection error")):
+        if needle in message:
+            return kind
+    return "engine error"
+
+
+class Pool:
+    """Worker threads, one engine session each, fed from a queue."""
+
+    def __init__(self, engine: Engine, source: str, options: EngineOptions,
+                 retries: int, backoff: float) -> None:
+        self.engine = engine
+        self.source = source
+        self.todo: queue.Queue[Request | None] = queue.Queue()
+        self.done: queue.Queue[Result] = queue.Queue()
+        self.stop = threading.Event()
+        self.stop_reason: str | None = None
+        self.retries = retries
+        self.backoff = backoff
+        self.limit = RateLimit(options.rate if options.rate is not None else engine.rate)
+        n = options.concurrency or engine.concurrency
+        self.lock = threading.Lock()
+        self.failing = 0
+        self.threads = [threading.Thread(target=self._work, name=f"newsloc-mt-{i}", daemon=True)
+                        for i in range(max(1, n))]
+
+    def start(self) -> None:
+        for t in self.threads:
+            t.start()
+
+    def halt(self, reason: str) -> None:
+        with self.lock:
+            if self.stop_reason is None:
+                self.stop_reason = reason
+        self.stop.set()
+
+    def close(self) -> None:
+        self.stop.set()
+        for _ in self.threads:
+            self.todo.put(None)
+
+    def _work(self) -> None:
+        try:
+            session = self.engine.session()
+        except PipelineError as exc:
+            self.halt(str(exc))
+            session = None
+        while True:
+            request = self.todo.get()
+            if request is None:
+                return
+            if self.stop.is_set() or session is None:
+                self.done.put(Result(request, failure=Failure(
+                    request.lang, request.source, "not sent", self.stop_reason or "stopped")))
+                continue
+            self.done.put(self._run(session, request))
+
+    def _run(self, session, request: Request) -> Result:
+        result = Result(request)
+        attempt = 0
+        while True:
+            self.limit.wait(self.stop)
+            if self.stop.is_set():
+                result.failure = Failure(request.lang, request.source, "not sent",
+                                         self.stop_reason or "stopped")
+                return result
+            result.attempts += 1
+            result.chars += len(request.masked.text)
+            try:
+                answer = session.translate(request.masked.text, self.source, request.lang)
+                result.text = validate(request, answer)
+                with self.lock:
+                    self.failing = 0
+                return result
+            except TransientError as exc:
+                if attempt < self.retries and not self.stop.is_set():
+                    delay = min(BACKOFF_MAX, self.backoff * (2 ** attempt))
+                    self.stop.wait(delay * random.uniform(0.8, 1.2))
+                    attempt += 1
+                    continue
+                result.failure = Failure(request.lang, request.source, failure_kind(str(exc)),
+                                         f"{exc} (after {result.attempts} attempts)")
+                self._count_failure(str(exc))
+                return result
+            except FatalError as exc:
+                result.failure = Failure(request.lang, request.source, "stopped", str(exc))
+                self.halt(str(exc))
+                return result
+            except (EngineError, MaskError) as exc:
+                message = str(exc)
+                result.failure = Failure(request.lang, request.source, failure_kind(message), message)
+                self._count_failure(message)
+                return result
+
+    def _count_failure(self, message: str) -> None:
+        with self.lock:
+            self.failing += 1
+            failing = self.failing
+        if failing >= BREAKER:
+            self.halt(f"engine keeps failing ({failing} texts in a row): {message}")
+
+
+# ---------------------------------------------------------------------------
+# Step 10: write

@@ -1,0 +1,158 @@
+"""The TMX 1.4 format: units to a TMX document and back (parsed with defusedxml).
+
+The project-level commands (``newsloc tm export`` / ``tm import``) are in
+:mod:`pipeline.translate.exchange`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Iterable
+from xml.etree import ElementTree as ET
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from .. import __version__
+from ..errors import CatalogError
+from .units import Unit, normalize_space
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Codes other tools use for the project's languages (TMX carries BCP 47 tags).
+LANGUAGE_ALIASES = {"kmr": "ku", "ku_latn": "ku", "ku_arab": "ckb", "ckb_arab": "ckb"}
+
+def tmx_lang(code: str) -> str:
+    """Return the BCP 47 tag TMX wants for a babel-style locale code.
+
+    >>> tmx_lang("ar_IQ"), tmx_lang("ckb")
+    ('ar-IQ', 'ckb')
+    """
+    return code.replace("_", "-")
+
+
+def project_lang(tag: str, languages: Iterable[str]) -> str | None:
+    """Map a TMX language tag to one of *languages* (exact, alias, then base language).
+
+    >>> project_lang("AR-SA", ["ar", "ckb", "ku"]), project_lang("kmr", ["ar", "ckb", "ku"])
+    ('ar', 'ku')
+    >>> project_lang("fr", ["ar"]) is None
+    True
+    """
+    wanted = {lang.lower().replace("-", "_"): lang for lang in languages}
+    code = tag.strip().lower().replace("-", "_")
+    if code in wanted:
+        return wanted[code]
+    alias = LANGUAGE_ALIASES.get(code) or LANGUAGE_ALIASES.get(code.split("_")[0])
+    if alias in wanted:
+        return wanted[alias]
+    base = code.split("_")[0]
+    if base in wanted:
+        return wanted[base]
+    return None
+
+
+def _tmx_stamp() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
+              else dt.datetime.now(dt.timezone.utc))
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def write_tmx(units: Iterable[Unit], *, source_lang: str = "en") -> bytes:
+    """Return a TMX 1.4 document holding *units* (one ``tu`` per distinct translation)."""
+    grouped: dict[tuple[str, str, str], list[Unit]] = {}
+    for unit in units:
+        grouped.setdefault((unit.lang, unit.source, normalize_space(unit.target)), []).append(unit)
+    tmx = ET.Element("tmx", version="1.4")
+    ET.SubElement(tmx, "header", {
+        "creationtool": "newsloc", "creationtoolversion": __version__,
+        "datatype": "PlainText", "segtype": "sentence", "adminlang": "en",
+        "srclang": tmx_lang(source_lang), "o-tmf": "newsloc", "creationdate": _tmx_stamp(),
+    })
+    body = ET.SubElement(tmx, "body")
+    for (lang, source, _), group in sorted(grouped.items()):
+        tu = ET.SubElement(body, "tu", srclang=tmx_lang(source_lang))
+        for origin in sorted({u.origin for u in group}):
+            prop = ET.SubElement(tu, "prop", type="x-newsloc-origin")
+            prop.text = origin
+        for code, text in ((source_lang, source), (lang, group[0].target)):
+            tuv = ET.SubElement(tu, "tuv", {XML_LANG: tmx_lang(code)})
+            ET.SubElement(tuv, "seg").text = text
+    ET.indent(tmx, space="  ")
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            b'<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+            + ET.tostring(tmx, encoding="unicode").encode("utf-8") + b"\n")
+
+
+# Inline codes of TMX 1.4 whose content is native markup, not text.
+_CODE_TAGS = {"bpt", "ept", "ph", "it", "ut"}
+
+
+def _seg_text(seg: ET.Element) -> str:
+    """Return the plain text of a ``seg``: inline codes dropped, ``hi``/``sub`` text kept."""
+    parts = [seg.text or ""]
+    for child in seg:
+        if _local(child.tag) not in _CODE_TAGS:
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def read_tmx(path: str | Path, *, source_lang: str, languages: Iterable[str]) -> list[Unit]:
+    """Read a TMX file (safely) into units for *languages*; other languages are skipped."""
+    path = Path(path)
+    languages = list(languages)
+    try:
+        tree = SafeET.parse(str(path), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except FileNotFoundError as exc:
+        raise CatalogError("no such file", path=path) from exc
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise CatalogError(f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}",
+                           path=path, lineno=line) from exc
+    except DefusedXmlException as exc:
+        raise CatalogError(f"refused unsafe XML ({type(exc).__name__}): entities and external "
+                           "references are not allowed in a TMX file", path=path) from exc
+    root = tree.getroot()
+    if _local(root.tag) != "tmx":
+        raise CatalogError(f"not a TMX file (root element <{_local(root.tag)}>)", path=path)
+    body = root.find("body")
+    if body is None:
+        raise CatalogError("not a TMX file: no <body>", path=path)
+    units: list[Unit] = []
+    stem = path.stem
+    for tu in body.iter("tu"):
+        texts: dict[str, str] = {}
+        src_text = None
+        for tuv in tu.findall("tuv"):
+            tag = tuv.get(XML_LANG) or tuv.get("lang") or ""
+            seg = tuv.find("seg")
+            if seg is None:
+                continue
+            text = normalize_space(_seg_text(seg))
+            if not text:
+                continue
+            if project_lang(tag, [source_lang]) is not None:
+                src_text = text
+                continue
+            lang = project_lang(tag, languages)
+            if lang is not None and lang not in texts:
+                texts[lang] = _seg_text(seg).strip()
+        if src_text is None:  # no segment in the project's source language
+            continue
+        origins = [p.text.strip() for p in tu.findall("prop")
+                   if p.get("type") == "x-newsloc-origin" and p.text and p.text.strip()]
+        origin = origins[0] if origins else stem
+        if not origin.startswith("tmx:"):
+            origin = f"tmx:{origin}"
+        for lang, target in texts.items():
+            units.append(Unit(src_text, target, lang, origin, path.as_posix(), None, True))
+    return units
