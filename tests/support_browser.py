@@ -23,14 +23,6 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-default-apps", "--remote-debugging-pipe")
 
 
-def find_chromium() -> str | None:
-    for name in CHROMIUM_CANDIDATES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
 class Browser:
     """One headless Chromium with a fresh profile, driven through the DevTools pipe."""
 

@@ -17,7 +17,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .conftest import BBC, PO_REAL, REPO
+from .paths import BBC, PO_REAL, REPO
 from .support_perf import bbc_sample, synthetic_article
 
 DATA = Path(__file__).resolve().parent / "data" / "checks"

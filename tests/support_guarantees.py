@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -11,11 +10,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
 from pipeline.catalog import is_reviewed, load_catalog
-from tests.conftest import REPO
-from tests.mtserver import MTServer
+from .mtserver import MTServer
+from .paths import REPO
+from .tools import msgfmt_check
 
 SUBJECTS = ("The governor", "Local traders", "Aid workers", "The ministry", "Farmers near Mosul",
             "Teachers in Erbil", "The border police", "Bank officials")
@@ -79,22 +77,19 @@ def _msgfmt(path: Path) -> tuple[Path, bytes, int, str]:
     data = path.read_bytes()
     if data in _MSGFMT_OK:
         return path, data, 0, ""
-    proc = subprocess.run(["msgfmt", "-c", "-o", os.devnull, "-"], input=data,
-                          capture_output=True)
-    return path, data, proc.returncode, proc.stderr.decode("utf-8", "replace")
+    return (path, data, *msgfmt_check(data))
 
 
 def assert_catalogues_valid(root: Path) -> None:
-    """Every PO/POT reads strictly, and ``msgfmt -c`` accepts it (when gettext is installed)."""
+    """Every PO/POT reads strictly, and ``msgfmt -c`` accepts it."""
     files = catalogue_files(root)
     assert files, "no catalogues"
     for path in files:
         load_catalog(path)
-    if shutil.which("msgfmt"):
-        with ThreadPoolExecutor(max_workers=4) as pool:  # each distinct content checked once
-            for path, data, code, err in pool.map(_msgfmt, files):
-                assert code == 0, f"msgfmt -c refuses {path}:\n{err}"
-                _MSGFMT_OK.add(data)
+    with ThreadPoolExecutor(max_workers=4) as pool:  # each distinct content checked once
+        for path, data, code, err in pool.map(_msgfmt, files):
+            assert code == 0, f"msgfmt -c refuses {path}:\n{err}"
+            _MSGFMT_OK.add(data)
 
 
 def reviewed_snapshot(root: Path) -> dict[Path, dict[str, str]]:
@@ -159,13 +154,6 @@ class GatedServer:
     def stop(self) -> None:
         self.gate.set()
         self.server.stop()
-
-
-@pytest.fixture
-def gated():
-    server = GatedServer()
-    yield server
-    server.stop()
 
 
 def translate_args(url: str, *extra: str) -> list[str]:

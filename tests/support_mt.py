@@ -1,25 +1,18 @@
-"""Helpers for the machine-translation tests: a loopback server fixture, half-reviewed catalogues."""
+"""Helpers for the machine-translation tests: half-reviewed catalogues, translate settings.
+
+The loopback server is the ``mt`` fixture of conftest.py.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import pytest
-
 from pipeline.catalog import count_entries, is_reviewed, load_catalog, save_catalog
 from pipeline.config import load_project
-from tests.mtserver import MTServer
 
 SEED_SLUG = "coalition-helps-iraq-sustain-anti-isis-fight"
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-@pytest.fixture
-def mt():
-    server = MTServer().start()
-    yield server
-    server.stop()
 
 
 def catalogs(root: Path) -> dict[str, Path]:

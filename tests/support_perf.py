@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .conftest import BBC, REPO
+from .paths import BBC, REPO
 
 #: Paragraph material with what makes segmentation and merging interesting:
 #: titles, abbreviations, quotes, numbers, repeated sentences.

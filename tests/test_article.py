@@ -9,7 +9,7 @@ import pytest
 from pipeline.article import parse_article, read_article
 from pipeline.errors import ArticleError
 
-from .conftest import BBC, SEED
+from .paths import BBC, SEED
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_paragraph_count(seed):
     assert len(seed.by_role("paragraph")) == 20
 
 
-@pytest.mark.skipif(not BBC.is_dir(), reason="BBC corpus not available")
+@pytest.mark.shared
 def test_bbc_articles_have_headline_and_paragraphs():
     paths = sorted(BBC.glob("*/*.txt"))[:60]
     for path in paths:

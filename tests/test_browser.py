@@ -10,7 +10,6 @@ than the window, on a desktop and on a phone. Screenshots are kept in
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -19,10 +18,11 @@ import pytest
 
 from pipeline.cli import cli
 
-from .conftest import REPO
-from .support_browser import Browser, find_chromium
+from .paths import REPO
+from .support_browser import CHROMIUM_CANDIDATES, Browser
+from .tools import require
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("chromium")]
 
 DATA = Path(__file__).resolve().parent / "data" / "export"
 ARTIFACTS = REPO / "test-artifacts"
@@ -33,12 +33,7 @@ SORANI_LETTERS = set("ڕڵێۆەھپچژگڤ")
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium is required in CI (.ci/run installs it)")
-        pytest.skip("chromium is not installed (apt-get install chromium fonts-noto-core)")
-    return path
+    return require(*CHROMIUM_CANDIDATES, install="chromium fonts-noto-core")
 
 
 @pytest.fixture(scope="module")

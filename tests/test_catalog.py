@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import polib
@@ -14,28 +12,19 @@ from pipeline.catalog import (load_catalog, merge, new_catalog, parse_catalog, s
 from pipeline.config import load_project
 from pipeline.extract import extract_article
 
-from .conftest import GOLDEN, PO_REAL, SEED
-
-MSGFMT = shutil.which("msgfmt")
-
+from .paths import PO_REAL, SEED
+from .tools import msgfmt_check
 
 def msgfmt_ok(path: Path) -> None:
-    if MSGFMT is None:
-        pytest.skip("gettext's msgfmt is not installed")
-    proc = subprocess.run([MSGFMT, "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    code, complaints = msgfmt_check(path.read_bytes())
+    assert code == 0, complaints
 
 
-def test_golden_template(empty_project, update_golden):
+def test_golden_template(empty_project, golden):
     project = load_project(empty_project)
     path = project.articles_dir / SEED.name
     extract_article(project, path)
-    produced = project.template_path(SEED.stem).read_text(encoding="utf-8")
-    golden = GOLDEN / "seed" / "expected.pot"
-    if update_golden or not golden.exists():
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(produced, encoding="utf-8")
-    assert produced == golden.read_text(encoding="utf-8")
+    golden.check_file("seed/expected.pot", project.template_path(SEED.stem))
 
 
 def test_seed_catalogues_headers_and_msgfmt(empty_project):
@@ -233,7 +222,7 @@ def test_translator_header_fields_survive(town):
 
 # --- real PO files ----------------------------------------------------------
 
-REAL = sorted(PO_REAL.glob("*.po")) if PO_REAL.is_dir() else []
+REAL = sorted(PO_REAL.glob("*.po"))
 
 
 def _fingerprint(po):
@@ -242,7 +231,7 @@ def _fingerprint(po):
                    e.previous_msgctxt or "", tuple(e.occurrences)) for e in po)
 
 
-@pytest.mark.skipif(not REAL, reason="shared/testdata/po-real not available")
+@pytest.mark.shared
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
 def test_real_po_round_trip_loses_nothing(path, tmp_path):
     po = load_catalog(path)
@@ -262,7 +251,7 @@ def test_real_po_round_trip_loses_nothing(path, tmp_path):
     assert sum(1 for e in reference if e.translated()) == sum(1 for e in again if e.translated())
 
 
-@pytest.mark.skipif(not REAL, reason="shared/testdata/po-real not available")
+@pytest.mark.shared
 @pytest.mark.parametrize("path", REAL[:4], ids=lambda p: p.name)
 def test_real_po_merge_keeps_every_translation(path):
     po = load_catalog(path)

@@ -12,7 +12,7 @@ from pipeline.cli import cli
 from pipeline.translate.glossary import Glossary
 from pipeline.catalog.validate import RawEntry
 
-from .conftest import PO_REAL, REPO, SEED_SLUG
+from .paths import PO_REAL, REPO, SEED_SLUG
 
 GLOSSARIES = {
     "ar": Glossary("ar", {"ISIS": "داعش", "AFP": "AFP"}),
@@ -192,7 +192,7 @@ def test_language_of_uses_header_then_folder(tmp_path):
 SCRIPT_BLIND = {"numbers", "script", "letters", "english"}
 
 
-@pytest.mark.skipif(not PO_REAL.is_dir(), reason="shared test data absent")
+@pytest.mark.shared
 @pytest.mark.parametrize("path", sorted(PO_REAL.glob("*.po")), ids=lambda p: p.name)
 def test_real_files_check_without_script_blind_false_alarms(path):
     lang = language_of(path)
@@ -209,7 +209,7 @@ def test_real_files_check_without_script_blind_false_alarms(path):
         assert errors
 
 
-@pytest.mark.skipif(not PO_REAL.is_dir(), reason="shared test data absent")
+@pytest.mark.shared
 def test_check_cli_on_real_files_outside_the_project(runner, tmp_path):
     files = [str(p) for p in sorted(PO_REAL.glob("*.po"))]
     result = runner.invoke(cli, ["--root", str(tmp_path), "check", "--json", *files])

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.cli import cli
 
-from .conftest import REPO, SEED, SEED_SLUG
+from .paths import REPO, SEED, SEED_SLUG
 
 
 def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:

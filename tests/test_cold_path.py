@@ -32,7 +32,7 @@ from pipeline.config import load_project
 from pipeline.errors import CatalogError
 from pipeline.segment import segment_article
 
-from .conftest import BBC, SEED, SEED_SLUG, SHARED
+from .paths import BBC, GOLDEN_RULES, SEED, SEED_SLUG
 
 
 def _seed_template():
@@ -117,7 +117,7 @@ def _paragraphs_of_corpus() -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not BBC.is_dir(), reason="BBC corpus not available")
+@pytest.mark.shared
 def test_sure_sentences_equal_pysbd_on_every_corpus_paragraph(monkeypatch):
     paragraphs = _paragraphs_of_corpus()
     assert len(paragraphs) > 4000
@@ -150,12 +150,9 @@ class _Spy:
         return self.real.segment(text)
 
 
-_GOLDEN_FILE = SHARED / "testdata" / "segment_golden_en.json"
-
-
-@pytest.mark.skipif(not _GOLDEN_FILE.exists(), reason="golden rules not available")
+@pytest.mark.shared
 def test_sure_sentences_equal_pysbd_on_golden_rules(monkeypatch):
-    cases = json.loads(_GOLDEN_FILE.read_text(encoding="utf-8"))
+    cases = json.loads(GOLDEN_RULES.read_text(encoding="utf-8"))
     assert len(cases) == 48
     for case in cases:
         text = " ".join(case["text"].split())

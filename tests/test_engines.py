@@ -8,7 +8,6 @@ from pipeline.translate.engines import ENGINES, EngineOptions, get_engine
 from pipeline.translate.engines.base import FatalError, TransientError
 from pipeline.translate.engines.deep import DeepEngine
 from pipeline.errors import EngineError, EngineUnsupported
-from tests.support_mt import mt  # noqa: F401
 
 
 @pytest.mark.parametrize("engine,codes", [

@@ -17,7 +17,7 @@ from pipeline.export import run as export_run
 from pipeline.export.bidi import bidi_chunks, md_escape
 from pipeline.article import read_article
 
-from .conftest import GOLDEN, REPO, SEED_SLUG
+from .paths import REPO, SEED_SLUG
 
 DATA = Path(__file__).resolve().parent / "data" / "export"
 SLUG = "kirkuk-air-base-reopens"
@@ -57,36 +57,24 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def compare_golden(produced: Path, golden: Path, update: bool) -> None:
-    if update:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(produced, golden)
-    assert golden.is_file(), f"missing golden file {golden} (run pytest --update-golden)"
-    assert produced.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8"), \
-        f"{produced.name} differs from {golden} (review, then pytest --update-golden)"
-
-
 # --------------------------------------------------------------------------- golden editions
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_golden_editions_of_test_article(runner, desk, lang, update_golden):
+def test_golden_editions_of_test_article(runner, desk, lang, golden):
     result = run(runner, desk, "export", "--lang", lang)
     assert result.exit_code == 0, result.output
-    for fmt in FORMATS:
-        compare_golden(desk / "editions" / lang / f"{SLUG}.{fmt}",
-                       GOLDEN / "editions" / "kirkuk" / lang / f"{SLUG}.{fmt}", update_golden)
-    compare_golden(desk / "editions" / lang / "index.html",
-                   GOLDEN / "editions" / "kirkuk" / lang / "index.html", update_golden)
+    for name in [f"{SLUG}.{fmt}" for fmt in FORMATS] + ["index.html"]:
+        golden.check_file(f"editions/kirkuk/{lang}/{name}", desk / "editions" / lang / name)
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_golden_editions_of_seed(runner, project, lang, update_golden):
+def test_golden_editions_of_seed(runner, project, lang, golden):
     """The seed with the team's reviewed catalogues: what `newsloc build` publishes."""
     result = run(runner, project, "export", SEED_SLUG, "--lang", lang)
     assert result.exit_code == 0, result.output
     for fmt in FORMATS:
-        compare_golden(project / "editions" / lang / f"{SEED_SLUG}.{fmt}",
-                       GOLDEN / "editions" / "seed" / lang / f"{SEED_SLUG}.{fmt}", update_golden)
+        name = f"{SEED_SLUG}.{fmt}"
+        golden.check_file(f"editions/seed/{lang}/{name}", project / "editions" / lang / name)
 
 
 # --------------------------------------------------------------------------- structure and locale

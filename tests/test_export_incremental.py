@@ -190,7 +190,7 @@ def test_deleting_the_manifest_gives_the_same_bytes(runner, desk, renders):
 
 
 def test_one_article_then_all_keeps_index_and_records(runner, desk, renders):
-    from .conftest import REPO, SEED_SLUG
+    from .paths import REPO, SEED_SLUG
     shutil.copy(REPO / "articles" / f"{SEED_SLUG}.txt", desk / "articles")
     for lang in LANGS:
         shutil.copy(REPO / "locales" / lang / f"{SEED_SLUG}.po", desk / "locales" / lang)

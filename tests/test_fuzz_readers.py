@@ -30,7 +30,8 @@ from pipeline.catalog import build_template, catalog_text, load_catalog, new_cat
 from pipeline.errors import PipelineError
 from pipeline.catalog.validate import validate_po_text
 from pipeline.segment import segment_article
-from tests.conftest import PO_REAL, REPO, SEED
+
+from .paths import PO_REAL, REPO, SEED
 
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -212,6 +213,7 @@ def test_seed_and_real_files_read_cleanly():
         load_catalog(path)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="atheris runs on Linux")
 def test_atheris_harness_short_run(tmp_path):
     """The coverage-guided harness runs (briefly) without finding a crash."""

@@ -24,8 +24,9 @@ from pipeline.config import load_project
 from pipeline.errors import CatalogError, LockError, PipelineError
 from pipeline.fsutil import TEMP_SUFFIX, atomic_write, default_mode, sweep_temp_files
 from pipeline.lock import acquire, lock_path, project_lock, read_holder, release
-from tests.conftest import SEED_SLUG
-from tests.support_guarantees import child_env
+
+from .paths import SEED_SLUG
+from .support_guarantees import child_env
 
 
 def leftovers(folder: Path) -> list[Path]:
@@ -229,6 +230,7 @@ def hold(root: Path, seconds: float) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.slow
 def test_lock_names_its_holder_and_wait_succeeds(runner, project):
     holder = hold(project, 1.5)
     try:
@@ -246,6 +248,7 @@ def test_lock_names_its_holder_and_wait_succeeds(runner, project):
     assert lock_path(load_project(project)).read_text() == ""  # released: says nothing stale
 
 
+@pytest.mark.slow
 def test_wait_from_the_environment(runner, project):
     holder = hold(project, 1.0)
     try:

@@ -18,10 +18,12 @@ from pipeline.catalog import count_entries, is_reviewed, load_catalog, save_cata
 from pipeline.cli import cli
 from pipeline.config import load_project
 from pipeline.translate.cache import MTCache, cache_path
-from tests.conftest import REPO, SEED, SEED_SLUG
-from tests.support_guarantees import (assert_catalogues_valid, gated, mt_entries,  # noqa: F401
-                                      newsloc, reviewed_snapshot, run_newsloc, temp_files,
-                                      translate_args, write_articles)
+
+from .paths import REPO, SEED, SEED_SLUG
+from .support_guarantees import (assert_catalogues_valid, mt_entries, newsloc, reviewed_snapshot,
+                                 run_newsloc, temp_files, translate_args, write_articles)
+
+pytestmark = pytest.mark.slow  # child processes, killed and waited for
 
 LANGS = ("ar", "ckb", "ku")
 
@@ -133,14 +135,14 @@ def test_second_run_gets_a_clear_lock_message_or_waits(desk, gated):
     assert {p: p.read_bytes() for p in before} == before  # the refused runs wrote nothing
 
     waiting = newsloc(desk, "extract", "--wait", "60")
-    time.sleep(1.0)
+    said = waiting.stderr.readline()  # returns once the child says it waits
+    assert "waiting for the project lock" in said, said
     assert waiting.poll() is None, "a run with --wait must wait for the lock"
     gated.gate.set()
     code, out, err = finish(first)
     assert code == 0, out + err
     code, out, err = finish(waiting)
     assert code == 0, out + err
-    assert "waiting for the project lock" in err
     assert untranslated(desk) == 0
     assert_catalogues_valid(desk)
 

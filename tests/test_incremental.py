@@ -22,10 +22,8 @@ from pipeline.config import load_project
 from pipeline.extract import extract_articles
 from pipeline.state.manifest import Manifest, digest_path, manifest_path
 
-from .conftest import BBC
 from .support_perf import edit_article, make_project, mtimes, tree
 
-needs_bbc = pytest.mark.skipif(not BBC.is_dir(), reason="BBC corpus not present")
 N = 10
 
 
@@ -205,7 +203,7 @@ def test_cli_reports_skips_and_force_redoes(desk, runner):
     assert "0 file(s) written" in forced.output
 
 
-@needs_bbc
+@pytest.mark.shared
 @pytest.mark.slow
 def test_bbc_edits_incremental_equals_forced(tmp_path):
     """Edits to 1 in 10 articles and a translator's work: incremental == forced, step by step."""

@@ -12,10 +12,11 @@ from pipeline.catalog import load_catalog
 from pipeline.cli import cli
 from pipeline.translate.engines import EngineOptions
 from pipeline.translate.run import translate_project
-from tests.support_mt import (NUMBER, blank_half, catalogs, mt, project_of,  # noqa: F401
-                              reviewed_now, set_translate_config, untranslated)
 
-FAST = "timeout = 1\n"
+from .support_mt import (NUMBER, blank_half, catalogs, project_of, reviewed_now,
+                         set_translate_config, untranslated)
+
+NO_RATE = "rate = 0"  # the loopback server needs no pause between requests (google: 5/s, mymemory: 2/s)
 
 
 def run(runner, root, *args):
@@ -89,7 +90,8 @@ def test_fuzzy_with_previous_msgid_kept_unless_retranslate(runner, project, mt):
 
 
 @pytest.mark.parametrize("mode,kind", [("500", "HTTP 500"), ("malformed", "malformed answer"),
-                                       ("hang", "timeout"), ("lose", "lost placeholder")])
+                                       pytest.param("hang", "timeout", marks=pytest.mark.slow),
+                                       ("lose", "lost placeholder")])
 def test_faults_end_in_clear_message_with_nothing_lost(runner, project, mt, mode, kind):
     reviewed = blank_half(project)
     set_translate_config(project, "timeout = 0.5\nconcurrency = 4\nbackoff = 0.05\nretries = 1")
@@ -139,7 +141,7 @@ def test_quota_warning_stops_the_run(runner, project, mt):
 
 def test_refused_connection(runner, project, mt):
     blank_half(project)
-    set_translate_config(project, "backoff = 0.05")
+    set_translate_config(project, "backoff = 0.05\n" + NO_RATE)
     url = mt.url
     mt.stop()
     result = run(runner, project, "--engine", "libre", "--url", url)
@@ -178,6 +180,7 @@ def test_key_never_in_files_logs_or_messages(runner, project, mt, caplog, monkey
 
 def test_google_endpoint_over_loopback(runner, project, mt):
     blank_half(project)
+    set_translate_config(project, NO_RATE)
     result = run(runner, project, "--engine", "google", "--url", mt.url, "--lang", "ckb")
     assert result.exit_code == 0, result.output
     assert {r["target"] for r in mt.translations()} == {"ckb"}
@@ -237,6 +240,7 @@ def test_long_text_split_for_mymemory(runner, tmp_path, mt):
     root = tmp_path / "desk"
     (root / "articles").mkdir(parents=True)
     (root / "pyproject.toml").write_text('[tool.newsloc]\nlanguages = ["ku"]\n', encoding="utf-8")
+    set_translate_config(root, NO_RATE)
     clause = "officials in the northern province said on Tuesday that the road would reopen soon"
     sentence = "Headline\n\n" + "; ".join([clause] * 9) + ".\n"
     (root / "articles" / "long.txt").write_text(sentence, encoding="utf-8")

@@ -11,7 +11,8 @@ from pipeline.translate.cache import MTCache, cache_path
 from pipeline.translate.protect import MASK_PATTERN, MaskError, mask, restore
 from pipeline.errors import ConfigError
 from pipeline.translate.engines import QuotaExceeded
-from tests.mtserver import QUOTA
+
+from .mtserver import QUOTA
 
 
 def test_mask_restore_round_trip_with_whitespace():

@@ -12,7 +12,7 @@ from pipeline.catalog import load_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
 
-from .conftest import SEED_SLUG
+from .paths import SEED_SLUG
 from .support_memory import entries, review, stand_in
 
 FOLLOWUP = Path(__file__).parent / "data" / "memory" / "coalition-keeps-up-air-support.txt"

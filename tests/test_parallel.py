@@ -19,10 +19,9 @@ from pipeline.config import load_project
 from pipeline.extract import extract_article, extract_articles
 from pipeline.sbd import _FastSegmenter
 
-from .conftest import BBC
+from .paths import BBC
 from .support_perf import make_project, tree
 
-needs_bbc = pytest.mark.skipif(not BBC.is_dir(), reason="BBC corpus not present")
 
 
 def reference(root):
@@ -80,7 +79,7 @@ def test_errors_from_workers_name_the_file(tmp_path):
     assert summary.articles == 12  # the refused catalogue does not fail its article
 
 
-@needs_bbc
+@pytest.mark.shared
 @pytest.mark.slow
 def test_bbc_sample_identical_with_one_job_or_two(tmp_path):
     ref = reference(make_project(tmp_path / "ref", bbc=30))

@@ -8,8 +8,6 @@ traceback and the file's bytes and mtime unchanged.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -20,7 +18,8 @@ from pipeline.cli import cli
 from pipeline.errors import CatalogError
 from pipeline.catalog.validate import decode_po, scan_po, validate_po_text
 
-from .conftest import PO_REAL, SEED_SLUG
+from .paths import PO_REAL, SEED_SLUG
+from .tools import msgfmt_check
 
 HEADER = ('msgid ""\nmsgstr ""\n'
           '"Project-Id-Version: newsloc\\n"\n'
@@ -177,6 +176,7 @@ def test_check_runs_on_accepted_encodings_without_changing_them(runner, tmp_path
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
 
 
+@pytest.mark.slow
 def test_ten_megabyte_line_is_read_in_reasonable_time(runner, tmp_path):
     big = po('msgid "Iraq News"\nmsgstr "' + "ب" * 10_000_000 + '"\n')
     path = _write(tmp_path, "big", big.encode())
@@ -186,6 +186,7 @@ def test_ten_megabyte_line_is_read_in_reasonable_time(runner, tmp_path):
     assert time.perf_counter() - start < 20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body", [
     '"' + "\\n" * 3_000_000 + '"',      # millions of escapes
     '"' + "b\\\\" * 2_000_000,          # unterminated after millions of backslashes
@@ -234,7 +235,7 @@ def test_fuzzy_or_untranslated_plural_entries_with_other_counts_are_not_fatal():
     assert [p.severity for p in problems] == ["warning"]
 
 
-@pytest.mark.skipif(not PO_REAL.is_dir(), reason="shared test data absent")
+@pytest.mark.shared
 @pytest.mark.parametrize("path", sorted(PO_REAL.glob("*.po")), ids=lambda p: p.name)
 def test_real_files_read_exactly_as_polib_reads_them(path):
     text = decode_po(path.read_bytes(), path=path)
@@ -252,10 +253,8 @@ STRICTER_THAN_MSGFMT = {"bare-cr", "octal-escape", "line-separator", "utf8-decla
                         "bom-contradicts", "nul", "unknown-charset"}
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext not installed")
 @pytest.mark.parametrize("name", sorted(set(HOSTILE) - STRICTER_THAN_MSGFMT))
-def test_msgfmt_agrees_the_hostile_files_are_broken(tmp_path, name):
+def test_msgfmt_agrees_the_hostile_files_are_broken(name):
     """Where gettext has an opinion, it refuses these files too."""
-    path = _write(tmp_path, name, HOSTILE[name][0])
-    run = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True)
-    assert run.returncode != 0, run.stderr
+    code, complaints = msgfmt_check(HOSTILE[name][0])
+    assert code != 0, complaints

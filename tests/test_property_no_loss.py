@@ -307,7 +307,7 @@ NewsDesk.TestCase.settings = settings(
     max_examples=40, stateful_step_count=12, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 test_reviewed_translations_survive_any_sequence = NewsDesk.TestCase
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 
 def test_obsolete_translation_is_not_hidden_by_an_empty_twin(tmp_path):

@@ -10,19 +10,18 @@ import pytest
 from pipeline.article import read_article
 from pipeline.segment import segment_article, split_sentences
 
-from .conftest import SEED, SHARED
+from .paths import GOLDEN_RULES, SEED
 
-GOLDEN_FILE = SHARED / "testdata" / "segment_golden_en.json"
-GOLDEN = json.loads(GOLDEN_FILE.read_text()) if GOLDEN_FILE.exists() else []
+GOLDEN = json.loads(GOLDEN_RULES.read_text()) if GOLDEN_RULES.exists() else []
 
 
-@pytest.mark.skipif(not GOLDEN, reason="golden rules not available")
+@pytest.mark.shared
 @pytest.mark.parametrize("case", GOLDEN, ids=lambda c: f"{c['id']}-{c['rule'][:30]}")
 def test_golden_rules(case):
     assert split_sentences(case["text"]) == case["expected"]
 
 
-@pytest.mark.skipif(not GOLDEN, reason="golden rules not available")
+@pytest.mark.shared
 def test_no_regression_against_plain_pysbd():
     seg = pysbd.Segmenter(language="en", clean=False)
     pysbd_right = [c for c in GOLDEN if [s.strip() for s in seg.segment(c["text"])] == c["expected"]]

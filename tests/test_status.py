@@ -12,7 +12,7 @@ from pipeline.config import load_project
 from pipeline.translate.cache import MTCache, cache_path
 from pipeline.status import catalog_status, classify
 
-from .conftest import SEED_SLUG
+from .paths import SEED_SLUG
 
 
 @pytest.fixture
