@@ -1,0 +1,130 @@
+"""newsloc's outputs, byte for byte, against a committed manifest of digests.
+
+What a newsroom runs on a fresh checkout (``extract``, ``translate --engine
+fake``, a translator accepting the suggestions of every other article, ``export
+--min-reviewed 0 --machine``, ``check --json``, ``status --json``) on two projects: the seed article with the committed catalogues
+(reviewed translations and all), and a deterministic 40-article BBC sample
+from nothing. Every file the commands leave in the project (catalogues,
+editions, proof pages, index pages; not the ``.newsloc`` state, whose layout
+is an implementation detail) and every command's exit code and output (the
+project path replaced by ``<root>``, durations by ``<seconds>``) is digested and compared with
+``tests/golden/outputs/<project>.json``.
+
+A change that means to change outputs rewrites the manifest with
+``pytest --update-golden tests/test_outputs.py`` and the diff of the manifest
+shows which files moved. To prove that a refactoring changes nothing, run the
+same manifest against the code of another checkout (the commands run in child
+processes, so the code is whatever ``NEWSLOC_CODE`` points at; the inputs
+always come from this checkout)::
+
+    git worktree add /tmp/before a55a6f0
+    NEWSLOC_CODE=/tmp/before python3 -m pytest -q tests/test_outputs.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .paths import REPO, SEED, SEED_SLUG
+from .support_perf import bbc_sample
+
+pytestmark = pytest.mark.slow
+
+CODE = Path(os.environ.get("NEWSLOC_CODE") or REPO).resolve()
+
+#: The project settings, fixed here so that a change to the repository's own
+#: pyproject.toml does not move the outputs.
+SETTINGS = """\
+[tool.newsloc]
+source = "en"
+languages = ["ar", "ckb", "ku"]
+articles = "articles"
+locales = "locales"
+editions = "editions"
+
+[tool.newsloc.export]
+locale = { ar = "ar_IQ" }
+"""
+
+
+
+def review_every_other_article(root: Path) -> None:
+    """A translator accepts every suggestion of every other article: its entries lose ``fuzzy``."""
+    for k, slug in enumerate(sorted(p.stem for p in (root / "articles").iterdir())):
+        for po in sorted((root / "locales").glob(f"*/{slug}.po")) if k % 2 == 0 else ():
+            lines = []
+            for line in po.read_text(encoding="utf-8").split("\n"):
+                if line.startswith("#, "):
+                    flags = [f for f in line[3:].split(", ") if f != "fuzzy"]
+                    if not flags:
+                        continue
+                    line = "#, " + ", ".join(flags)
+                lines.append(line)
+            po.write_text("\n".join(lines), encoding="utf-8")
+
+
+STEPS = (
+    ("extract",),
+    ("translate", "--engine", "fake"),
+    review_every_other_article,
+    ("export", "--min-reviewed", "0", "--machine"),
+    ("check", "--json"),
+    ("status", "--json"),
+)
+
+
+def _seed(root: Path) -> None:
+    (root / "articles").mkdir(parents=True)
+    shutil.copy(SEED, root / "articles" / SEED.name)
+    for path in sorted((REPO / "locales").rglob(f"{SEED_SLUG}.po*")):
+        target = root / path.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+
+
+def _bbc(root: Path) -> None:
+    (root / "articles").mkdir(parents=True)
+    for path in bbc_sample(40):
+        shutil.copy(path, root / "articles" / f"{path.parent.name}-{path.name}")
+
+
+def _run(root: Path, args: tuple[str, ...]) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLOC_")}
+    env.update(PYTHONPATH=str(CODE), SOURCE_DATE_EPOCH="1795000000", TZ="UTC", LC_ALL="C.UTF-8",
+               COLUMNS="120")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(root), *args],
+                          capture_output=True, env=env, cwd=root, timeout=300)
+    text = (proc.stdout + b"\0" + proc.stderr).replace(os.fsencode(root), b"<root>")
+    text = re.sub(rb"\b\d+\.\d+s\b", b"<seconds>", text)  # "written in 0.6s"
+    return {"args": " ".join(args), "exit": proc.returncode,
+            "output": hashlib.sha256(text).hexdigest()}
+
+
+def digest_run(root: Path) -> dict:
+    """Run the commands in *root*; digest their outputs and every file they leave."""
+    commands = [step(root) if callable(step) else _run(root, step) for step in STEPS]
+    files = {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(root.rglob("*"))
+             if p.is_file() and ".newsloc" not in p.relative_to(root).parts}
+    return {"commands": [c for c in commands if c], "files": files}
+
+
+@pytest.mark.parametrize("name,make", [("seed", _seed),
+                                       pytest.param("bbc", _bbc, marks=pytest.mark.shared)])
+def test_outputs_equal_the_manifest(tmp_path, golden, name, make):
+    root = tmp_path / name
+    root.mkdir()
+    (root / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    make(root)
+    produced = digest_run(root)
+    assert produced["files"], "the commands left no files"
+    golden.check_text(f"outputs/{name}.json", json.dumps(produced, indent=1, sort_keys=True) + "\n")
