@@ -9,6 +9,7 @@ processes, real waits), ``browser`` (Debian's chromium), ``shared`` (reads
 from __future__ import annotations
 
 import difflib
+import errno
 import fcntl
 import gzip
 import json
@@ -20,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from .mtserver import MTServer
-from .paths import GOLDEN, REPO, SEED, SHARED
+from .paths import GOLDEN, KIRKUK, REPO, SEED, SHARED
 from .support_guarantees import GatedServer
 from .tools import IN_CI
 
@@ -164,6 +165,29 @@ def empty_project(tmp_path: Path) -> Path:
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
     shutil.copy(SEED, root / "articles" / SEED.name)
     return root
+
+
+@pytest.fixture
+def kirkuk(tmp_path: Path) -> Path:
+    """The small test newsroom of tests/data/export: one dated Markdown article, reviewed ar/ckb/ku catalogues."""
+    root = tmp_path / "desk"
+    shutil.copytree(KIRKUK, root)
+    return root
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """``full_disk(".po")``: renaming onto a file whose name ends so fails with ENOSPC; ``full_disk(None)`` ends it."""
+    from pipeline import fsutil
+    real_replace = os.replace
+
+    def fill(suffix: str | None) -> None:
+        def replace(src, dst):
+            if suffix is not None and str(dst).endswith(suffix):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_replace(src, dst)
+        monkeypatch.setattr(fsutil.os, "replace", replace)
+    return fill
 
 
 # -- loopback machine-translation servers ---------------------------------

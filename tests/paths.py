@@ -20,3 +20,5 @@ PO_REAL = SHARED / "testdata" / "po-real"
 BBC = SHARED / "corpus" / "bbc"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_RULES = SHARED / "testdata" / "segment_golden_en.json"  # pySBD's Golden Rules, English
+KIRKUK = Path(__file__).resolve().parent / "data" / "export"  # the small test newsroom of the export tests
+KIRKUK_SLUG = "kirkuk-air-base-reopens"

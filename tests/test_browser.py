@@ -18,13 +18,12 @@ import pytest
 
 from pipeline.cli import cli
 
-from .paths import REPO
+from .paths import KIRKUK, REPO
 from .support_browser import CHROMIUM_CANDIDATES, Browser
 from .tools import require
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("chromium")]
 
-DATA = Path(__file__).resolve().parent / "data" / "export"
 ARTIFACTS = REPO / "test-artifacts"
 ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u0671-\u06D3]")
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -41,7 +40,7 @@ def editions(tmp_path_factory) -> Path:
     """Editions of the seed (reviewed catalogues) and of the dated test article."""
     from click.testing import CliRunner
     root = tmp_path_factory.mktemp("browser") / "desk"
-    shutil.copytree(DATA, root)
+    shutil.copytree(KIRKUK, root)
     shutil.copy(REPO / "articles" / "coalition-helps-iraq-sustain-anti-isis-fight.txt",
                 root / "articles")
     for lang in ("ar", "ckb", "ku"):

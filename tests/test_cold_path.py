@@ -261,20 +261,12 @@ def test_atomic_write_many_writes_skips_and_refuses_per_file(tmp_path, monkeypat
     assert out == [True] and changed.read_text(encoding="utf-8") == "new \u0628"
 
 
-def test_atomic_write_many_failures_leave_old_files_and_no_temp(tmp_path, monkeypatch):
+def test_atomic_write_many_failures_leave_old_files_and_no_temp(tmp_path, monkeypatch, full_disk):
     import errno
-    import os
     a, b = tmp_path / "a.po", tmp_path / "b.po"
     a.write_bytes(b"A")
     b.write_bytes(b"B")
-    real_replace = os.replace
-
-    def full(src, dst):
-        if str(dst).endswith("a.po"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(fsutil.os, "replace", full)
+    full_disk("a.po")
     out = fsutil.atomic_write_many([(a, b"A2", fsutil.UNCHECKED), (b, b"B2", fsutil.UNCHECKED)],
                                    error=CatalogError)
     assert isinstance(out[0], CatalogError) and "No space left" in str(out[0])

@@ -17,20 +17,16 @@ from pipeline.export import run as export_run
 from pipeline.export.bidi import bidi_chunks, md_escape
 from pipeline.article import read_article
 
-from .paths import REPO, SEED_SLUG
+from .paths import KIRKUK_SLUG, REPO, SEED_SLUG
 
-DATA = Path(__file__).resolve().parent / "data" / "export"
-SLUG = "kirkuk-air-base-reopens"
+SLUG = KIRKUK_SLUG
 LANGS = ("ar", "ckb", "ku")
 FORMATS = ("html", "md", "txt")
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Path:
-    """The small test newsroom: one dated Markdown article, reviewed ar/ckb/ku catalogues."""
-    root = tmp_path / "desk"
-    shutil.copytree(DATA, root)
-    return root
+def desk(kirkuk: Path) -> Path:
+    return kirkuk
 
 
 def run(runner, root: Path, *args: str):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pipeline.export import run as export
 
-from .test_export_incremental import DATA, LANGS, SLUG, edition_files, run
+from .paths import KIRKUK as DATA
+from .test_export_incremental import LANGS, SLUG, edition_files, run
 
 
 def _manifest(root: Path) -> dict:

@@ -14,19 +14,16 @@ from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
 
+from .paths import KIRKUK_SLUG
 from .support_perf import make_project, tree
 
-DATA = Path(__file__).resolve().parent / "data" / "export"
-SLUG = "kirkuk-air-base-reopens"
+SLUG = KIRKUK_SLUG
 LANGS = ("ar", "ckb", "ku")
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Path:
-    """The small test newsroom of test_export: one article, reviewed ar/ckb/ku catalogues."""
-    root = tmp_path / "desk"
-    shutil.copytree(DATA, root)
-    return root
+def desk(kirkuk: Path) -> Path:
+    return kirkuk
 
 
 @pytest.fixture

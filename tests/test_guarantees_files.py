@@ -159,35 +159,28 @@ def test_sweep_removes_only_old_temporaries(tmp_path):
     assert sweep_temp_files(tmp_path, older_than=0) == [young]
 
 
-def test_extract_on_a_full_disk_keeps_the_catalogue(runner, project, monkeypatch):
+def test_extract_on_a_full_disk_keeps_the_catalogue(runner, project, full_disk):
     po = project / "locales" / "ar" / f"{SEED_SLUG}.po"
     before = po.read_bytes()
     article = project / "articles" / f"{SEED_SLUG}.txt"
     article.write_text(article.read_text(encoding="utf-8").replace("Iraq", "Iraq's", 3),
                        encoding="utf-8")
-    real_replace = os.replace
-
-    def full(src, dst):
-        if str(dst).endswith(".po"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(fsutil.os, "replace", full)
+    full_disk(".po")
     result = runner.invoke(cli, ["--root", str(project), "extract"])
     assert result.exit_code == 1
     assert f"{po}: cannot write: No space left on device" in result.output
     assert po.read_bytes() == before
     # extract waits for every write it started before it returns (tested below).
     assert not leftovers(project)
-    monkeypatch.setattr(fsutil.os, "replace", real_replace)
+    full_disk(None)
     result = runner.invoke(cli, ["--root", str(project), "extract"])
     assert result.exit_code == 0, result.output
     load_catalog(po)
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-def test_extract_returns_only_when_every_write_has_landed(runner, project, monkeypatch):
-    real_replace, real_fsync = os.replace, os.fsync
+def test_extract_returns_only_when_every_write_has_landed(runner, project, monkeypatch, full_disk):
+    real_fsync = os.fsync
 
     def slow_fsync(fd):
         # A slow disk for the catalogues: they are still being written when the
@@ -196,13 +189,8 @@ def test_extract_returns_only_when_every_write_has_landed(runner, project, monke
             time.sleep(0.5)
         return real_fsync(fd)
 
-    def full(src, dst):
-        if str(dst).endswith(".pot"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_replace(src, dst)
-
     monkeypatch.setattr(fsutil.os, "fsync", slow_fsync)
-    monkeypatch.setattr(fsutil.os, "replace", full)
+    full_disk(".pot")
     article = project / "articles" / f"{SEED_SLUG}.txt"
     article.write_text(article.read_text(encoding="utf-8").replace("Iraq", "Iraq's", 3),
                        encoding="utf-8")
