@@ -287,8 +287,6 @@ def test_proof_page_is_bilingual_with_states(runner, desk):
 
 def test_proof_page_shows_check_findings(runner, desk, monkeypatch):
     """When the check stage is installed, its findings appear next to their segment."""
-    import sys
-    import types
     from dataclasses import dataclass
 
     @dataclass
