@@ -12,15 +12,20 @@ import os
 import re
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from pipeline.cli import cli
 
-REPO = Path(__file__).resolve().parent.parent
+from .paths import REPO
+
 README = REPO / "README.md"
+# Under pytest-xdist (--dist loadgroup) the tests sharing the built site run on one worker: one build.
+pytestmark = pytest.mark.xdist_group("mkdocs-site")
 README_LIMIT = 12 * 1024
 FIRST_BLOCK = """\
 ```bash
@@ -79,11 +84,7 @@ def test_site_builds_strict_and_shows_every_commands_help_once(site):
 
 def test_rendered_help_is_the_commands_own(site):
     """The help on the page is what the command prints, not a stale copy."""
-    from click.testing import CliRunner
-
-    out = CliRunner().invoke(cli, ["check", "--help"], prog_name="newsloc",
-                             terminal_width=88, max_content_width=88).output
-    html = (site / "checks" / "index.html").read_text(encoding="utf-8")
-    text = re.sub(r"<[^>]+>", "", html)
-    from html import unescape
-    assert unescape(out.strip()) in unescape(text)
+    printed = CliRunner().invoke(cli, ["check", "--help"], prog_name="newsloc",
+                                 terminal_width=88, max_content_width=88).output
+    page = unescape(re.sub(r"<[^>]+>", "", (site / "checks" / "index.html").read_text(encoding="utf-8")))
+    assert printed.strip() in page
