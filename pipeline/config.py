@@ -30,7 +30,7 @@ from typing import Any, Iterable
 from .errors import ConfigError
 
 DEFAULT_LANGUAGES = ("ar", "ckb", "ku")
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 # where articles are worked on: a run with nothing to do never loads them.
 
 STAGE = "extract"
-LIBRARIES = ("pysbd", "polib", "babel", "rapidfuzz", "PyYAML")
+LIBRARIES = ("pysbd", "polib", "babel", "rapidfuzz", "PyYAML", "markdown-it-py", "lxml")
 #: Below this many articles to (re)do, a process pool costs more than it saves.
 POOL_THRESHOLD = 8
 #: Articles whose files are written together, with one flush (see _write_batch).
@@ -75,6 +75,8 @@ class ExtractResult:
     digests: dict[Path, str] = field(default_factory=dict)
     #: SHA-256 of the article bytes, taken before reading it.
     source_digest: str | None = None
+    #: What the reader skipped or did not know ("articles/x.html: unknown element <marquee> ...").
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +90,7 @@ class ExtractSummary:
     skipped: int = 0           # articles found up to date by the manifest
     jobs: int = 1              # processes that did the work (1 = in-process)
     errors: list[PipelineError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the readers' warnings, "path: message"
 
 
 def source_ref(project: Project, path: Path) -> str:
@@ -203,7 +206,8 @@ def _segment(project: Project, path: Path, article: Article | None):
     segments = segment_article(article, project.source)
     template = build_template(segments, source_ref=source_ref(project, path),
                               title=article.headline)
-    result = ExtractResult(slug=article.slug, entries=len(template), source_digest=source_digest)
+    result = ExtractResult(slug=article.slug, entries=len(template), source_digest=source_digest,
+                           warnings=[f"{source_ref(project, path)}: {w}" for w in article.warnings])
     pot_path = project.template_path(article.slug)
     if pot_path.exists():
         try:
@@ -438,6 +442,7 @@ def _absorb(project: Project, manifest: Manifest, summary: ExtractSummary,
         return
     summary.articles += 1
     summary.entries += result.entries
+    summary.warnings.extend(result.warnings)
     summary.written += len(result.written)
     summary.unchanged += len(result.unchanged)
     pot_path = project.template_path(result.slug)

@@ -18,13 +18,14 @@ byline, subheads, credit, ...) are one segment each, never split.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
 
 
 from .sbd import english_abbreviations, sentence_segmenter
-from .article import UNTRANSLATED_ROLES, WHOLE_ROLES, Article
+from .article import UNTRANSLATED_ROLES, WHOLE_ROLES, Article, Block, inline
 
 #: Abbreviations that stand before a name, so a sentence never ends on them.
 TITLES = frozenset("""
@@ -44,7 +45,12 @@ _SHORT_FRAGMENT_WORDS = 3
 
 @dataclass(frozen=True)
 class Segment:
-    """One entry for translators: the text, its role and where it comes from."""
+    """One entry for translators: the text, its role and where it comes from.
+
+    ``markup`` says *source* is inline CommonMark (from a Markdown or HTML
+    article); ``place`` locates it in the article's structure ("list item
+    2.1", "table cell r1c2 (header)", "figure 1").
+    """
 
     source: str
     role: str
@@ -52,15 +58,27 @@ class Segment:
     block: int        # index of the block in the article (0-based)
     sentence: int     # index of the sentence in the block (0-based)
     sentences: int    # number of sentences in the block
+    markup: bool = False
+    place: str = ""
 
     @property
     def context(self) -> str:
         """Translator-facing description of where the segment stands."""
         label = ROLE_NOTES.get(self.role, self.role)
+        if self.place:
+            label = f"{label}, {self.place}" if self.role in _PLACED_ROLES else self.place
         if self.sentences > 1:
             return f"{label}, sentence {self.sentence + 1} of {self.sentences}"
         return label
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Catalogue flags of the entry: ``md-text`` when the text holds markup."""
+        return (MARKUP_FLAG,) if self.markup and inline.has_markup(self.source) else ()
+
+
+#: The flag of entries whose text holds inline Markdown (Weblate's name for it).
+MARKUP_FLAG = "md-text"
 
 ROLE_NOTES = {
     "section": "section label",
@@ -71,7 +89,16 @@ ROLE_NOTES = {
     "credit": "photo credit (photographer/agency: transliterate, do not translate)",
     "subhead": "subhead",
     "paragraph": "paragraph",
+    "quote": "block quote",
+    "item": "list item",
+    "cell": "table cell",
+    "header_cell": "table cell",
+    "alt": "image description (alt text)",
 }
+
+# Roles whose note stays in front of the place ("photo caption, figure 1");
+# for the others the place says it all ("list item 2.1").
+_PLACED_ROLES = frozenset({"caption", "credit", "alt", "paragraph", "quote", "subhead"})
 
 
 def split_sentences(text: str, lang: str = "en") -> list[str]:
@@ -249,13 +276,108 @@ def _should_join(prev: str, piece: str, *, first: bool) -> bool:
 def segment_article(article: Article, lang: str = "en") -> list[Segment]:
     """Return the article's segments in reading order (duplicates included)."""
     segments: list[Segment] = []
+    figures: dict[int, int] = {}
     for index, block in enumerate(article.blocks):
         if block.role in UNTRANSLATED_ROLES:
             continue
+        place = _place(block, figures) if block.frames else ""
         if block.role in WHOLE_ROLES:
-            sentences = [" ".join(block.text.split())]
+            sentences = [block.text.strip() if block.markup else " ".join(block.text.split())]
+        elif block.markup and inline.has_markup(block.text):
+            sentences = split_marked(block.text, lang)
         else:
             sentences = split_sentences(block.text, lang)
+        sentences = [s for s in sentences if s]
         for k, sentence in enumerate(sentences):
-            segments.append(Segment(sentence, block.role, block.lineno, index, k, len(sentences)))
+            segments.append(Segment(sentence, block.role, block.lineno, index, k, len(sentences),
+                                    block.markup, place))
     return segments
+
+
+def block_notes(article: Article) -> list[str]:
+    """For each block, a short note of where it stands and what it keeps.
+
+    ("list item 2.1", "table cell r1c2 (header)", "figure 1, src=/p.jpg",
+    "h3", "code python"; "" for a block with nothing to say), as ``newsloc
+    show`` prints them.
+    """
+    figures: dict[int, int] = {}
+    notes = []
+    for block in article.blocks:
+        parts = [_place(block, figures)] if block.frames else []
+        if block.role == "subhead" and "level" in block.attrs:
+            parts.append(f"h{block.attrs['level']}")
+        if block.attrs.get("src"):
+            parts.append(f"src={block.attrs['src']}")
+        if block.role == "code" and block.attrs.get("info"):
+            parts.append(f"code {block.attrs['info']}")
+        notes.append(", ".join(p for p in parts if p))
+    return notes
+
+
+def _place(block: Block, figures: dict[int, int]) -> str:
+    """Where *block* stands in the article's structure, for translators."""
+    if block.role in ("cell", "header_cell"):
+        row = block.frame("row")
+        r = row.attrs.get("index", 0) if row else 0
+        where = f"table cell r{r}c{block.attrs.get('col', 0)}"
+        return where + " (header)" if block.role == "header_cell" else where
+    figure = block.frame("figure")
+    if figure is not None:
+        return f"figure {figures.setdefault(figure.id, len(figures) + 1)}"
+    items = [str(f.attrs.get("index", 0)) for f in block.frames if f.kind == "item"]
+    return "list item " + ".".join(items) if items else ""
+
+
+def _span_start(cut: int, where: list[int], locked: list[tuple[int, int]]) -> int:
+    """Move a cut made at a span's first word back to the span's start."""
+    moved = True
+    while moved:
+        moved = False
+        for a, b in locked:
+            if a < cut < b and where[bisect.bisect_left(where, a)] >= cut:
+                cut, moved = a, True
+    return cut
+
+
+def split_marked(text: str, lang: str = "en") -> list[str]:
+    r"""Split inline CommonMark *text* into sentences without cutting a span.
+
+    The sentence splitter reads the words (:func:`inline.plain_map`); each
+    cut is mapped back onto the markup, and a cut that would fall inside a
+    link, an emphasis, a code span or an image, or right after a hard line
+    break, is not made.
+
+    >>> split_marked("See [the report. It is long](https://x.org). Then *one. two* ends. Done.")
+    ['See [the report. It is long](https://x.org).', 'Then *one. two* ends.', 'Done.']
+    >>> split_marked("It ended. **Tuesday** came. \\*Not\\* a span. [Next](/n) one.")
+    ['It ended.', '**Tuesday** came.', '\\*Not\\* a span.', '[Next](/n) one.']
+    """
+    markup, plain, where, locked = inline.plain_map(inline.parse(text))
+    if markup != text:  # not canonical: keep the block whole rather than guess
+        return [text.strip()]
+    # split_sentences reads whitespace-collapsed text: keep a map back to *plain*.
+    normal: list[str] = []
+    back: list[int] = []
+    for k, ch in enumerate(plain):
+        if ch.isspace():
+            if not normal or normal[-1] == " ":
+                continue
+            ch = " "
+        normal.append(ch)
+        back.append(k)
+    flat = "".join(normal).rstrip(" ")
+    cuts: list[int] = []
+    pos = 0
+    for sentence in split_sentences(flat, lang):
+        start = flat.find(sentence, pos)
+        if start < 0:
+            return [text.strip()]
+        if start > 0:
+            cut = _span_start(where[back[start]], where, locked)
+            if not any(a < cut < b for a, b in locked) and \
+                    not markup[:cut].rstrip(" ").endswith("\\\n"):
+                cuts.append(cut)
+        pos = start + len(sentence)
+    bounds = [0] + cuts + [len(markup)]
+    return [markup[a:b].strip() for a, b in zip(bounds, bounds[1:]) if markup[a:b].strip()]

@@ -93,7 +93,7 @@ def _read_article_bytes(folder: Path, name: str, data: bytes):
 
 @FUZZ
 @given(data=st.binary(max_size=400) | PIECES.map(lambda s: s.encode("utf-8", "surrogatepass")),
-       suffix=st.sampled_from([".txt", ".md"]))
+       suffix=st.sampled_from([".txt", ".md", ".html"]))
 @example(data=b"\xef\xbb\xbf", suffix=".txt")
 @example(data=b"---\ntitle: [unclosed\n---\nbody", suffix=".md")
 @example(data=b"---\n- a list\n---\n", suffix=".md")
@@ -108,7 +108,7 @@ def test_article_reader_raises_only_pipeline_errors(sandbox, monkeypatch, data, 
 
 
 @FUZZ
-@given(text=PIECES, suffix=st.sampled_from([".txt", ".md"]))
+@given(text=PIECES, suffix=st.sampled_from([".txt", ".md", ".html"]))
 def test_parse_article_raises_only_pipeline_errors(text, suffix):
     try:
         article = parse_article("story" + suffix, text)
@@ -181,7 +181,7 @@ def test_po_reader_on_po_like_text(sandbox, monkeypatch, text):
 
 
 @settings(max_examples=60, deadline=None)
-@given(text=PIECES, suffix=st.sampled_from([".txt", ".md"]))
+@given(text=PIECES, suffix=st.sampled_from([".txt", ".md", ".html"]))
 @example(text="Headline with a vertical\x0btab\n\nA paragraph with a form\x0cfeed. And \x85 NEL.",
          suffix=".txt")
 @example(text="\x04", suffix=".txt")

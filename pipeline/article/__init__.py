@@ -1,28 +1,22 @@
 """Articles: the English source, read into a list of blocks that carry a role.
 
-Two input forms are read:
+Three input forms are read, picked by the file's suffix:
 
 * **Plain text** (``.txt``), as scraped from a news site or as in the BBC
-  corpus: blocks are separated by blank lines. At the top, an optional block
-  of short *section* labels (one per line, e.g. "Iraq News" / "Security"),
-  then the *headline*, an optional *byline* ("By NAME in PLACE") and an
-  optional publication *date* line. A block that ends with a bracketed credit
-  ("... [Ahmad al-Rubaye/AFP]") is a photo *caption* followed by its *credit*;
-  scrapes repeat the caption, and a repeat is kept once. Short lines without
-  closing punctuation between paragraphs are *subheads*. A wire dateline
-  ("BAGHDAD (AFP) -") opening the first paragraph becomes a *dateline* block.
-  The site furniture at the end ("Do you like this article?",
-  "0 Comment(s)", "Comment Policy ...") is dropped: it never reaches a
-  translator.
+  corpus (:mod:`.plaintext`): blank-line separated blocks, section labels,
+  headline, byline, date, captions with a bracketed credit, subheads, a wire
+  dateline; the site furniture at the end is dropped.
 * **Markdown with YAML front matter** (``.md``), the form editors write new
-  articles in. Front-matter keys: ``title`` (required), ``section`` (string
-  or list), ``byline``, ``dateline``, ``date`` (YYYY-MM-DD), and the photo as
-  ``image: {caption: ..., credit: ...}`` (or ``caption``/``credit`` at the
-  top level). In the body, ``## Heading`` lines are subheads and the other
-  blank-line separated blocks are paragraphs.
+  articles in (:mod:`.markdown`): CommonMark with GFM tables and
+  strikethrough; lists, quotes, tables, figures, code and HTML blocks.
+* **HTML** (``.html``, ``.htm``), a CMS export fragment or a whole saved web
+  page (:mod:`.html`): roles from the markup, site chrome dropped.
 
-Unreadable input (binary, undecodable, empty, no headline) raises
-:class:`ArticleError` naming the file and, where known, the line.
+Blocks of Markdown and HTML articles carry their structure (:class:`Frame`)
+and inline CommonMark text (:mod:`.inline`); see ``docs/articles.md``.
+
+Unreadable input (binary, undecodable, empty, no headline, no content)
+raises :class:`ArticleError` naming the file and, where known, the line.
 """
 
 from __future__ import annotations
@@ -31,20 +25,18 @@ from pathlib import Path
 
 from ..errors import ArticleError
 from ..fsutil import read_bytes
-from .markdown import parse_markdown
-from .model import ROLES, UNTRANSLATED_ROLES, WHOLE_ROLES, Article, Block
+from . import inline
+from .model import ROLES, UNTRANSLATED_ROLES, WHOLE_ROLES, Article, Block, Frame
 from .plaintext import parse_plain
 
-__all__ = ["ROLES", "UNTRANSLATED_ROLES", "WHOLE_ROLES", "Article", "Block", "parse_article", "read_article"]
+__all__ = ["ROLES", "UNTRANSLATED_ROLES", "WHOLE_ROLES", "Article", "Block", "Frame", "inline",
+           "parse_article", "read_article"]
 
 
 def read_article(path: str | Path) -> Article:
-    """Read an article file (``.txt`` scrape or ``.md`` with front matter)."""
+    """Read an article file (``.txt`` scrape, ``.md`` with front matter, ``.html``)."""
     path = Path(path)
-    text = _read_text(path)
-    if path.suffix.lower() in (".md", ".markdown"):
-        return parse_markdown(path, text)
-    return parse_plain(path, text)
+    return _parse(path, _read_text(path))
 
 
 def parse_article(path: str | Path, text: str) -> Article:
@@ -52,8 +44,18 @@ def parse_article(path: str | Path, text: str) -> Article:
     path = Path(path)
     if not text.strip():
         raise ArticleError("empty article", path=path)
-    if path.suffix.lower() in (".md", ".markdown"):
+    return _parse(path, text)
+
+
+def _parse(path: Path, text: str) -> Article:
+    suffix = path.suffix.lower()
+    # The Markdown and HTML readers (and their parsers) load on first use.
+    if suffix in (".md", ".markdown"):
+        from .markdown import parse_markdown
         return parse_markdown(path, text)
+    if suffix in (".html", ".htm"):
+        from .html import parse_html
+        return parse_html(path, text)
     return parse_plain(path, text)
 
 

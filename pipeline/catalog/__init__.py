@@ -7,7 +7,10 @@ Entries
     one entry, with all their occurrences). Occurrences are
     ``articles/<file>:<line>`` relative to the project root. The extracted
     comment (``#.``) gives the translator the role and place of the segment
-    ("paragraph, sentence 2 of 3").
+    ("paragraph, sentence 2 of 3", "list item 2.1", "table cell r1c2
+    (header)"). Entries whose text holds inline Markdown carry the flag
+    ``md-text`` (Weblate's Markdown checks); newsloc sets and clears only
+    the flags in :data:`OWNED_FLAGS` and keeps every other flag.
 
 Provenance
     Lines of the extracted comment that start with ``MT:`` or ``TM`` record
@@ -19,7 +22,11 @@ Update semantics (as ``msgmerge --previous``)
     * an unchanged segment keeps its entry as it was: translation, flags,
       translator comments;
     * an edited segment becomes ``fuzzy`` with the previous msgid (``#|``)
-      and the old translation as a starting point;
+      and the old translation as a starting point; a segment whose words are
+      those of an old entry and only the markup's spelling changed (an
+      upgrade of the Markdown reader: ``__a__`` → ``**a**``, ``&amp;`` →
+      ``&``) takes that entry's translation first, however different the
+      two msgids look;
     * a removed segment with a translation is kept as obsolete (``#~``);
       a segment that comes back revives its obsolete entry;
     * nothing a translator wrote is ever dropped.
@@ -47,6 +54,7 @@ from .. import __version__
 from ..errors import CatalogError
 from ..fsutil import UNCHECKED, atomic_write, read_bytes
 from ..locales import language_name_en, plural_forms_header
+from ..article import inline
 from ..segment import Segment
 from . import polibfast
 
@@ -106,6 +114,9 @@ def build_template(segments: Iterable[Segment], *, source_ref: str, title: str) 
             entry = polib.POEntry(msgid=seg.source, msgstr="", occurrences=[], comment="")
             by_id[seg.source] = entry
             po.append(entry)
+        for flag in seg.flags:
+            if flag not in entry.flags:
+                entry.flags.append(flag)
         ref = (source_ref, str(seg.lineno))
         if ref not in entry.occurrences:
             entry.occurrences.append(ref)
@@ -173,6 +184,7 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
     leftovers = [e for k, e in active.items() if k not in wanted and _translated(e)]
     leftovers += [e for k, e in obsolete.items() if k not in wanted and _translated(e)]
     choices = [e.msgid for e in leftovers]
+    twins: dict[str, Entry] | None = None  # leftovers by their words (built when needed)
 
     for tentry in template:
         key = tentry.msgid_with_context
@@ -186,10 +198,18 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
             entry.obsolete = False
         else:
             entry = polib.POEntry(msgid=tentry.msgid, msgctxt=tentry.msgctxt, msgstr="")
-            match = process.extractOne(tentry.msgid, choices, scorer=fuzz.ratio,
-                                       score_cutoff=FUZZY_THRESHOLD) if choices else None
-            if match is not None:
-                source = leftovers[match[2]]
+            source = None
+            if choices:
+                if twins is None:
+                    twins = {}
+                    for e in leftovers:
+                        twins.setdefault(_words_of(e.msgid), e)
+                source = twins.get(_words_of(tentry.msgid))
+                if source is None:
+                    match = process.extractOne(tentry.msgid, choices, scorer=fuzz.ratio,
+                                               score_cutoff=FUZZY_THRESHOLD)
+                    source = leftovers[match[2]] if match is not None else None
+            if source is not None:
                 entry.msgstr = source.msgstr
                 entry.msgstr_plural = dict(source.msgstr_plural)
                 entry.flags = [f for f in source.flags if f != "fuzzy"] + ["fuzzy"]
@@ -198,6 +218,10 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
                 entry.comment = _with_provenance("", _provenance(source))
         entry.occurrences = list(tentry.occurrences)
         entry.comment = _with_provenance(tentry.comment, _provenance(entry))
+        owned = [f for f in entry.flags if f in OWNED_FLAGS]
+        if owned != [f for f in tentry.flags if f in OWNED_FLAGS]:
+            entry.flags = [f for f in entry.flags if f not in OWNED_FLAGS or f in tentry.flags]
+            entry.flags += [f for f in tentry.flags if f in OWNED_FLAGS and f not in entry.flags]
         if "fuzzy" not in entry.flags:
             entry.previous_msgid = None
             entry.previous_msgctxt = None
@@ -214,6 +238,15 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
         kept.occurrences = []
         merged.append(kept)
     return merged
+
+
+#: Flags newsloc derives from the article; translators' own flags are never touched.
+OWNED_FLAGS = frozenset({"md-text"})
+
+
+def _words_of(msgid: str) -> str:
+    """The words of *msgid* as a reader sees them (markup spelled any way)."""
+    return " ".join((inline.plain(msgid) if inline.has_markup(msgid) else msgid).split())
 
 
 def _translated(entry: Entry) -> bool:

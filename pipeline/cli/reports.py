@@ -141,7 +141,7 @@ def status(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]
 def _check_targets(project: Project, targets: tuple[str, ...], langs: tuple[str, ...]):
     """Resolve check TARGETs (PO paths or article slugs) to (path, lang) pairs."""
     from ..checks import language_of
-    from ..config import slug_for
+    from ..config import ARTICLE_SUFFIXES, slug_for
     pairs: list[tuple[Path, str | None]] = []
     missing: list[Path] = []
     wanted = languages_of(project, langs)
@@ -150,7 +150,7 @@ def _check_targets(project: Project, targets: tuple[str, ...], langs: tuple[str,
     for target in targets:
         candidate = Path(target)
         if candidate.suffix in (".po", ".pot") or (candidate.is_file() and
-                                                    candidate.suffix not in (".txt", ".md")):
+                                                    candidate.suffix not in ARTICLE_SUFFIXES):
             if not candidate.is_file():
                 raise click.ClickException(f"{candidate}: no such file")
             lang = langs[0] if len(langs) == 1 else language_of(candidate)

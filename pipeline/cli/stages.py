@@ -44,6 +44,8 @@ def extract(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...
     skipped = f" ({summary.skipped} article(s) up to date, skipped)" if summary.skipped else ""
     click.echo(f"{summary.articles} article(s), {summary.entries} entries: "
                f"{summary.written} file(s) written, {summary.unchanged} unchanged{skipped}")
+    for warning in summary.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for exc in summary.errors:
         click.echo(f"Error: {exc}", err=True)
     if summary.errors:
@@ -60,16 +62,19 @@ Example:
 def show(ctx: click.Context, article: str, segments: bool) -> None:
     """Print the structure newsloc sees in ARTICLE (a path or a slug)."""
     from ..article import read_article
-    from ..segment import segment_article
+    from ..segment import block_notes, segment_article
     project = project_of(ctx)
     art = read_article(project.find_article(article))
     click.echo(f"{art.path}  (slug: {art.slug})")
+    width = max([9] + [len(b.role) for b in art.blocks])
     if not segments:
-        for block in art.blocks:
-            click.echo(f"{block.lineno:>5}  {block.role:<9}  {block.text}")
-        return
-    for seg in segment_article(art, project.source):
-        click.echo(f"{seg.lineno:>5}  {seg.role:<9}  {seg.sentence + 1}/{seg.sentences}  {seg.source}")
+        for block, note in zip(art.blocks, block_notes(art)):
+            click.echo(f"{block.lineno:>5}  {block.role:<{width}}  {f'[{note}] ' if note else ''}{block.text}")
+    else:
+        for seg in segment_article(art, project.source):
+            click.echo(f"{seg.lineno:>5}  {seg.role:<{width}}  {seg.sentence + 1}/{seg.sentences}  {seg.source}")
+    for warning in art.warnings:
+        click.echo(f"Warning: {art.path}: {warning}", err=True)
 
 
 
@@ -197,6 +202,8 @@ def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...] |
     summary = result.extract
     skipped = f" ({summary.skipped} up to date)" if summary.skipped else ""
     click.echo(f"extract: {result.articles} article(s), {summary.written} file(s) written{skipped}")
+    for warning in summary.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for exc in summary.errors:
         click.echo(f"Error: {exc}", err=True)
     if result.translate is not None:
