@@ -216,7 +216,7 @@ def test_html_fragment_from_a_cms():
 
 
 def test_html_title_element_stands_in_for_a_missing_h1():
-    art = parse_article("t.html", "<html><head><title>From *title*</title></head>"
+    art = parse_article("t.html", "<html><head><title>From *title* | Example News</title></head>"
                         "<body><p>Body.</p></body></html>")
     assert art.headline == "From \\*title\\*"
 
@@ -411,3 +411,65 @@ def test_inline_text_is_canonical_and_keeps_words(text):
     assert " ".join(inline.plain(canon).split()) == " ".join(inline.plain(text).split())
     for piece in split_marked(canon):
         assert inline.canonical(piece) == piece  # no segment cuts a span
+
+
+# --------------------------------------------------------------------------- upgrading catalogues
+
+OLD_PO = '''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: ckb\\n"
+
+#. paragraph
+#: articles/old.md:5
+msgid "On __Tuesday__ the *minister* said AT&amp;T paid."
+msgstr "سێشەممە **وەزیر** وتی AT&T پارەی دا."
+
+#. paragraph
+#: articles/old.md:7
+#, python-format, no-wrap
+msgid "Plain words stay."
+msgstr "وشەکان دەمێننەوە."
+'''
+
+
+def test_translations_survive_a_change_of_representation(runner, empty_project):
+    """An entry whose msgid changes only in how the markup is spelled keeps its translation (fuzzy, #|)."""
+    root = empty_project
+    (root / "articles" / "old.md").write_text(
+        "---\ntitle: Old story\n---\n\nOn __Tuesday__ the _minister_ said AT&amp;T paid.\n\n"
+        "Plain words stay.\n", encoding="utf-8")
+    (root / "locales" / "ckb").mkdir(parents=True, exist_ok=True)
+    (root / "locales" / "ckb" / "old.po").write_text(OLD_PO, encoding="utf-8")
+    result = runner.invoke(cli, ["--root", str(root), "extract", "--lang", "ckb"])
+    assert result.exit_code == 0, result.output
+    po = load_catalog(root / "locales" / "ckb" / "old.po")
+    entry = next(e for e in po if not e.obsolete and e.msgid.startswith("On "))
+    assert entry.msgid == "On **Tuesday** the *minister* said AT&T paid."
+    assert entry.msgstr == "سێشەممە **وەزیر** وتی AT&T پارەی دا."
+    assert entry.flags == ["fuzzy", "md-text"]
+    assert entry.previous_msgid == "On __Tuesday__ the *minister* said AT&amp;T paid."
+    plain = next(e for e in po if e.msgid == "Plain words stay.")
+    assert plain.flags == ["python-format", "no-wrap"] and plain.msgstr  # translator's flags kept
+    # The old entry also stays, obsolete, as every unmatched translation does.
+    assert [e.msgid for e in po if e.obsolete] == [entry.previous_msgid]
+
+
+def test_md_text_flag_follows_the_source_and_leaves_other_flags(runner, empty_project):
+    root = empty_project
+    article = root / "articles" / "flags.md"
+    article.write_text("---\ntitle: Flags\n---\n\nA **bold** claim.\n", encoding="utf-8")
+    assert runner.invoke(cli, ["--root", str(root), "extract", "--lang", "ar"]).exit_code == 0
+    po_path = root / "locales" / "ar" / "flags.po"
+    po = load_catalog(po_path)
+    entry = next(e for e in po if e.msgid == "A **bold** claim.")
+    assert entry.flags == ["md-text"]
+    entry.msgstr, entry.flags = "ادعاء **جريء**.", ["md-text", "no-wrap"]
+    from pipeline.catalog import save_catalog
+    save_catalog(po, po_path)
+    # The same words without markup: the flag goes, the translator's flag and work stay.
+    article.write_text("---\ntitle: Flags\n---\n\nA bold claim.\n", encoding="utf-8")
+    assert runner.invoke(cli, ["--root", str(root), "extract", "--lang", "ar"]).exit_code == 0
+    entry = next(e for e in load_catalog(po_path) if e.msgid == "A bold claim.")
+    assert entry.flags == ["no-wrap", "fuzzy"] and entry.msgstr == "ادعاء **جريء**."
+    assert entry.previous_msgid == "A **bold** claim."

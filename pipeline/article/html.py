@@ -100,7 +100,7 @@ def parse_html(path: Path, text: str) -> Article:
         if h1 is not None:
             head = reader.headline_block(h1)
         elif title is not None and _words(title):
-            head = Block("headline", inline.escape(" ".join(title.text_content().split())),
+            head = Block("headline", inline.escape(_page_title(title.text_content())),
                          title.sourceline or 1, markup=True)
         else:
             raise ArticleError("no headline: no <h1> and no <title>", path=path, lineno=1)
@@ -112,6 +112,17 @@ def parse_html(path: Path, text: str) -> Article:
             break
     return Article(path=path, blocks=tuple(blocks), meta=meta, format="html",
                    warnings=tuple(reader.warnings))
+
+
+def _page_title(text: str) -> str:
+    """The story's title from a page ``<title>``, without the site's name.
+
+    >>> _page_title("Budget passes after long debate | Example News")
+    'Budget passes after long debate'
+    """
+    text = " ".join(text.split())
+    parts = re.split(r"\s+[|\u2013\u2014-]\s+", text)
+    return parts[0] if len(parts) > 1 and len(parts[0].split()) >= 2 else text
 
 
 def _article_root(doc):
