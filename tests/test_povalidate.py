@@ -191,7 +191,7 @@ def test_ten_megabyte_line_is_read_in_reasonable_time(runner, tmp_path):
     '"' + "\\n" * 3_000_000 + '"',      # millions of escapes
     '"' + "b\\\\" * 2_000_000,          # unterminated after millions of backslashes
     '"' + '\\"' * 2_000_000,            # unterminated after millions of escaped quotes
-])
+], ids=["escapes", "backslashes", "escaped-quotes"])  # not the 6 MB strings: xdist sends every test id
 def test_huge_pathological_lines_stay_linear(tmp_path, body):
     text = po('msgid "x"\nmsgstr ' + body + "\n")
     start = time.perf_counter()
