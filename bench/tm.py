@@ -127,7 +127,7 @@ def main() -> int:
         build_project(root, paths)
         project = load_project(root)
         started = time.perf_counter()
-        units = extract_and_review(project, memory_paths)
+        extract_and_review(project, memory_paths)
         results["setup_seconds"] = round(time.perf_counter() - started, 1)
 
         started = time.perf_counter()
