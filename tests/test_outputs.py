@@ -19,6 +19,10 @@ always come from this checkout)::
 
     git worktree add /tmp/before a55a6f0
     NEWSLOC_CODE=/tmp/before python3 -m pytest -q tests/test_outputs.py
+
+or compare two checkouts directly on the whole BBC corpus (no manifest)::
+
+    python3 -m tests.test_outputs /tmp/before .
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from .support_perf import bbc_sample
 pytestmark = pytest.mark.slow
 
 CODE = Path(os.environ.get("NEWSLOC_CODE") or REPO).resolve()
+BBC_SAMPLE = 40
 
 #: The project settings, fixed here so that a change to the repository's own
 #: pyproject.toml does not move the outputs.
@@ -82,7 +87,7 @@ STEPS = (
 )
 
 
-def _seed(root: Path) -> None:
+def _seed(root: Path, _articles: int = 0) -> None:
     (root / "articles").mkdir(parents=True)
     shutil.copy(SEED, root / "articles" / SEED.name)
     for path in sorted((REPO / "locales").rglob(f"{SEED_SLUG}.po*")):
@@ -91,15 +96,15 @@ def _seed(root: Path) -> None:
         shutil.copy(path, target)
 
 
-def _bbc(root: Path) -> None:
+def _bbc(root: Path, articles: int = BBC_SAMPLE) -> None:
     (root / "articles").mkdir(parents=True)
-    for path in bbc_sample(40):
+    for path in bbc_sample(articles):
         shutil.copy(path, root / "articles" / f"{path.parent.name}-{path.name}")
 
 
-def _run(root: Path, args: tuple[str, ...]) -> dict:
+def _run(root: Path, args: tuple[str, ...], code: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLOC_")}
-    env.update(PYTHONPATH=str(CODE), SOURCE_DATE_EPOCH="1795000000", TZ="UTC", LC_ALL="C.UTF-8",
+    env.update(PYTHONPATH=str(code), SOURCE_DATE_EPOCH="1795000000", TZ="UTC", LC_ALL="C.UTF-8",
                COLUMNS="120")
     proc = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(root), *args],
                           capture_output=True, env=env, cwd=root, timeout=300)
@@ -109,22 +114,56 @@ def _run(root: Path, args: tuple[str, ...]) -> dict:
             "output": hashlib.sha256(text).hexdigest()}
 
 
-def digest_run(root: Path) -> dict:
-    """Run the commands in *root*; digest their outputs and every file they leave."""
-    commands = [step(root) if callable(step) else _run(root, step) for step in STEPS]
+def digest_run(root: Path, code: Path = CODE) -> dict:
+    """Run the commands (the newsloc of checkout *code*) in *root*; digest their outputs and every file they leave."""
+    commands = [step(root) if callable(step) else _run(root, step, code) for step in STEPS]
     files = {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
              for p in sorted(root.rglob("*"))
              if p.is_file() and ".newsloc" not in p.relative_to(root).parts}
     return {"commands": [c for c in commands if c], "files": files}
 
 
+def new_project(root: Path, make, articles: int = BBC_SAMPLE) -> Path:
+    root.mkdir()
+    (root / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    make(root, articles)
+    return root
+
+
 @pytest.mark.parametrize("name,make", [("seed", _seed),
                                        pytest.param("bbc", _bbc, marks=pytest.mark.shared)])
 def test_outputs_equal_the_manifest(tmp_path, golden, name, make):
-    root = tmp_path / name
-    root.mkdir()
-    (root / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
-    make(root)
-    produced = digest_run(root)
+    produced = digest_run(new_project(tmp_path / name, make))
     assert produced["files"], "the commands left no files"
     golden.check_text(f"outputs/{name}.json", json.dumps(produced, indent=1, sort_keys=True) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Compare the outputs of two checkouts' code directly, on the seed and the whole BBC corpus."""
+    import argparse
+    import tempfile
+    parser = argparse.ArgumentParser(prog="python3 -m tests.test_outputs", description=main.__doc__)
+    parser.add_argument("before", type=Path, help="checkout whose code runs first (e.g. a worktree of a55a6f0)")
+    parser.add_argument("after", type=Path, help="checkout to compare with it")
+    parser.add_argument("--articles", type=int, default=0, help="BBC articles (default: every one)")
+    args = parser.parse_args(argv)
+    articles = args.articles or len(bbc_sample(10**6))
+    differ = False
+    for name, make in (("seed", _seed), ("bbc", _bbc)):
+        runs = []
+        for code in (args.before, args.after):
+            with tempfile.TemporaryDirectory(prefix="newsloc-outputs-") as tmp:
+                runs.append(digest_run(new_project(Path(tmp) / name, make, articles), code.resolve()))
+        before, after = runs
+        files = sorted(k for k in before["files"].keys() | after["files"].keys()
+                       if before["files"].get(k) != after["files"].get(k))
+        commands = [b["args"] for a, b in zip(before["commands"], after["commands"]) if a != b]
+        differ = differ or bool(files or commands)
+        print(f"{name}: {len(after['files'])} files, {len(files)} differ"
+              + "".join(f"\n  {f}" for f in files[:20])
+              + f"; commands whose exit code or output differ: {', '.join(commands) or 'none'}")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
