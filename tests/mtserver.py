@@ -17,7 +17,10 @@ letters upper-cased (mask tokens ``[X0X]`` survive; digits too).
 Fault modes (``server.mode``): ``ok``, ``429``, ``500``, ``hang`` (no answer
 until the server stops), ``malformed`` (broken JSON / page without a
 result), ``quota`` (MyMemory's quota warning as the translation),
-``lose`` (drops mask tokens), ``unchanged`` (echoes the source), ``403``.
+``lose`` (drops mask tokens), ``unchanged`` (echoes the source), ``403``,
+``swap`` (the first two mask tokens change places: a span's closing token
+comes before its opening one), ``double`` (the first mask token twice),
+``empty-span`` (the words between the first two tokens dropped).
 ``server.fail_first = N`` applies the mode to the first N translation
 requests only, then answers normally. ``server.latency`` delays every
 answer (seconds). ``server.log`` records every translation request.
@@ -157,6 +160,16 @@ class _Handler(BaseHTTPRequestHandler):
         out = fake_translate(text, target)
         if mode == "lose":
             out = MASK.sub("", out)
+        tokens = MASK.findall(out)
+        if mode == "swap" and len(tokens) >= 2:
+            first, second = MASK.search(out), list(MASK.finditer(out))[1]
+            out = (out[:first.start()] + second.group() + out[first.end():second.start()]
+                   + first.group() + out[second.end():])
+        if mode == "double" and tokens:
+            out = out + " " + tokens[0]
+        if mode == "empty-span" and len(tokens) >= 2:
+            first, second = MASK.search(out), list(MASK.finditer(out))[1]
+            out = out[:first.end()] + out[second.start():]
         return out
 
     def _error(self, mode: str) -> bool:

@@ -19,13 +19,22 @@ garbled a token raises :class:`MaskError` and is never written.
 
 The msgid's leading and trailing whitespace (which engines strip) is put
 back around the result.
+
+Inline markup (entries flagged ``md-text``: links, emphasis, code ... as
+inline CommonMark, see :mod:`pipeline.article.inline`) is masked as well:
+a span becomes a pair of tokens around its words, so an engine translates
+link text and emphasised words and may move them, but never sees a link
+target. Restoring rebuilds the spans, escapes the engine's words for
+Markdown and re-reads the result: an answer that lost, repeated, crossed
+or emptied a span raises :class:`MaskError` like a lost number.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..textpatterns import (EMAIL, MASK_CREDIT, MASK_GARBLED, MASK_NUMBER, MASK_PATTERN, MASK_URL,
                            TRAILING_URL_PUNCT)
@@ -64,6 +73,10 @@ class Masked:
     kinds: tuple[str, ...] = field(default=())
     lead: str = ""
     trail: str = ""
+    #: Inline markup (``md-text`` entries): per token, the source node it stands
+    #: for (a span's opening and closing tokens share one), None for the others.
+    nodes: tuple[Any, ...] = ()
+    markup: bool = False
 
     @property
     def only_masks(self) -> bool:
@@ -90,8 +103,28 @@ def _spans(text: str, glossary: "Glossary | None") -> list[tuple[int, int, str, 
     return found
 
 
-def mask(text: str, glossary: "Glossary | None" = None) -> Masked:
+def _mask_into(text: str, glossary: "Glossary | None", pieces: list[str],
+               restore_as: list[str], kinds: list[str]) -> None:
+    """Append *text* to *pieces* with its protected spans replaced by tokens."""
+    candidates = sorted(_spans(text, glossary),
+                        key=lambda s: (s[0], -(s[1] - s[0]), KINDS.index(s[2])))
+    pos = 0
+    for start, end, kind, replacement in candidates:
+        if start < pos or end <= start:
+            continue  # overlaps a span already taken
+        pieces.append(text[pos:start])
+        pieces.append(token(len(restore_as)))
+        restore_as.append(replacement)
+        kinds.append(kind)
+        pos = end
+    pieces.append(text[pos:])
+
+
+def mask(text: str, glossary: "Glossary | None" = None, *, markup: bool = False) -> Masked:
     """Mask numbers, URLs, e-mails, credits and glossary terms of *text*.
+
+    With *markup* (an ``md-text`` entry: inline CommonMark), the inline spans
+    are masked too (see :func:`_mask_markup`).
 
     >>> m = mask("  Sorties cost $250,000 per day, see https://x.org.")
     >>> m.text, m.restore_as, m.lead
@@ -100,22 +133,168 @@ def mask(text: str, glossary: "Glossary | None" = None) -> Masked:
     core = text.strip()
     lead = text[:len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()):] if core else ""
-    candidates = sorted(_spans(core, glossary),
-                        key=lambda s: (s[0], -(s[1] - s[0]), KINDS.index(s[2])))
+    if markup:
+        return _mask_markup(core, glossary, lead, trail)
     pieces: list[str] = []
     restore_as: list[str] = []
     kinds: list[str] = []
-    pos = 0
-    for start, end, kind, replacement in candidates:
-        if start < pos or end <= start:
-            continue  # overlaps a span already taken
-        pieces.append(core[pos:start])
-        pieces.append(token(len(restore_as)))
-        restore_as.append(replacement)
-        kinds.append(kind)
-        pos = end
-    pieces.append(core[pos:])
+    _mask_into(core, glossary, pieces, restore_as, kinds)
     return Masked("".join(pieces), tuple(restore_as), tuple(kinds), lead, trail)
+
+
+# --------------------------------------------------------------------------- inline markup
+
+def _mask_markup(core: str, glossary: "Glossary | None", lead: str, trail: str) -> Masked:
+    """Mask an inline-CommonMark text: a span becomes a pair of tokens, a leaf one token.
+
+    * a link, image, bold, italic or strikethrough becomes an opening and a
+      closing token around its words, which are translated: ``[X0X]report[X1X]``.
+      The link target and title stay in the tokens: they are never sent;
+    * a code span, a hard line break, an autolink and raw inline HTML become
+      one token each, restored verbatim;
+    * the words between are masked as any text (numbers, URLs, glossary
+      terms) and sent without Markdown escapes (``5 \\* 3`` goes out as ``5 * 3``).
+
+    >>> m = mask("See the [report](https://x.org/r) on **Tuesday**.", markup=True)
+    >>> m.text
+    'See the [X0X]report[X1X] on [X2X]Tuesday[X3X].'
+    """
+    from ..article.inline import Break, Code, Html, Link, Text, parse, render
+    pieces: list[str] = []
+    restore_as: list[str] = []
+    kinds: list[str] = []
+    nodes: list[Any] = []
+
+    def add(kind: str, shown: str, node: Any) -> None:
+        pieces.append(token(len(restore_as)))
+        restore_as.append(shown)
+        kinds.append(kind)
+        nodes.append(node)
+
+    def visit(items: Any) -> None:
+        for node in items:
+            if isinstance(node, Text):
+                before = len(restore_as)
+                _mask_into(node.text, glossary, pieces, restore_as, kinds)
+                nodes.extend([None] * (len(restore_as) - before))
+            elif isinstance(node, (Code, Break, Html)) or (isinstance(node, Link) and node.autolink):
+                add("leaf", render([node]), node)
+            else:
+                opening, closing = _span_marks(node)
+                add("open", opening, node)
+                visit(node.children)
+                add("close", closing, node)
+
+    visit(parse(core))
+    return Masked("".join(pieces), tuple(restore_as), tuple(kinds), lead, trail,
+                  tuple(nodes), markup=True)
+
+
+def _span_marks(node: Any) -> tuple[str, str]:
+    """What a span's opening and closing tokens stand for, as Markdown (for messages).
+
+    >>> from pipeline.article.inline import Link
+    >>> _span_marks(Link((), "https://x.org"))
+    ('[', '](https://x.org)')
+    """
+    from ..article.inline import Text, render
+    whole = render([dataclasses.replace(node, children=(Text("\x00"),))])
+    cut = whole.index("\x00")
+    return whole[:cut], whole[cut + 1:]
+
+
+def _trim(children: list[Any]) -> tuple[str, list[Any], str]:
+    """Move the white space at the edges of a span's words out of the span.
+
+    Engines write ``[X0X] Tuesday [X1X]``; ``** Tuesday **`` is not bold in
+    CommonMark, ``**Tuesday**`` with the spaces outside is.
+    """
+    from ..article.inline import Text
+    before = after = ""
+    if children and isinstance(children[0], Text):
+        text = children[0].text
+        before = text[:len(text) - len(text.lstrip())]
+        children[0] = Text(text.lstrip())
+    if children and isinstance(children[-1], Text):
+        text = children[-1].text
+        after = text[len(text.rstrip()):]
+        children[-1] = Text(text.rstrip())
+    return before, [c for c in children if not (isinstance(c, Text) and not c.text)], after
+
+
+def _shown(masked: Masked, index: int) -> str:
+    """The span token *index* belongs to, as Markdown around an ellipsis: ``[…](https://x.org)``."""
+    both = [j for j, node in enumerate(masked.nodes) if node is masked.nodes[index]]
+    return masked.restore_as[both[0]] + "…" + masked.restore_as[both[-1]]
+
+
+def _rebuild(masked: Masked, result: str) -> list[Any]:
+    """Turn an engine's *result* back into inline nodes; MaskError if a span is broken."""
+    from ..article.inline import Text
+    stack: list[list[Any]] = [[]]
+    opened: list[int] = []
+
+    def add_text(s: str) -> None:
+        top = stack[-1]
+        if top and isinstance(top[-1], Text):
+            if top[-1].text[-1:].isspace() and s[:1].isspace():
+                s = s.lstrip()  # one space where a span's edge space moved out
+            top[-1] = Text(top[-1].text + s)
+        elif s:
+            top.append(Text(s))
+
+    pos = 0
+    for m in MASK_PATTERN.finditer(result):
+        add_text(result[pos:m.start()])
+        pos = m.end()
+        i = int(m.group(1))
+        kind = masked.kinds[i]
+        if kind == "open":
+            stack.append([])
+            opened.append(i)
+        elif kind == "close":
+            if not opened or masked.nodes[opened[-1]] is not masked.nodes[i]:
+                raise MaskError(f"broken span {_shown(masked, i)}")
+            opened.pop()
+            before, children, after = _trim(stack.pop())
+            if not children and masked.nodes[i].children:
+                raise MaskError(f"broken span {_shown(masked, i)}: its words were lost")
+            add_text(before)
+            stack[-1].append(dataclasses.replace(masked.nodes[i], children=tuple(children)))
+            add_text(after)
+        elif kind == "leaf":
+            stack[-1].append(masked.nodes[i])
+        else:
+            add_text(masked.restore_as[i])
+    add_text(result[pos:])
+    if opened:
+        raise MaskError(f"broken span {_shown(masked, opened[-1])}")
+    return stack[0]
+
+
+def _shape(nodes: Any) -> tuple[Any, ...]:
+    """The markup of *nodes* without their words, siblings in any order."""
+    from ..article.inline import Text
+    out: list[Any] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            continue
+        children = getattr(node, "children", None)
+        if children is None:
+            out.append(node)
+        else:
+            out.append((dataclasses.replace(node, children=()), _shape(children)))
+    return tuple(sorted(out, key=repr))
+
+
+def _restore_markup(masked: Masked, result: str) -> str:
+    """Rebuild the spans around the engine's words, escape them, and prove the spans held."""
+    from ..article.inline import parse, render
+    nodes = _rebuild(masked, result)
+    text = render(nodes)
+    if _shape(parse(text)) != _shape(nodes):
+        raise MaskError("broken markup: a span of the source does not read back as one")
+    return text
 
 
 def check_masks(masked: Masked, result: str) -> None:
@@ -149,7 +328,10 @@ def restore(masked: Masked, result: str) -> str:
     'التكلفة: 250,000 دولار\\n'
     """
     check_masks(masked, result)
-    text = MASK_PATTERN.sub(lambda m: masked.restore_as[int(m.group(1))], result)
+    if masked.markup:
+        text = _restore_markup(masked, result.strip())
+    else:
+        text = MASK_PATTERN.sub(lambda m: masked.restore_as[int(m.group(1))], result)
     return masked.lead + text.strip() + masked.trail
 
 

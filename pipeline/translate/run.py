@@ -56,6 +56,7 @@ from ..errors import CatalogError, PipelineError
 from ..fsutil import ChangedOnDisk, file_digest
 from .glossary import Glossary, load_glossary
 from .cache import MTCache, cache_path
+from ..segment import MARKUP_FLAG
 from .protect import mask, unmask_source
 from .memory import Memory
 from .pretranslate import MemoryPretranslator, ProjectPretranslation
@@ -334,30 +335,46 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
     prints = {lang: glossary_fingerprint(g) for lang, g in glossaries.items()}
     provenance = _provenance(engine)
     cache = MTCache(cache_path(project))
+    # Entries of Markdown/HTML articles hold inline CommonMark (flag md-text): their
+    # spans are masked too, and their results are cached apart from plain texts'.
+    markup = {e.msgid.strip() for s in states for e in s.po if MARKUP_FLAG in e.flags}
+
+    def prints_of(lang: str, text: str) -> str:
+        return prints[lang] + ("+md-text" if text.strip() in markup else "")
 
     # Steps 4-6: cache, mask, split; what is left becomes requests.
     jobs: dict[tuple[str, str], list] = {}     # (lang, text) → [pieces, translations]
     requests_by_piece: dict[tuple[str, str], list[tuple[str, str]]] = {}
     finished: list[tuple[tuple[str, str], str]] = []
     for (lang, text) in wanted:
-        cached = cache.lookup(engine, project.source, lang, text, prints[lang])
+        cached = cache.lookup(engine, project.source, lang, text, prints_of(lang, text))
         if cached is not None:
             summary.cache_hits += 1
             finished.append(((lang, text), cached))
             continue
         core = text.strip()
         lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        whole = mask(text, glossaries[lang])
+        is_markup = core in markup
+        whole = mask(text, glossaries[lang], markup=is_markup)
         if whole.only_masks:
             finished.append(((lang, text), unmask_source(whole)))
             continue
         limit = max(50, eng.max_chars - 50)
+        if is_markup and len(whole.text) > limit:
+            # Cutting would split spans between requests: left for the translator.
+            summary.failures.append(Failure(lang, text, "too long", "an entry with inline markup "
+                                            f"longer than the engine's limit ({eng.max_chars})"))
+            summary._failed_entries += sum(1 for s in wanted[(lang, text)] for k in s.needs
+                                           if k[1] == text)
+            for state in wanted[(lang, text)]:
+                state.open_texts.discard(text)
+            continue
         pieces = [(p, g) for p, g in split_text(core, limit)] if len(whole.text) > limit else [(core, "")]
         job = {"pieces": pieces, "out": [None] * len(pieces), "lead": lead, "trail": trail,
                "left": len(pieces)}
         jobs[(lang, text)] = job
         for index, (piece, _gap) in enumerate(pieces):
-            cached = (cache.lookup(engine, project.source, lang, piece, prints[lang])
+            cached = (cache.lookup(engine, project.source, lang, piece, prints_of(lang, text))
                       if len(pieces) > 1 else None)
             if cached is not None:
                 job["out"][index] = cached
@@ -379,7 +396,7 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
     for key, job in jobs.items():
         if job["left"] == 0:
             translation = join(job)
-            cache.put(engine, project.source, key[0], key[1], translation, prints[key[0]])
+            cache.put(engine, project.source, key[0], key[1], translation, prints_of(*key))
             complete(key, translation)
 
     pool = Pool(eng, project.source, options, retries, backoff)
@@ -399,7 +416,8 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
         stop.install()
         pool.start()
         for (lang, piece) in requests_by_piece:
-            pool.todo.put(Request(lang, piece, mask(piece, glossaries[lang])))
+            pool.todo.put(Request(lang, piece, mask(piece, glossaries[lang],
+                                                    markup=piece.strip() in markup)))
         outstanding = len(requests_by_piece)
         while outstanding:
             stop.check()
@@ -432,10 +450,10 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
                 job["left"] -= 1
                 if len(job["pieces"]) > 1:
                     cache.put(engine, project.source, lang, req.source, result.text.strip(),
-                              prints[lang])
+                              prints_of(lang, text))
                 if job["left"] == 0 and not job.get("failed"):
                     translation = join(job)
-                    cache.put(engine, project.source, lang, text, translation, prints[lang])
+                    cache.put(engine, project.source, lang, text, translation, prints_of(lang, text))
                     complete((lang, text), translation)
             report()
             if time.monotonic() - last_flush >= FLUSH_SECONDS:

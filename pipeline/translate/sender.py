@@ -151,6 +151,7 @@ def failure_kind(message: str) -> str:
                          ("malformed JSON", "malformed answer"), ("unexpected answer", "malformed answer"),
                          ("lost placeholder", "lost placeholder"),
                          ("garbled placeholder", "garbled placeholder"),
+                         ("broken span", "broken span"), ("broken markup", "broken span"),
                          ("unchanged", "source returned unchanged"),
                          ("no translation", "empty answer"), ("connection", "connection error")):
         if needle in message:
