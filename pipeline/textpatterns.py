@@ -12,7 +12,9 @@ kind may have more than one pattern here, each named for its use:
   :data:`MASK_NUMBER`;
 * editions (:mod:`pipeline.export`) isolate left-to-right runs inside
   right-to-left text: :data:`ISOLATE_LATIN_RUN`, :data:`ISOLATE_ARABIC_RUN`
-  (an edition's URL never swallows Arabic letters).
+  (an edition's URL never swallows Arabic letters);
+* link targets (checks and editions): :func:`link_scheme`,
+  :func:`safe_link_target` (which targets an edition may write).
 """
 
 from __future__ import annotations
@@ -71,6 +73,35 @@ EDITION_LATIN = _ED_LATIN
 HAS_LATIN = re.compile(rf"[{_ED_LATIN}]")
 LOCAL_NUMBER = re.compile(rf"[{_ED_DIGIT}]+(?:[.,٬٫][{_ED_DIGIT}]+)*")
 STRONG_LETTER = re.compile(rf"[{_ED_LATIN}{_ED_ARABIC}\u0590-\u05FF]")
+
+
+# --------------------------------------------------------------------------- link targets
+
+#: Schemes an edition may link to; a target without a scheme (relative) is fine too.
+SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+_LINK_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# Browsers drop these before reading a scheme; markdown-it percent-encodes them.
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]|%(?:[01][0-9A-Fa-f]|20|7[Ff])")
+
+
+def link_scheme(target: str) -> str | None:
+    """The scheme a browser reads in a link *target* (lower case); None when it is relative.
+
+    >>> link_scheme(" Java\tScript:alert(1)"), link_scheme("java%09script:x"), link_scheme("a/b:c")
+    ('javascript', 'javascript', None)
+    """
+    m = _LINK_SCHEME.match(_IGNORED_IN_URL.sub("", target))
+    return m.group(1).lower() if m else None
+
+
+def safe_link_target(target: str) -> bool:
+    """True when an edition may write *target*: http(s), mailto or relative.
+
+    >>> safe_link_target("https://x.org/a b"), safe_link_target("#notes"), safe_link_target("data:,x")
+    (True, True, False)
+    """
+    scheme = link_scheme(target)
+    return scheme is None or scheme in SAFE_LINK_SCHEMES
 
 
 def short(s: str, width: int = 60) -> str:

@@ -23,7 +23,8 @@ GLOSSARIES = {
 
 def run(name: str, lang: str, source: str, target: str, *, plural: str | None = None,
         form: int | None = None) -> list[str]:
-    entry = RawEntry(lineno=1, msgid=source, msgid_plural=plural, msgstr={form: target})
+    flags = ["md-text"] if CHECKS[name].group == "inline" else []  # inline CommonMark entries
+    entry = RawEntry(lineno=1, msgid=source, msgid_plural=plural, msgstr={form: target}, flags=flags)
     sources = (source,) + ((plural,) if plural else ())
     unit = Unit(source if not form else (plural or source), target, lang, entry, form,
                 GLOSSARIES.get(lang), sources)
@@ -77,6 +78,13 @@ CASES = [
     ("markup", "ar", "Iraq News", "<script>alert(1)</script>أخبار", "أخبار العراق"),
     ("markup", "ckb", "Read <b>this</b>", "<img src=x onerror=alert(1)>بخوێنەوە", "<b>ئەمە</b> بخوێنەوە"),
     ("markup", "ku", "Iraq News", "<iframe src=x></iframe>Nûçe", "Nûçeyên Iraqê"),
+    # inline markup (entries flagged md-text)
+    ("spans", "ar", "See the [report](https://x.org/r) on **Tuesday**.",
+     "انظر التقرير يوم **الثلاثاء**.", "انظر [التقرير](https://x.org/r) يوم **الثلاثاء**."),
+    ("link-targets", "ckb", "See the [report](https://x.org/r).",
+     "[ڕاپۆرتەکە](https://x.org/other) ببینە.", "[ڕاپۆرتەکە](https://x.org/r) ببینە."),
+    ("link-schemes", "ku", "See the [report](https://x.org/r).",
+     "[Raporê](javascript:alert(1)) bibînin.", "[Raporê](https://x.org/r) bibînin."),
     # hygiene
     ("identical", "ku", "Iraqi military officials said", "Iraqi military officials said",
      "Karbidestên leşkerî yên Iraqê gotin"),

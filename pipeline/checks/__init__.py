@@ -30,7 +30,7 @@ with :func:`register`, and give it a docstring whose first line is its title.
 
 from __future__ import annotations
 
-from . import file, hygiene, numbers, protected, punctuation, safety, script  # noqa: F401  (registers)
+from . import file, hygiene, inline, numbers, protected, punctuation, safety, script  # noqa: F401  (registers)
 from . import consistency  # noqa: F401  (registers the project-scope check last)
 from .numbers import numbers_in
 from .project import CatalogRef, CheckReport, check_project, has_errors, recorded_findings, run_checks

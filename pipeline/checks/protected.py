@@ -7,6 +7,8 @@ import re
 from collections import Counter
 from typing import Iterator
 
+from ..article.inline import plain
+from ..segment import MARKUP_FLAG
 from ..textpatterns import BIDI_MARKS, BRACKETED, EMAIL, MASK_PATTERN, URL
 from .registry import Unit, register
 
@@ -26,16 +28,23 @@ def masks(u: Unit) -> Iterator[str]:
 
 @register("urls", "error", "protected")
 def urls(u: Unit) -> Iterator[str]:
-    """URLs and e-mail addresses kept exactly as in the source."""
+    """URLs and e-mail addresses kept exactly as in the source.
+
+    In an ``md-text`` entry only what readers see counts (a link's target is
+    the ``inline`` group's business: a translator may repoint it).
+    """
     both = u.source + "\n" + u.target
     if "@" not in both and "://" not in both and "www." not in both.lower():
         return  # neither pattern can match
+    source, target = u.source, u.target
+    if MARKUP_FLAG in u.entry.flags:
+        source, target = plain(source), plain(target)
     for pattern in (URL, EMAIL):
-        for m in pattern.finditer(u.source):
-            if m.group() not in u.target:
+        for m in pattern.finditer(source):
+            if m.group() not in target:
                 yield f"{'URL' if pattern is URL else 'address'} {m.group()!r} changed or missing"
-        for m in pattern.finditer(u.target):
-            if m.group() not in u.source:
+        for m in pattern.finditer(target):
+            if m.group() not in source:
                 yield f"{'URL' if pattern is URL else 'address'} {m.group()!r} not in the source"
 
 

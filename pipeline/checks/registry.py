@@ -24,7 +24,7 @@ from ..textpatterns import short
 from ..translate.glossary import Glossary
 
 SEVERITIES = ("error", "warning")
-GROUPS = ("file", "numbers", "script", "punctuation", "protected", "safety", "hygiene")
+GROUPS = ("file", "numbers", "script", "punctuation", "protected", "inline", "safety", "hygiene")
 
 
 @dataclass(frozen=True)
