@@ -20,7 +20,7 @@ percentage reviewed is by words (what a desk schedules), segments alongside.
 Post-edit distance tells a desk how much reviewers changed each engine's
 output: for a reviewed entry still carrying ``MT: <engine> <date>``, the
 original machine output is looked up in the MT cache
-(:class:`pipeline.mtcache.MTCache`) and compared with the reviewed msgstr
+(:class:`pipeline.translate.cache.MTCache`) and compared with the reviewed msgstr
 as a normalised Levenshtein distance (0 % = accepted as is, 100 % =
 rewritten). Without a cache record (cache deleted, another machine) the
 entry is counted as ``n/a``, never guessed.
@@ -40,7 +40,7 @@ from rapidfuzz.distance import Levenshtein
 from .catalog import PROVENANCE, load_catalog
 from .config import Project, slug_for
 from .errors import PipelineError
-from .translate.cache import MTCache, cache_path
+from .translate.cache import MTCache
 from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
 from .parallel import map_chunks, resolve_jobs, start_pool
 
@@ -157,15 +157,26 @@ class _Cache:
     """Read-only access to the MT cache; absent cache = every lookup is n/a."""
 
     def __init__(self, project: Project) -> None:
+        self._project = project
         self._cache = None
-        path = cache_path(project)
-        if path.is_file():  # never create a cache just to report on it
-            self._cache = MTCache(path)
+        self._opened = False
+
+    def _open(self) -> MTCache | None:
+        # On the first lookup only: a status with no machine-translated reviewed
+        # entry never connects to a shared memory.
+        if not self._opened:
+            self._opened = True
+            try:
+                self._cache = MTCache.for_project(self._project)
+            except PipelineError as exc:
+                log.warning("post-edit distances unavailable: %s", exc)
+        return self._cache
 
     def get(self, engine: str, source: str, target: str, text: str) -> str | None:
-        if self._cache is None:
+        cache = self._open()
+        if cache is None:
             return None
-        return self._cache.get(engine, source, target, text)
+        return cache.get(engine, source, target, text)
 
     def close(self) -> None:
         if self._cache is not None:
@@ -300,7 +311,7 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
                    jobs: int | None = 1, use_cache: bool = True) -> list[CatalogStatus]:
     """Return one :class:`CatalogStatus` per article and language.
 
-    Files unchanged since the last run (content hashes, ``.newsloc/manifest/status.json``)
+    Files unchanged since the last run (content hashes in the state store)
     are not parsed again; the others are read by *jobs* processes. The rows
     are the same whatever the number of jobs and whether the cache was used.
     """

@@ -20,6 +20,7 @@ from pipeline.cli import cli
 from pipeline.config import load_project
 
 from .paths import PO_REAL
+from .support_state import forget_stage, stages
 from .support_checks import SEED_SLUG, _quote, make_check_project, normalised
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]  # a 42-article project, checked again and again
@@ -156,8 +157,9 @@ def test_one_article_check_sees_the_whole_language_for_consistency(runner, desk)
     full, _, _ = check_json(runner, desk, "--jobs", "1", "--force")
     for warm in (False, True):
         if not warm:
-            for manifest in (desk / ".newsloc" / "manifest").glob("check*.json"):
-                manifest.unlink()
+            for stage in stages(desk):
+                if stage.startswith("check"):
+                    forget_stage(desk, stage)
         one, _, _ = check_json(runner, desk, "story-03", "--jobs", "1")
         wanted = [f for f in full["findings"] if Path(f["path"]).stem == "story-03"]
         assert one["findings"] == wanted and any(f["check"] == "consistency" for f in wanted)
@@ -214,6 +216,6 @@ def test_status_equals_the_golden_cold_cached_and_parallel(runner, desk, golden,
     assert row["untranslated"]["segments"] == 1 + next(
         r for r in golden.entry(STATUS, "json")["catalogues"]
         if r["path"].endswith(f"ar/{SEED_SLUG}.po"))["untranslated"]["segments"]
-    (desk / ".newsloc" / "manifest" / "status.json").unlink()
+    forget_stage(desk, "status")
     result = runner.invoke(cli, ["--root", str(desk), "status", "--json", "--jobs", "2"])
     assert json.loads(result.stdout) == cached

@@ -9,16 +9,12 @@ from pathlib import Path
 from pipeline.export import run as export
 
 from .paths import KIRKUK as DATA
+from .support_state import stage_records
 from .test_export_incremental import LANGS, SLUG, edition_files, run
 
 
-def _manifest(root: Path) -> dict:
-    return json.loads((root / ".newsloc" / "manifest" / "export.json").read_text(encoding="utf-8"))
-
-
 def _records(root: Path) -> dict:
-    data = _manifest(root)
-    return data.get("records", data)
+    return stage_records(root, "export")
 
 
 def test_a_file_that_cannot_be_written_fails_the_run_and_only_its_edition(runner, tmp_path):

@@ -15,6 +15,7 @@ from pipeline.cli import cli
 from pipeline.config import load_project
 
 from .paths import KIRKUK_SLUG
+from .support_state import forget_stage, stage_records
 from .support_perf import make_project, tree
 
 SLUG = KIRKUK_SLUG
@@ -64,7 +65,7 @@ def test_noop_export_renders_nothing_and_touches_nothing(runner, desk, renders):
     assert "3 edition(s) exported, 0 skipped: 0 file(s) written" in result.output
     assert f"ar/{SLUG}: unchanged" in result.output
     assert edition_files(desk) == before
-    assert (desk / ".newsloc" / "manifest" / "export.json").is_file()
+    assert len(stage_records(desk, "export")) == 3
 
 
 def test_po_edit_rerenders_that_language_only(runner, desk, renders):
@@ -200,7 +201,7 @@ def test_one_article_then_all_keeps_index_and_records(runner, desk, renders):
     # An article removed from the desk is forgotten by the manifest, its edition kept.
     (desk / "articles" / f"{SEED_SLUG}.txt").unlink()
     assert run(runner, desk, "export").exit_code == 0
-    records = json.loads((desk / ".newsloc" / "manifest" / "export.json").read_text())["records"]
+    records = stage_records(desk, "export")
     assert sorted(records) == sorted(f"{lang}/articles/{SLUG}.md" for lang in LANGS)
     assert (desk / "editions" / "ar" / f"{SEED_SLUG}.html").is_file()
 
@@ -270,7 +271,7 @@ def test_parallel_rerun_after_edits_matches_a_cold_single_process_run(runner, ne
 def test_proof_pages_reuse_check_records_with_the_same_bytes(runner, desk, monkeypatch, tmp_path):
     set_msgstr(desk, "ar", "The repairs cost $250,000, officials said.", "كلفت الإصلاحات مبلغاً كبيراً.")
     run(runner, desk, "check")  # exits 1 (a number is missing); records its findings
-    assert (desk / ".newsloc" / "manifest" / "check.json").is_file()
+    assert stage_records(desk, "check")
     from pipeline import checks
     real = checks.check_catalog
     calls = []
@@ -278,7 +279,7 @@ def test_proof_pages_reuse_check_records_with_the_same_bytes(runner, desk, monke
                         lambda *a, **k: calls.append(a) or real(*a, **k))
     assert run(runner, desk, "export", "--out", str(tmp_path / "cached")).exit_code == 0
     assert calls == []  # every catalogue's findings came from check's records
-    (desk / ".newsloc" / "manifest" / "check.json").unlink()
+    forget_stage(desk, "check")
     assert run(runner, desk, "export", "--out", str(tmp_path / "computed")).exit_code == 0
     assert len(calls) == 3
     proof = tree(tmp_path, "cached")["proof/ar/" + SLUG + ".html"].decode()

@@ -17,7 +17,8 @@ import pytest
 from pipeline.catalog import count_entries, is_reviewed, load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
-from pipeline.translate.cache import MTCache, cache_path
+from pipeline.state.store import store_path
+from pipeline.translate.cache import MTCache
 
 from .paths import REPO, SEED, SEED_SLUG
 from .support_guarantees import (assert_catalogues_valid, mt_entries, newsloc, reviewed_snapshot,
@@ -52,14 +53,10 @@ def untranslated(root: Path) -> int:
 
 def cached(root: Path) -> set[tuple[str, str]]:
     """(target, text) pairs the MT cache holds: every answer the child received."""
-    path = cache_path(load_project(root))
-    if not path.exists():
+    project = load_project(root)
+    if not store_path(project).exists():
         return set()
-    cache = MTCache(path)
-    try:
-        rows = cache._db.execute("SELECT target, text FROM mt WHERE engine='libre'").fetchall()
-    finally:
-        cache.close()
+    rows = MTCache.for_project(project).db.execute("SELECT target, text FROM mt WHERE engine='libre'")
     return {(t, x) for t, x in rows}
 
 

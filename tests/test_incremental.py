@@ -20,8 +20,10 @@ from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
 from pipeline.extract import extract_articles
-from pipeline.state.manifest import Manifest, digest_path, manifest_path
+from pipeline.state.manifest import Manifest, digest_path
+from pipeline.state.store import close_store, open_store, store_path
 
+from .support_state import stage_records
 from .support_perf import edit_article, make_project, mtimes, tree
 
 N = 10
@@ -55,13 +57,13 @@ def translate_all(project, slug, lang, prefix):
 
 def test_noop_run_writes_nothing_and_segments_nothing(desk, monkeypatch):
     before = mtimes(desk.root, "locales")
-    manifest_before = manifest_path(desk, "extract").stat().st_mtime_ns
+    records_before = stage_records(desk, "extract")
     no_segmenting(monkeypatch)
     summary = extract_articles(desk, jobs=2)
     assert (summary.skipped, summary.written, summary.unchanged) == (N, 0, N * 4)
     assert summary.articles == N and summary.entries > 0 and not summary.errors
     assert mtimes(desk.root, "locales") == before
-    assert manifest_path(desk, "extract").stat().st_mtime_ns == manifest_before
+    assert stage_records(desk, "extract") == records_before
 
 
 def test_touch_without_change_is_still_up_to_date(desk, monkeypatch):
@@ -159,10 +161,15 @@ def test_deleting_state_is_safe(desk):
     assert extract_articles(desk, jobs=1).skipped == N
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": 99}', b"[1, 2]",
-                                    b'{"format": 1, "key": "x", "records": {}}'])
+@pytest.mark.parametrize("damage", ["file", "empty file", "record", "key"])
 def test_damaged_or_foreign_manifest_means_redo(desk, damage):
-    manifest_path(desk, "extract").write_bytes(damage)
+    if damage.endswith("file"):  # the store itself (between two runs): moved aside, rebuilt
+        close_store()
+        store_path(desk).write_bytes(b"" if damage == "empty file" else b"{not a database" * 100)
+    elif damage == "record":
+        open_store(desk).db.execute("UPDATE records SET data = '{not json' WHERE stage = 'extract'")
+    else:  # records made by other code or settings
+        open_store(desk).db.execute("UPDATE stages SET key = 'x' WHERE stage = 'extract'")
     summary = extract_articles(desk, jobs=1)
     assert summary.skipped == 0 and summary.written == 0 and not summary.errors
     assert extract_articles(desk, jobs=1).skipped == N
@@ -184,7 +191,7 @@ def test_failing_article_is_reported_every_run(desk):
 def test_removed_article_is_forgotten(desk):
     (desk.articles_dir / "story-06.txt").unlink()
     extract_articles(desk, jobs=1)
-    records = json.loads(manifest_path(desk, "extract").read_text())["records"]
+    records = stage_records(desk, "extract")
     assert "articles/story-06.txt" not in records and len(records) == N - 1
 
 

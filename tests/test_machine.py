@@ -52,9 +52,8 @@ def test_identical_texts_sent_once_and_cache_reused(runner, project, mt):
     assert result.exit_code == 0, result.output
     texts = [(r["q"], r["target"]) for r in mt.translations()]
     assert len(texts) == len(set(texts))
-    # a fresh project sharing nothing but the cache file would be served from it:
-    cache = project / ".newsloc" / "cache.sqlite"
-    assert cache.is_file()
+    # a fresh project sharing nothing but the cache would be served from it:
+    assert (project / ".newsloc" / "state.sqlite").is_file()
 
 
 def test_numbers_and_glossary_are_protected(runner, project, mt):

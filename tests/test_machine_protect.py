@@ -7,7 +7,7 @@ import pytest
 from pipeline.config import load_project
 from pipeline.translate.glossary import load_glossary
 from pipeline.translate.sender import split_text, validate, Request
-from pipeline.translate.cache import MTCache, cache_path
+from pipeline.translate.cache import MTCache
 from pipeline.translate.protect import MASK_PATTERN, MaskError, mask, restore
 from pipeline.errors import ConfigError
 from pipeline.translate.engines import QuotaExceeded
@@ -95,14 +95,14 @@ def test_validation_rejects_garbage():
 
 
 def test_cache_contract(project):
-    path = cache_path(load_project(project))
-    assert path == project / ".newsloc" / "cache.sqlite"
-    with MTCache(path) as cache:
+    proj = load_project(project)
+    with MTCache.for_project(proj) as cache:
         assert cache.get("google", "en", "ar", "Hello") is None
         cache.put("google", "en", "ar", "Hello", "مرحبا", glossary="g1")
         assert cache.get("google", "en", "ar", "Hello") == "مرحبا"
         assert cache.lookup("google", "en", "ar", "Hello", "g1") == "مرحبا"
         assert cache.lookup("google", "en", "ar", "Hello", "g2") is None
         assert cache.get("libre", "en", "ar", "Hello") is None
-    with MTCache(path) as cache:
+    assert (project / ".newsloc" / "state.sqlite").is_file()
+    with MTCache.for_project(proj) as cache:
         assert len(cache) == 1

@@ -9,7 +9,7 @@ import pytest
 from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
-from pipeline.translate.cache import MTCache, cache_path
+from pipeline.translate.cache import MTCache
 from pipeline.status import catalog_status, classify
 
 from .paths import SEED_SLUG
@@ -34,7 +34,7 @@ def staged(project):
         entry.comment += "\nMT: libre 2026-11-23"
     lost.comment += "\nMT: google 2026-11-23"  # no cache record: n/a
     save_catalog(po, path)
-    with MTCache(cache_path(proj)) as cache:
+    with MTCache.for_project(proj) as cache:
         cache.put("libre", "en", "ar", edited.msgid, edited.msgstr[:len(edited.msgstr) // 2] + "xxxx")
         cache.put("libre", "en", "ar", accepted.msgid, accepted.msgstr)
     words = {name: len(e.msgid.split()) for name, e in
@@ -72,7 +72,7 @@ def test_status_without_a_cache_reports_na_and_creates_nothing(project):
     save_catalog(po, path)
     st = catalog_status(proj, SEED_SLUG, "ckb")
     assert st.post_edit["google"].no_record == 1
-    assert not cache_path(proj).exists()
+    assert len(MTCache.for_project(proj)) == 0  # nothing was written to report on it
 
 
 def test_status_cli_table_and_json(runner, staged):

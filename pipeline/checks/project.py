@@ -9,13 +9,11 @@ same order either way.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import json
 import logging
 import os
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -160,7 +158,7 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
     Streams: one catalogue is in memory at a time (per worker). With
     *use_cache*, a catalogue whose bytes, language and glossary are those of
     the last run (same code, same options) gets its recorded findings
-    without being parsed; see :mod:`pipeline.manifest`. *jobs* > 1 checks
+    without being parsed; see :mod:`pipeline.state.manifest`. *jobs* > 1 checks
     the others in a process pool; findings are the same, in the same
     order, whatever the number of jobs. *force* checks everything again and
     records the results (``check --force``).
@@ -188,7 +186,7 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
             gdigest = glossaries[lang]
         record = manifest.get(item) if manifest is not None and not force else None
         if record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
-                and isinstance(record.get("findings"), str) \
+                and isinstance(record.get("findings"), list) \
                 and record.get("digest") is not None and record.get("digest") == digest_path(path):
             per_target[index] = [Finding(str(path), *f) for f in _unpacked(record["findings"])]
             if record.get("readable"):
@@ -247,7 +245,7 @@ def recorded_findings(project: Project) -> Callable[[Path, str, str | None], tup
             return None
         record = manifest.get(item)
         if record is None or record.get("lang") != lang or record.get("digest") != digest \
-                or not isinstance(record.get("findings"), str):
+                or not isinstance(record.get("findings"), list):
             return None
         if lang not in glossaries:
             glossaries[lang] = _glossary_digest(project, lang)
@@ -257,19 +255,14 @@ def recorded_findings(project: Project) -> Callable[[Path, str, str | None], tup
     return lookup
 
 
-def _packed(found: list[tuple]) -> str:
-    # One compressed string per catalogue, not a list of lists: a manifest of
-    # 20,000 findings is then ~2 MB that loads as a few thousand objects.
-    if not found:
-        return ""
-    data = json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+def _packed(found: list[tuple]) -> list:
+    # Findings are plain JSON in the state store's record (no compression: the
+    # store reads one record per catalogue, not one file of all of them).
+    return [list(f) for f in found]
 
 
-def _unpacked(packed: str) -> list:
-    if not packed:
-        return []
-    return json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
+def _unpacked(packed: list) -> list:
+    return packed
 
 
 def _forget_missing(project: Project, manifest: Manifest) -> None:

@@ -196,7 +196,7 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
     its folder). Each finding names file, line, entry and check. A file
     that cannot be read faithfully is one `file` error; no catalogue is
     written. Findings of catalogues unchanged since the last run come from
-    .newsloc/manifest/check*.json (content hashes; --force ignores them).
+    .newsloc/state.sqlite (content hashes; --force ignores them).
     """
     import json as json_
     from ..checks import CHECKS, has_errors, run_checks

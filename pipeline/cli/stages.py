@@ -32,7 +32,7 @@ def extract(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...
     With no ARTICLES, every article in the project. Existing catalogues are
     updated like msgmerge --previous: no translation is ever lost. Articles
     whose article, template and catalogues are byte-for-byte as the last
-    run left them are skipped (content hashes in .newsloc/manifest/).
+    run left them are skipped (content hashes in .newsloc/state.sqlite).
     """
     from ..extract import extract_articles
     project = project_of(ctx)
@@ -231,9 +231,11 @@ def _progress_bar(name: str):
         if bar is None:
             bar = click.progressbar(length=total, label=f"translate ({name})")
             bar.__enter__()
+        bar.length = max(bar.length or 0, total)  # catalogues come in batches: the total grows
         bar.update(done - bar.pos)
-        if done >= total:
+        if done >= total:  # a batch finished: the next one (if any) draws on a new line
             bar.__exit__(None, None, None)
+            bar = None
     return progress
 
 
@@ -301,7 +303,7 @@ def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, .
     articles: '#. TM 100% from <article>', or 'TM <score>%' for a close
     match); only the rest goes to the engine, and --engine memory sends
     nothing at all. Each suggestion gets '#. MT: <engine> <date>'. Reviewed
-    translations are never touched. Results are cached in .newsloc/cache.sqlite and saved as
+    translations are never touched. Results are cached in .newsloc/state.sqlite and saved as
     they arrive: after a failure or Ctrl-C, run the command again to resume.
     """
     from ..translate.pretranslate import MemoryPretranslator

@@ -1,30 +1,35 @@
-"""Manifests: content hashes of what a stage last read and wrote, so unchanged work is skipped.
+"""Manifests: what a stage last read and wrote, so unchanged work is skipped.
 
-A stage that works article by article (extract, check, export) keeps one
-manifest, ``<project>/.newsloc/manifest/<stage>.json``. For each item (an
-article, a catalogue) it records the SHA-256 digests of the files the
-stage read and of the files it left behind. On the next run an item whose
-files all still hash to the recorded digests is skipped: its output would
-be the same bytes.
+A stage that works item by item (extract: articles; check, status, export:
+catalogues) keeps one manifest in the state store
+(:mod:`pipeline.state.store`, table ``records``). For each item it records
+the SHA-256 digests of the files the stage read and left behind (and what
+it would report: findings, summaries). On the next run an item whose files
+still have the recorded digests is skipped: its output would be the same bytes.
 
 Rules:
 
-* **Content, not clocks.** Digests are of file bytes; modification times
-  are never trusted, so ``touch``, ``git checkout`` or a copy that keeps
-  the bytes costs nothing, and an edit that keeps the size and the
-  timestamp is still noticed.
-* **When in doubt, do the work.** A missing, unreadable or damaged
-  manifest, a record of another format, or a different *stage key*
-  (newsloc version, the source of the modules that shape the output, the
-  versions of the libraries they use, the settings the stage reads)
-  means "not up to date". A file that cannot be read has no digest, so it
-  never matches.
+* **Content decides.** Records hold digests of file bytes. Digests come
+  from :meth:`Manifest.digest`, which reuses a recorded digest only when the
+  file's stat data (size, mtime, ctime, inode) is unchanged and was recorded
+  safely after the last write (see :mod:`pipeline.state.store`); otherwise
+  the file is hashed. A no-op run therefore reads metadata, not files.
+* **When in doubt, do the work.** A missing or damaged record, or a
+  different *stage key* (newsloc version, the source of the whole
+  ``pipeline`` package, the versions of the libraries the stage uses, the
+  settings it reads) means "not up to date". A file that cannot be read has
+  no digest, so it never matches.
 * **Hash before use.** A stage digests an input *before* reading it for
   work, so an edit made while it runs is found on the next run.
-* **Derived data.** Deleting ``.newsloc/`` (or one manifest) is always
-  safe: the next run redoes everything and writes the same bytes.
-* The manifest is written with :func:`pipeline.fsutil.atomic_write`, once
-  per run (also when a run stops early, with what it finished).
+* **Derived data.** Deleting ``.newsloc/state.sqlite`` is always safe: the
+  next run redoes everything and writes the same bytes.
+* Records are written in one transaction per :meth:`Manifest.save` (also when
+  a run stops early, with what it finished).
+
+Stage keys are derived from the code automatically (:func:`code_digest`):
+every file of the package counts, so moving or adding a module can never
+leave a stale key. Editing any module therefore invalidates every stage's
+records once; a desk runs released code, where that is one rebuild per upgrade.
 """
 
 from __future__ import annotations
@@ -33,21 +38,21 @@ import functools
 import hashlib
 import json
 import logging
-import os
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
 from .. import __version__
 from ..config import Project
-from ..fsutil import atomic_write
+from ..errors import PipelineError
+from .store import cached_digest, digest_file, forget_store, open_store
 
 log = logging.getLogger(__name__)
 
-#: Bumped when the layout of manifest files changes.
-FORMAT = 1
+#: Bumped when the layout of records changes.
+FORMAT = 2
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def digest_bytes(data: bytes) -> str:
@@ -60,22 +65,12 @@ def digest_bytes(data: bytes) -> str:
 
 
 def digest_path(path: str | Path) -> str | None:
-    """Return the digest of a file's bytes, or None when it is missing or unreadable."""
-    # os.open/os.read: a no-op run digests thousands of small files, and the
-    # buffered file object costs more than the reading.
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        h = hashlib.sha256()
-        while chunk := os.read(fd, 1 << 20):
-            h.update(chunk)
-        return h.hexdigest()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+    """Return the digest of a file's bytes, or None when it is missing or unreadable.
+
+    Once a stage has loaded its manifest, the store's stat data answers for
+    files unchanged since they were last digested (see :mod:`pipeline.state.store`).
+    """
+    return cached_digest(path)
 
 
 @functools.lru_cache(maxsize=1)
@@ -90,16 +85,16 @@ def code_digest() -> str:
     for path in sorted(p for p in _PACKAGE_DIR.rglob("*")
                        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"):
         h.update(path.relative_to(_PACKAGE_DIR).as_posix().encode() + b"\0")
-        h.update(digest_path(path).encode())
+        h.update((digest_file(path) or "unreadable").encode())
     return h.hexdigest()
 
 
 def stage_key(stage: str, *, libraries: Iterable[str] = (), settings: Any = None) -> str:
     """Return the key that invalidates every record of *stage* when code or settings change.
 
-    The code is newsloc's whole package (:func:`code_digest`); *libraries* are
-    distribution names whose versions shape the stage's output; *settings* is
-    any JSON-able value the stage reads.
+    The code is the whole package (:func:`code_digest`); *libraries* are
+    distribution names whose versions shape the output; *settings* is any
+    JSON-able value the stage reads.
     """
     h = hashlib.sha256()
     h.update(f"{stage}\0{__version__}\0{FORMAT}\0{code_digest()}\0".encode())
@@ -114,29 +109,33 @@ def stage_key(stage: str, *, libraries: Iterable[str] = (), settings: Any = None
 
 
 class Manifest:
-    """The records of one stage: item name → JSON-able record of digests."""
+    """The records of one stage: item name → JSON-able record."""
 
-    def __init__(self, path: Path, key: str, records: dict[str, dict] | None = None) -> None:
-        self.path = path
+    def __init__(self, project: Project | None, stage: str, key: str,
+                 records: dict[str, dict] | None = None, *, store=None) -> None:
+        self.project = project
+        self.stage = stage
         self.key = key
         self.records: dict[str, dict] = records or {}
+        self._store = store
+        self._put: dict[str, dict] = {}
+        self._drop: set[str] = set()
+        self._replace = not self.records
         self.dirty = False
 
     @classmethod
     def load(cls, project: Project, stage: str, key: str) -> "Manifest":
-        """Read the manifest of *stage*; anything unusable gives an empty one."""
-        path = manifest_path(project, stage)
-        try:
-            data = json.loads(path.read_bytes())
-        except FileNotFoundError:
-            return cls(path, key)
-        except (OSError, ValueError) as exc:
-            log.warning("%s: unreadable manifest, starting afresh (%s)", path, exc)
-            return cls(path, key)
-        if (not isinstance(data, dict) or data.get("format") != FORMAT
-                or data.get("key") != key or not isinstance(data.get("records"), dict)):
-            return cls(path, key)  # other code, settings or layout: trust nothing
-        return cls(path, key, data["records"])
+        """Read the records of *stage*; an unusable store gives an empty manifest."""
+        for attempt in (1, 2):
+            try:
+                store = open_store(project)
+                records = store.records(stage, key)
+                return cls(project, stage, key, records, store=store)
+            except PipelineError as exc:
+                forget_store(project)  # reopened (and repaired if damaged) on the next attempt
+                if attempt == 2:
+                    log.warning("%s: state store unusable, working without it (%s)", project.state_dir, exc)
+        return cls(project, stage, key)
 
     def get(self, item: str) -> dict | None:
         record = self.records.get(item)
@@ -145,10 +144,14 @@ class Manifest:
     def put(self, item: str, record: dict) -> None:
         if self.records.get(item) != record:
             self.records[item] = record
+            self._put[item] = record
+            self._drop.discard(item)
             self.dirty = True
 
     def drop(self, item: str) -> None:
         if self.records.pop(item, None) is not None:
+            self._put.pop(item, None)
+            self._drop.add(item)
             self.dirty = True
 
     def keep_only(self, items: Iterable[str]) -> None:
@@ -158,16 +161,13 @@ class Manifest:
             self.drop(item)
 
     def save(self) -> bool:
-        """Write the manifest if it changed; return True when the file was written."""
-        if not self.dirty:
+        """Write what changed (and the file digests taken); return True when records were written."""
+        if self._store is None:
             return False
-        data = json.dumps({"format": FORMAT, "key": self.key, "records": self.records},
-                          sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        written = atomic_write(self.path, data + "\n")
+        if not self.dirty:
+            self._store.flush()
+            return False
+        self._store.save_records(self.stage, self.key, self._put, self._drop, self._replace)
+        self._put, self._drop, self._replace = {}, set(), False
         self.dirty = False
-        return written
-
-
-def manifest_path(project: Project, stage: str) -> Path:
-    """Where the manifest of *stage* lives (under the git-ignored state folder)."""
-    return project.state_dir / "manifest" / f"{stage}.json"
+        return True

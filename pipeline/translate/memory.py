@@ -15,10 +15,12 @@ Sources of the memory
 
 The index
     Reading hundreds of PO files on every run would be slow, so the units are
-    kept in a derived index, ``.newsloc/memory/index.json`` (git-ignored).
-    A manifest records each source file's size, modification time and
-    SHA-256; a file whose size or mtime changed is hashed and, if its bytes
-    changed, read again. Deleting the index only costs one rebuild. A
+    kept in tables of the state store (:mod:`pipeline.state.tm`;
+    ``.newsloc/state.sqlite``, or a PostgreSQL database several desks share,
+    ``[tool.newsloc.memory] url``). Each memory file's size, modification and
+    change times and SHA-256 are recorded; a file whose stat data changed is
+    hashed and, if its bytes changed, its units are replaced (that file's
+    only, in one transaction). Deleting the store costs one rebuild. A
     catalogue that cannot be read faithfully is left out (with a warning),
     never half-read.
 
@@ -31,9 +33,11 @@ Matching
     * *fuzzy*: the best ``rapidfuzz.fuzz.ratio`` (normalised Indel
       similarity, 0–100) at or above the threshold (75 by default). Candidates
       are pre-selected by length (a ratio of *t* needs lengths within
-      ``t/(2-t)``) and, in large memories, by shared uncommon words through
-      an inverted index, so a memory of 20,000 segments answers a whole
-      article in milliseconds (see ``bench/tm.py``).
+      ``t/(2-t)``) and, in large memories, by an index (shared uncommon
+      words on SQLite, ``pg_trgm`` on PostgreSQL), so a memory of hundreds of
+      thousands of segments answers a whole article in milliseconds (see
+      ``bench/tm.py`` and ``bench/state.py``). Another desk's unit (shared
+      memory) is shown as ``<desk>/<slug>`` and never accepted as reviewed.
 
 Pre-translation (:class:`MemoryPretranslator`, a step of the translate stage)
     :func:`pipeline.machine.translate_project` asks it first, for the texts
@@ -54,13 +58,12 @@ Settings (``[tool.newsloc.memory]``)::
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
+import os
 import re
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -70,25 +73,19 @@ from rapidfuzz import fuzz, process
 from ..catalog import load_catalog
 from ..config import Project, slug_for
 from ..errors import ConfigError, PipelineError
-from ..fsutil import atomic_write, file_digest
+from ..state.db import Db
+from ..state.schema import migrate
+from ..state.store import RACY_SECONDS, desk_name, digest_file, shared_db, store_path
+from ..state.tm import TMTables
 from .tmx import read_tmx
 from .units import Unit, normalize_space
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 2
+#: The desk of a project's own SQLite store (a shared memory names desks: see desk_name).
+LOCAL_DESK = "."
 IMPORTED_NAME = "memory.tmx"
 DEFAULT_THRESHOLD = 75.0
-#: Memories up to this many distinct sentences are searched in full (cheap enough).
-BRUTE_FORCE_LIMIT = 2000
-#: A word found in more than this share of a memory's sentences does not select candidates.
-COMMON_WORD_SHARE = 0.05
-#: Share of the query's uncommon words a candidate must have.
-WORD_OVERLAP = 0.4
-#: Stat data of a file modified this close to the last scan is not trusted
-#: (coarse file-system clocks): the file is hashed again.
-RACY_SECONDS = 2.0
-_WORD = re.compile(r"\w+")
 # Codes other tools use for the project's languages (TMX carries BCP 47 tags).
 
 
@@ -122,152 +119,109 @@ class Match:
 
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
-
-
-class _LanguageIndex:
-    """Units of one language, indexed for exact and fuzzy lookup."""
-
-    def __init__(self, units: Iterable[Unit], cache: Path | None = None) -> None:
-        self.by_source: dict[str, list[Unit]] = {}
-        for unit in units:
-            self.by_source.setdefault(unit.source, []).append(unit)
-        self.sources = sorted(self.by_source)
-        self.lengths = [len(s) for s in self.sources]
-        self.cache = cache  # where the word index is kept between runs (derived state)
-        self._postings: dict[str, list[int]] | None = None
-        self._best: dict[str, tuple[Unit, int]] = {}
-
-    def postings(self) -> dict[str, list[int]]:
-        """Return the inverted index word → source numbers (built on the first fuzzy query)."""
-        if self._postings is None:
-            self._postings = self._load_postings() or self._build_postings()
-        return self._postings
-
-    def _digest(self) -> str:
-        h = hashlib.sha256()
-        for source in self.sources:
-            h.update(source.encode("utf-8", "surrogatepass") + b"\0")
-        return h.hexdigest()
-
-    def _load_postings(self) -> dict[str, list[int]] | None:
-        if self.cache is None or not self.cache.is_file():
-            return None
-        try:
-            data = json.loads(self.cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if data.get("version") != INDEX_VERSION or data.get("digest") != self._digest():
-            return None
-        return data.get("postings")
-
-    def _build_postings(self) -> dict[str, list[int]]:
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        for i, source in enumerate(self.sources):
-            for word in _words(source):
-                postings[word].append(i)
-        result = dict(postings)
-        if self.cache is not None and len(self.sources) > BRUTE_FORCE_LIMIT:
-            payload = json.dumps({"version": INDEX_VERSION, "digest": self._digest(), "postings": result},
-                                 ensure_ascii=False, separators=(",", ":"))
-            try:
-                atomic_write(self.cache, payload.encode("utf-8"), error=ConfigError)
-            except PipelineError as exc:
-                log.warning("cannot save the memory word index: %s", exc)
-        return result
-
-    def best(self, source: str) -> tuple[Unit, int] | None:
-        """Return the preferred unit for *source* and how many translations compete."""
-        if source in self._best:
-            return self._best[source]
-        units = self.by_source.get(source)
-        if not units:
-            return None
-        counts = Counter(normalize_space(u.target) for u in units)
-        chosen = min(units, key=lambda u: (u.imported, u.obsolete, -counts[normalize_space(u.target)],
-                                           u.origin, u.line or 0))
-        self._best[source] = (chosen, len(counts))
-        return self._best[source]
-
-    def candidates(self, query: str, threshold: float) -> list[int]:
-        """Return indexes of sources that may reach *threshold* against *query*."""
-        t = threshold / 100.0
-        low, high = len(query) * t / (2 - t), len(query) * (2 - t) / max(t, 1e-9)
-        n = len(self.sources)
-        if n <= BRUTE_FORCE_LIMIT:
-            return [i for i, length in enumerate(self.lengths) if low <= length <= high]
-        postings = self.postings()
-        limit = max(50, int(n * COMMON_WORD_SHARE))
-        rare = [w for w in _words(query) if 0 < len(postings.get(w, ())) <= limit]
-        if not rare:
-            # Only common words (or none known): the length window alone must do.
-            return [i for i, length in enumerate(self.lengths) if low <= length <= high]
-        counts: Counter[int] = Counter()
-        for word in rare:
-            counts.update(postings[word])
-        need = max(1, math.floor(len(rare) * WORD_OVERLAP))
-        return [i for i, c in counts.items() if c >= need and low <= self.lengths[i] <= high]
-
-    def fuzzy(self, query: str, threshold: float) -> tuple[str, float] | None:
-        picked = self.candidates(query, threshold)
-        if not picked:
-            return None
-        choices = [self.sources[i] for i in picked]
-        found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=threshold)
-        if found is None:
-            return None
-        return found[0], float(found[1])
-
-
 class Memory:
-    """Translation units of a project, by language, with exact and fuzzy lookup."""
+    """Translation units with exact and fuzzy lookup, answered by the memory tables.
 
-    def __init__(self, units: Iterable[Unit] = (), *, cache_dir: Path | None = None) -> None:
-        self.units: list[Unit] = list(units)
-        by_lang: dict[str, list[Unit]] = {}
-        for unit in self.units:
-            by_lang.setdefault(unit.lang, []).append(unit)
-        self._index = {lang: _LanguageIndex(us, cache_dir / f"words-{lang}.json" if cache_dir else None)
-                       for lang, us in by_lang.items()}
+    ``Memory(units)`` holds the given units in a private in-memory database
+    (tests, the consistency check); :func:`load_memory` gives the project's
+    memory in its state store or the shared PostgreSQL database. ``units``,
+    ``len()`` and ``languages`` describe the project's own units (its desk);
+    lookups see every desk's.
+    """
+
+    def __init__(self, units: Iterable[Unit] = (), *, tables: TMTables | None = None,
+                 desk: str = LOCAL_DESK) -> None:
+        if tables is None:
+            db = Db(":memory:")
+            migrate(db)
+            tables = TMTables(db)
+        by_file: dict[str, list[tuple]] = {}
+        for unit in units:
+            by_file.setdefault(unit.path, []).append(
+                (unit.source, unit.target, unit.lang, unit.origin, unit.line, unit.imported, unit.obsolete))
+        if by_file:
+            tables.replace_files(desk, [((path, 0, 0, 0, "", 0.0), rows) for path, rows in by_file.items()], ())
+        self.tables = tables
+        self.desk = desk
         self.rebuilt: list[str] = []  # files read again by the last load (for stats)
         self.skipped: list[PipelineError] = []
+        self._units: list[Unit] | None = None
+        self._best: dict[tuple[str, str], tuple[Unit, int] | None] = {}
+
+    def _unit(self, row: tuple) -> Unit:
+        source, target, lang, origin, path, line, imported, obsolete, desk = row
+        foreign = desk != self.desk
+        return Unit(source, target, lang, f"{desk}/{origin}" if foreign else origin, path, line,
+                    bool(imported), bool(obsolete), foreign)
+
+    @property
+    def units(self) -> list[Unit]:
+        """The project's own units, in file order."""
+        if self._units is None:
+            self._units = [self._unit(r) for r in self.tables.desk_units(self.desk)]
+        return self._units
 
     def __len__(self) -> int:
-        return len(self.units)
+        return self.tables.count_units(self.desk) if self._units is None else len(self._units)
 
     @property
     def languages(self) -> list[str]:
-        return sorted(self._index)
+        return self.tables.languages(self.desk)
 
     def units_for(self, lang: str) -> list[Unit]:
-        return [u for u in self.units if u.lang == lang]
+        if self._units is not None:
+            return [u for u in self._units if u.lang == lang]
+        return [self._unit(r) for r in self.tables.desk_units(self.desk, lang)]
+
+    def best(self, source: str, lang: str) -> tuple[Unit, int] | None:
+        """The preferred unit for *source* and how many distinct translations compete."""
+        key = (lang, source)
+        if key not in self._best:
+            units = [self._unit(r) for r in self.tables.units_of(lang, source)]
+            if not units:
+                self._best[key] = None
+            else:
+                counts = Counter(normalize_space(u.target) for u in units)
+                chosen = min(units, key=lambda u: (u.imported, u.foreign, u.obsolete,
+                                                   -counts[normalize_space(u.target)], u.origin, u.line or 0))
+                self._best[key] = (chosen, len(counts))
+        return self._best[key]
 
     def exact(self, source: str, lang: str) -> Match | None:
         """Return the memory's translation of exactly *source*, if any."""
-        index = self._index.get(lang)
-        found = index.best(source) if index else None
+        found = self.best(source, lang)
         if found is None:
             return None
         unit, alternatives = found
         return Match(unit, 100.0, alternatives)
+
+    def fuzzy(self, source: str, lang: str, threshold: float) -> tuple[str, float] | None:
+        """The most similar sentence (rapidfuzz ratio ≥ *threshold*) and its score."""
+        choices = sorted(self.tables.candidates(lang, source, threshold))
+        if not choices:
+            return None
+        found = process.extractOne(source, choices, scorer=fuzz.ratio, score_cutoff=threshold)
+        if found is None:
+            return None
+        return found[0], float(found[1])
 
     def lookup(self, source: str, lang: str, *, threshold: float = DEFAULT_THRESHOLD) -> Match | None:
         """Return the best match for *source* in *lang*: exact first, then fuzzy ≥ *threshold*."""
         match = self.exact(source, lang)
         if match is not None:
             return match
-        index = self._index.get(lang)
-        if index is None or not source.strip():
+        if not source.strip():
             return None
-        found = index.fuzzy(source, threshold)
+        found = self.fuzzy(source, lang, threshold)
         if found is None:
             return None
-        best = index.best(found[0])
-        assert best is not None
+        best = self.best(found[0], lang)
+        if best is None:  # removed by another desk just now
+            return None
         # A fuzzy ratio can round to 100 for sentences that differ in one
         # character out of thousands: only identity is an exact match.
         return Match(best[0], min(found[1], 99.99), best[1])
+
 
 
 # --------------------------------------------------------------------------- files and index
@@ -299,7 +253,8 @@ def imported_path(project: Project, lang: str) -> Path:
 
 
 def index_path(project: Project) -> Path:
-    return project.state_dir / "memory" / "index.json"
+    """Where the project's memory index lives (the state store; unless the memory is shared)."""
+    return store_path(project)
 
 
 def _relative(project: Project, path: Path) -> str:
@@ -337,62 +292,63 @@ def _read_file_units(project: Project, path: Path) -> list[Unit]:
 
 
 def load_memory(project: Project, *, use_index: bool = True) -> Memory:
-    """Build the project's memory, reading again only the files that changed."""
+    """The project's memory, after reading again only the files that changed.
+
+    The units live in the state store (or the shared PostgreSQL memory,
+    :func:`pipeline.state.store.memory_url`). Each memory file's stat data
+    and digest are recorded; a file whose stat data cannot be trusted is
+    hashed, and read again only when its bytes changed. *use_index* = False
+    reads every file into a private in-memory memory (nothing is stored).
+    """
     files = memory_files(project)
-    ipath = index_path(project)
-    old: dict = {}
-    if use_index and ipath.is_file():
-        try:
-            data = json.loads(ipath.read_text(encoding="utf-8"))
-            if data.get("version") == INDEX_VERSION and isinstance(data.get("files"), dict):
-                old = data["files"]
-        except (OSError, ValueError) as exc:
-            log.warning("%s: unreadable memory index, rebuilding: %s", ipath, exc)
-    scan_started = time.time()
-    entries: dict[str, dict] = {}
-    rebuilt: list[str] = []
-    skipped: list[PipelineError] = []
-    units: list[Unit] = []
-    for path in files:
-        rel = _relative(project, path)
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        cached = old.get(rel)
-        record = None
-        if cached is not None:
-            trusted = cached.get("scanned", 0) - st.st_mtime > RACY_SECONDS
-            if trusted and cached.get("size") == st.st_size and cached.get("mtime_ns") == st.st_mtime_ns:
-                record = cached
-            else:
-                digest = file_digest(path)
-                if digest == cached.get("sha256"):
-                    record = dict(cached, size=st.st_size, mtime_ns=st.st_mtime_ns)
-        if record is None:
+    if not use_index:
+        units: list[Unit] = []
+        skipped: list[PipelineError] = []
+        for path in files:
             try:
-                file_units = _read_file_units(project, path)
+                units.extend(_read_file_units(project, path))
             except PipelineError as exc:
                 log.warning("translation memory leaves out %s", exc)
                 skipped.append(exc)
-                continue
-            rebuilt.append(rel)
-            record = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": file_digest(path),
-                      "units": [[u.source, u.target, u.lang, u.origin, u.line, u.imported, u.obsolete]
-                                for u in file_units]}
-        record = dict(record, scanned=scan_started)
-        entries[rel] = record
-        units.extend(Unit(s, t, lang, origin, rel, line, bool(imp), bool(obs))
-                     for s, t, lang, origin, line, imp, obs in record["units"])
-    if use_index and (rebuilt or set(entries) != set(old) or not ipath.is_file()
-                      or any(entries[k].get("mtime_ns") != old.get(k, {}).get("mtime_ns") for k in entries)):
-        payload = json.dumps({"version": INDEX_VERSION, "files": entries}, ensure_ascii=False,
-                             separators=(",", ":"), sort_keys=True)
+        memory = Memory(units)
+        memory.skipped = skipped
+        memory.rebuilt = [_relative(project, p) for p in files]
+        return memory
+    db = shared_db(project)
+    desk = desk_name(project) if db.kind == "postgresql" else LOCAL_DESK
+    tables = TMTables(db)
+    old = tables.file_stamps(desk)
+    changed, restamped, rebuilt, skipped = [], [], [], []
+    for path in files:
+        rel = _relative(project, path)
         try:
-            atomic_write(ipath, payload.encode("utf-8"), error=ConfigError)
-        except PipelineError as exc:  # a read-only checkout still gets its memory
-            log.warning("cannot save the memory index: %s", exc)
-    memory = Memory(units, cache_dir=ipath.parent if use_index else None)
+            st = os.stat(path)
+        except OSError:
+            continue
+        row = old.pop(rel, None)
+        if row is not None and tuple(row[:3]) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns) \
+                and row[4] - st.st_mtime > RACY_SECONDS:
+            continue
+        seen = time.time()
+        digest = digest_file(path)
+        stamp = (rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest, seen)
+        if row is not None and row[3] == digest:
+            restamped.append(stamp)
+            continue
+        try:
+            file_units = _read_file_units(project, path)
+        except PipelineError as exc:
+            log.warning("translation memory leaves out %s", exc)
+            skipped.append(exc)
+            if row is not None:
+                old[rel] = row  # its units leave the memory until it reads again
+            continue
+        rebuilt.append(rel)
+        changed.append((stamp, [(u.source, u.target, u.lang, u.origin, u.line, u.imported, u.obsolete)
+                                for u in file_units]))
+    tables.replace_files(desk, changed, removed=old)
+    tables.restamp(desk, restamped)
+    memory = Memory(tables=tables, desk=desk)
     memory.rebuilt = rebuilt
     memory.skipped = skipped
     return memory

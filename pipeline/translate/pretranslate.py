@@ -87,7 +87,7 @@ class MemoryPretranslator:
 def accepts_as_reviewed(match: Match, exact_is_reviewed: bool) -> bool:
     """True when a match may be written as reviewed: exact, from the desk's own
     reviewed catalogues, unambiguous, and the project says so."""
-    return (exact_is_reviewed and match.exact and not match.unit.imported
+    return (exact_is_reviewed and match.exact and not match.unit.imported and not match.unit.foreign
             and match.alternatives == 1)
 
 

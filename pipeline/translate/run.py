@@ -12,7 +12,7 @@ catalogues, in clear steps:
    they can before any engine is asked;
 3. **dedupe** identical texts across articles (one request per text and
    target language);
-4. **cache**: what the engine produced before (:mod:`pipeline.mtcache`) is
+4. **cache**: what the engine produced before (:mod:`pipeline.translate.cache`) is
    reused, never paid for twice;
 5. **protect**: numbers, URLs, e-mails, credits and glossary terms are
    masked (:mod:`pipeline.protect`);
@@ -54,8 +54,9 @@ from ..config import Project, slug_for
 from .engines import EngineOptions, get_engine
 from ..errors import CatalogError, PipelineError
 from ..fsutil import ChangedOnDisk, file_digest
+from ..state.manifest import Manifest, digest_path, stage_key
 from .glossary import Glossary, load_glossary
-from .cache import MTCache, cache_path
+from .cache import MTCache
 from ..segment import MARKUP_FLAG
 from .protect import mask, unmask_source
 from .memory import Memory
@@ -158,30 +159,72 @@ class _CatalogState:
         return {_key(e): e for e in self.po if not e.obsolete}
 
 
-def _collect(project: Project, paths: Sequence[Path], langs: Sequence[str], retranslate: bool,
-             summary: Summary) -> list[_CatalogState]:
+def translate_key(project: Project) -> str:
+    """The key of the translate stage's records ("nothing open in this catalogue")."""
+    return stage_key("translate", libraries=("polib",), settings={"root": str(project.root)})
+
+
+def _open_counts(po: Catalog) -> dict[str, int]:
+    return {"open": sum(1 for e in po if needs_translation(e, False)),
+            "open_all": sum(1 for e in po if needs_translation(e, True))}
+
+
+def _item(project: Project, path: Path) -> str:
+    try:
+        return path.relative_to(project.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _collect(project: Project, pairs: Sequence[tuple[Path, str]], retranslate: bool,
+             summary: Summary, manifest: Manifest | None = None) -> list[_CatalogState]:
+    """Read the catalogues of *pairs* (article, language) that have something to translate.
+
+    A catalogue whose bytes are those recorded with no entry open (for this
+    mode) is not parsed: a translate with nothing to do reads the state store
+    and file metadata only.
+    """
     states = []
-    for path in paths:
-        slug = slug_for(path)
-        for lang in langs:
-            po_path = project.catalog_path(slug, lang)
-            if not po_path.is_file():
-                summary.errors.append(CatalogError(
-                    "no catalogue: run `newsloc extract` first", path=po_path))
-                continue
-            try:
-                digest = file_digest(po_path)
-                po = load_catalog(po_path)
-            except PipelineError as exc:
-                summary.errors.append(exc)
-                continue
-            state = _CatalogState(po_path, lang, po, digest)
-            for entry in po:
-                if needs_translation(entry, retranslate):
-                    state.needs[_key(entry)] = entry.msgstr
-                    state.open_texts.add(entry.msgid)
-            states.append(state)
+    mode = "open_all" if retranslate else "open"
+    for path, lang in pairs:
+        po_path = project.catalog_path(slug_for(path), lang)
+        digest = digest_path(po_path)
+        if digest is None and not po_path.is_file():
+            summary.errors.append(CatalogError(
+                "no catalogue: run `newsloc extract` first", path=po_path))
+            continue
+        record = manifest.get(_item(project, po_path)) if manifest is not None else None
+        summary.catalogs += 1
+        if digest is not None and record is not None and record.get("digest") == digest \
+                and record.get(mode) == 0:
+            continue
+        try:
+            if digest is None:
+                raise CatalogError("cannot read the catalogue", path=po_path)
+            po = load_catalog(po_path)
+        except PipelineError as exc:
+            summary.errors.append(exc)
+            continue
+        state = _CatalogState(po_path, lang, po, digest)
+        for entry in po:
+            if needs_translation(entry, retranslate):
+                state.needs[_key(entry)] = entry.msgstr
+                state.open_texts.add(entry.msgid)
+        states.append(state)
     return states
+
+
+def _record(project: Project, manifest: Manifest | None, states: list[_CatalogState]) -> None:
+    """Record what each catalogue still has open, for the bytes now on disk."""
+    if manifest is None:
+        return
+    for state in states:
+        if not state.pending:  # pending fills are not on disk: the next run reads it again
+            manifest.put(_item(project, state.path), {"digest": state.digest, **_open_counts(state.po)})
+    try:
+        manifest.save()
+    except PipelineError as exc:  # a read-only checkout: the next run reads the catalogues again
+        log.warning("cannot save the translate records: %s", exc)
 
 
 def _provenance(engine: str) -> str:
@@ -280,61 +323,132 @@ def glossary_fingerprint(glossary: Glossary) -> str:
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
+#: Catalogues read, filled and saved together: memory stays bounded and the
+#: bookkeeping linear however large the archive (texts repeated across batches
+#: come from the MT cache).
+BATCH_CATALOGUES = 300
+
+
+@dataclass
+class _Run:
+    """What the batches of one translate run share."""
+
+    project: Project
+    engine: str
+    eng: object
+    options: EngineOptions
+    retries: int
+    backoff: float
+    summary: Summary
+    progress: Callable[[int, int], None] | None
+    cache: MTCache | None = None
+    checked: set = field(default_factory=set)
+    glossaries: dict = field(default_factory=dict)
+    prints: dict = field(default_factory=dict)
+    done: int = 0
+
+    def report(self) -> None:
+        if self.progress is not None:
+            total = self.summary.segments
+            self.progress(min(self.done, total), total)
+
+    def prepare(self, langs: Iterable[str]) -> None:
+        for lang in sorted(set(langs) - self.checked):
+            self.eng.check(self.project.source, lang)      # before any translation request
+            self.checked.add(lang)
+            self.glossaries[lang] = load_glossary(self.project, lang)
+            self.prints[lang] = glossary_fingerprint(self.glossaries[lang])
+        if self.cache is None:
+            self.cache = MTCache.for_project(self.project)
+
+
 def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[str], *,
                       engine: str = "google", options: EngineOptions | None = None,
                       retranslate: bool = False, prefill: Sequence[PreTranslator] = (),
                       progress: Callable[[int, int], None] | None = None,
                       retries: int = RETRIES, backoff: float = BACKOFF) -> Summary:
-    """Fill the untranslated entries of *paths* × *langs* with suggestions from *engine*."""
+    """Fill the untranslated entries of *paths* × *langs* with suggestions from *engine*.
+
+    Catalogues are handled :data:`BATCH_CATALOGUES` at a time (read, filled,
+    saved), so the cost is linear in segments and memory does not grow with
+    the archive.
+    """
     started = time.monotonic()
     options = options or EngineOptions()
     retries = int(options.extra.get("retries", retries))
     backoff = float(options.extra.get("backoff", backoff))
     summary = Summary(engine=engine)
     eng = get_engine(engine, options)    # unknown name, missing key or URL: fail before anything
-    states = _collect(project, paths, langs, retranslate, summary)
-    summary.catalogs = len(states)
-    summary.segments = sum(len(s.needs) for s in states)
+    run = _Run(project, engine, eng, options, retries, backoff, summary, progress)
+    manifest = Manifest.load(project, "translate", translate_key(project))
+    pairs = [(path, lang) for path in paths for lang in langs]
+    try:
+        for k in range(0, len(pairs), BATCH_CATALOGUES):
+            states = _collect(project, pairs[k:k + BATCH_CATALOGUES], retranslate, summary, manifest)
+            try:
+                if states:
+                    _translate_batch(run, states, prefill)
+            finally:
+                _record(project, manifest, states)
+            if summary.interrupted or summary.stopped:
+                break
+        run.report()
+    finally:
+        if run.cache is not None:
+            run.cache.close()
+        eng.close()
+        summary.failures = [f for f in summary.failures if f.kind != "not sent"] + \
+            [f for f in summary.failures if f.kind == "not sent"]
+        summary.elapsed = time.monotonic() - started
+    return summary
+
+
+def _translate_batch(run: _Run, states: list[_CatalogState], prefill: Sequence[PreTranslator]) -> None:
+    project, engine, eng, summary = run.project, run.engine, run.eng, run.summary
+    summary.segments += sum(len(s.needs) for s in states)
+    langs = sorted({s.lang for s in states})
+
+    # Which catalogues need each (language, text), in catalogue order so that
+    # early catalogues complete first (one pass: linear in segments).
+    holders: dict[tuple[str, str], list[_CatalogState]] = {}
+    for state in states:
+        for entry in state.po:
+            if entry.msgid in state.open_texts:
+                owners = holders.setdefault((state.lang, entry.msgid), [])
+                if not owners or owners[-1] is not state:
+                    owners.append(state)
 
     # Step 2: pre-translators (translation memory) fill what they can first.
     for pre in prefill:
         for lang in langs:
-            texts = sorted({t for s in states if s.lang == lang for t in s.open_texts})
+            texts = sorted(t for (lg, t), owners in holders.items()
+                           if lg == lang and any(t in s.open_texts for s in owners))
             if not texts:
                 continue
             for text, fill in pre(project, lang, texts).items():
-                for state in states:
-                    if state.lang == lang and text in state.open_texts:
-                        summary.prefilled += _apply(state, text, *fill)
+                for state in holders.get((lang, text), ()):
+                    if text in state.open_texts:
+                        filled = _apply(state, text, *fill)
+                        summary.prefilled += filled
+                        run.done += filled
 
     # Step 3: dedupe (language, text) across catalogues.
     wanted: dict[tuple[str, str], list[_CatalogState]] = {}
-    for state in states:
-        for entry in state.po:  # catalogue order, so early catalogues complete first
-            if entry.msgid in state.open_texts and state not in wanted.get((state.lang, entry.msgid), []):
-                wanted.setdefault((state.lang, entry.msgid), []).append(state)
-    summary.unique = len(wanted)
-    total = summary.segments
-    done = summary.prefilled
-
-    def report() -> None:
-        if progress is not None:
-            progress(min(done, total), total)
+    for key, owners in holders.items():
+        owners = [s for s in owners if key[1] in s.open_texts]
+        if owners:
+            wanted[key] = owners
+    summary.unique += len(wanted)
 
     if not wanted or not getattr(eng, "sends", True):  # e.g. --engine memory: offline
         for state in states:
             save_state(state, summary)
-        eng.close()
-        summary.elapsed = time.monotonic() - started
-        report()
-        return summary
+        run.report()
+        return
 
-    for lang in sorted({lang for lang, _ in wanted}):
-        eng.check(project.source, lang)      # before any translation request
-    glossaries = {lang: load_glossary(project, lang) for lang in {lang for lang, _ in wanted}}
-    prints = {lang: glossary_fingerprint(g) for lang, g in glossaries.items()}
+    run.prepare(lang for lang, _ in wanted)
+    glossaries, prints, cache = run.glossaries, run.prints, run.cache
     provenance = _provenance(engine)
-    cache = MTCache(cache_path(project))
     # Entries of Markdown/HTML articles hold inline CommonMark (flag md-text): their
     # spans are masked too, and their results are cached apart from plain texts'.
     markup = {e.msgid.strip() for s in states for e in s.po if MARKUP_FLAG in e.flags}
@@ -382,10 +496,12 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
                 continue
             requests_by_piece.setdefault((lang, piece), []).append((lang, text, index))
 
+    touched: dict[int, _CatalogState] = {}  # catalogues that got a fill since the last flush
+
     def complete(key: tuple[str, str], translation: str) -> None:
-        nonlocal done
         for state in wanted[key]:
-            done += _apply(state, key[1], translation, provenance)
+            run.done += _apply(state, key[1], translation, provenance)
+            touched[id(state)] = state
 
     def join(job) -> str:
         body = "".join(out.strip() + gap for out, (_p, gap) in zip(job["out"], job["pieces"]))
@@ -399,18 +515,24 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
             cache.put(engine, project.source, key[0], key[1], translation, prints_of(*key))
             complete(key, translation)
 
-    pool = Pool(eng, project.source, options, retries, backoff)
+    pool = Pool(eng, project.source, run.options, run.retries, run.backoff)
     last_flush = time.monotonic()
 
     def flush(force: bool = False) -> None:
+        # Only catalogues filled since the last flush are looked at (every one
+        # every FLUSH_SECONDS): a scan of all catalogues per result made a cold
+        # run quadratic in the archive's size.
         nonlocal last_flush
-        for state in states:
+        for key, state in ([(id(s), s) for s in states] if force else list(touched.items())):
             if state.pending and (force or not state.open_texts):
                 save_state(state, summary)
-        last_flush = time.monotonic()
+            if force or not state.pending:
+                touched.pop(key, None)
+        if force:
+            last_flush = time.monotonic()
 
     flush()
-    report()
+    run.report()
     stop = _DeferredInterrupt()
     try:
         stop.install()
@@ -455,11 +577,8 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
                     translation = join(job)
                     cache.put(engine, project.source, lang, text, translation, prints_of(lang, text))
                     complete((lang, text), translation)
-            report()
-            if time.monotonic() - last_flush >= FLUSH_SECONDS:
-                flush(force=True)
-            else:
-                flush()
+            run.report()
+            flush(force=time.monotonic() - last_flush >= FLUSH_SECONDS)
     except KeyboardInterrupt:
         summary.interrupted = True
         pool.halt("interrupted")
@@ -467,13 +586,9 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
         stop.uninstall()
         pool.close()
         flush(force=True)
-        cache.close()
-        eng.close()
-        summary.stopped = pool.stop_reason if pool.stop_reason != "interrupted" else None
-        summary.failures = [f for f in summary.failures if f.kind != "not sent"] + \
-            [f for f in summary.failures if f.kind == "not sent"]
-        summary.elapsed = time.monotonic() - started
-    return summary
+        stopped = pool.stop_reason if pool.stop_reason != "interrupted" else None
+        if stopped:
+            summary.stopped = stopped
 
 
 def pretranslate_catalogs(project: Project, slugs: Iterable[str], languages: Iterable[str], *,

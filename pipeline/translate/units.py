@@ -16,6 +16,7 @@ class Unit(NamedTuple):
     line: int | None = None   # line of the entry in that file, when known
     imported: bool = False
     obsolete: bool = False    # from an obsolete (#~) entry: reusable, but no longer published
+    foreign: bool = False     # another desk's, from a shared memory: a suggestion, never reviewed
 
 
 def normalize_space(text: str) -> str:

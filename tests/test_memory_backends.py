@@ -1,0 +1,193 @@
+"""The translation memory and the MT cache on both backends: the project's SQLite store
+and a shared PostgreSQL database (the same tests; PostgreSQL runs in CI, see tests/support_pg.py)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+
+import pytest
+from rapidfuzz import fuzz, process
+
+from pipeline.catalog import load_catalog, save_catalog
+from pipeline.cli import cli
+from pipeline.config import load_project
+from pipeline.translate.cache import MTCache
+from pipeline.translate.memory import Memory, Unit, load_memory
+
+from .paths import BBC
+from .support_memory import article, entries, make_project, review, stand_in
+from .support_pg import memory_backend, pg_databases  # noqa: F401  (fixtures)
+
+SHARED = "Heavy rain flooded dozens of homes in the port city on Monday, officials said."
+NEAR_OLD = "Rescue teams evacuated more than 200 families from low-lying districts."
+NEAR_NEW = "Rescue teams evacuated more than 300 families from low-lying districts."
+NEW = "Schools will reopen next week, the education ministry announced."
+STORM = article("Storm hits the northern coast", SHARED, NEAR_OLD,
+                "The weather service expects the storm to weaken by Wednesday.")
+FLOOD = article("Flood waters recede in the north", SHARED, NEAR_NEW, NEW)
+
+
+@pytest.fixture
+def desk(tmp_path, memory_backend):
+    root = make_project(tmp_path / "desk", {"storm.txt": STORM, "flood.txt": FLOOD})
+    review(root, "storm", "ar")
+    return root
+
+
+def test_exact_fuzzy_and_incremental_updates(desk):
+    project = load_project(desk)
+    memory = load_memory(project)
+    assert "locales/ar/storm.po" in memory.rebuilt
+    exact = memory.lookup(SHARED, "ar")
+    assert exact is not None and exact.exact and exact.unit.origin == "storm"
+    near = memory.lookup(NEAR_NEW, "ar")
+    assert near is not None and near.unit.source == NEAR_OLD and near.percent == 98
+    assert memory.lookup(NEW, "ar") is None and memory.lookup(SHARED, "ckb") is None
+    # Nothing changed: nothing is read again.
+    assert load_memory(project).rebuilt == []
+    # A translator edits one catalogue: only it is read again, its new text answers.
+    path = project.catalog_path("storm", "ar")
+    po = load_catalog(path)
+    next(e for e in po if e.msgid == SHARED).msgstr = "نص منقح"
+    save_catalog(po, path)
+    again = load_memory(project)
+    assert again.rebuilt == ["locales/ar/storm.po"]
+    assert again.exact(SHARED, "ar").unit.target == "نص منقح"
+    # Un-reviewing an entry takes it out; deleting the catalogue takes everything out.
+    po = load_catalog(path)
+    next(e for e in po if e.msgid == SHARED).flags.append("fuzzy")
+    save_catalog(po, path)
+    assert load_memory(project).exact(SHARED, "ar") is None
+    path.unlink()
+    gone = load_memory(project)
+    assert gone.lookup(NEAR_NEW, "ar") is None and len(gone) == 0
+
+
+def test_pretranslate_end_to_end(desk, runner):
+    result = runner.invoke(cli, ["--root", str(desk), "translate", "--engine", "memory", "flood",
+                                 "--lang", "ar"])
+    assert result.exit_code == 0, result.output
+    got = entries(desk, "flood", "ar")
+    assert got[SHARED].msgstr == stand_in("ar", SHARED) and "fuzzy" in got[SHARED].flags
+    assert "TM 100% from storm" in got[SHARED].comment.split("\n")
+    assert got[NEAR_NEW].previous_msgid == NEAR_OLD
+
+
+def test_mt_cache_round_trip(desk):
+    project = load_project(desk)
+    cache = MTCache.for_project(project)
+    cache.put("fake", "en", "ar", SHARED, "أ", "g1")
+    assert cache.lookup("fake", "en", "ar", SHARED, "g1") == "أ"
+    other = MTCache.for_project(project)
+    assert other.lookup("fake", "en", "ar", SHARED, "g1") == "أ"
+    assert other.lookup("fake", "en", "ar", SHARED, "g2") is None   # other glossary terms
+    assert other.get("fake", "en", "ar", SHARED) == "أ"
+    assert other.get("fake", "en", "ckb", SHARED) is None
+
+
+@pytest.mark.shared
+def test_same_answers_as_a_full_scan(memory_backend):
+    """Sentences of many articles: the indexed candidates find what scoring every sentence finds."""
+    rng = random.Random(14)
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(BBC.rglob("*.txt"))[:150]]
+    sentences = sorted({s.strip() + "." for t in texts for s in t.replace("\n", " ").split(". ")
+                        if len(s.split()) > 5})
+    assert len(sentences) > 2000  # past the brute-force limit: the index answers
+    units = [Unit(s, stand_in("ar", s), "ar", f"a{i % 150}", f"locales/ar/a{i % 150}.po", i)
+             for i, s in enumerate(sentences)]
+    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    queries = []
+    for s in rng.sample(sentences, 120):
+        words = s.split()
+        words[rng.randrange(len(words))] = rng.choice(["reportedly", "2019", "firms", "ministers"])
+        queries.append(" ".join(words))
+    queries += rng.sample(sentences, 10) + ["An unrelated sentence about nothing in particular at all."]
+    for q in queries:
+        full = process.extractOne(q, sentences, scorer=fuzz.ratio, score_cutoff=75)
+        got = memory.lookup(q, "ar")
+        if full is None:
+            assert got is None, q
+        else:
+            assert got is not None, q
+            assert round(got.score if not got.exact else 100.0, 6) == round(min(full[1], 100.0), 6) or \
+                (got.exact and full[1] == 100.0), q
+
+
+def _shared_memory(units, url):
+    from pipeline.state.postgres import PgDb
+    from pipeline.state.schema import migrate
+    from pipeline.state.tm import TMTables
+    db = PgDb(url)
+    migrate(db)
+    return Memory(units, tables=TMTables(db), desk="bench")
+
+
+# ------------------------------------------------------------------ PostgreSQL: several desks
+
+
+def _config(url: str, desk: str) -> str:
+    return f'\n[tool.newsloc.memory]\nurl = "{url}"\ndesk = "{desk}"\n'
+
+
+def test_two_desks_share_reviewed_translations_and_mt(tmp_path, pg_databases, runner, monkeypatch):
+    monkeypatch.delenv("NEWSLOC_MEMORY_URL", raising=False)
+    url = pg_databases.new()
+    erbil = make_project(tmp_path / "erbil", {"storm.txt": STORM}, extra_toml=_config(url, "erbil"))
+    review(erbil, "storm", "ar")
+    assert runner.invoke(cli, ["--root", str(erbil), "tm", "stats"]).exit_code == 0  # erbil syncs
+    duhok = make_project(tmp_path / "duhok", {"flood.txt": FLOOD}, extra_toml=_config(url, "duhok"))
+    result = runner.invoke(cli, ["--root", str(duhok), "translate", "--engine", "memory", "--lang", "ar"])
+    assert result.exit_code == 0, result.output
+    got = entries(duhok, "flood", "ar")
+    assert got[SHARED].msgstr == stand_in("ar", SHARED)
+    assert "TM 100% from erbil/storm" in got[SHARED].comment.split("\n")
+    assert "fuzzy" in got[SHARED].flags  # another desk's work is a suggestion, never reviewed
+    assert got[NEAR_NEW].previous_msgid == NEAR_OLD
+    # MT results are shared too: what erbil paid for, duhok gets from the cache.
+    result = runner.invoke(cli, ["--root", str(erbil), "translate", "--engine", "fake", "--lang", "ckb"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["--root", str(duhok), "translate", "--engine", "fake", "--lang", "ckb",
+                                 "--no-memory"])
+    assert result.exit_code == 0, result.output
+    assert "1 cache hit(s)" in result.output  # the one sentence both articles have
+    assert entries(duhok, "flood", "ckb")[SHARED].msgstr == entries(erbil, "storm", "ckb")[SHARED].msgstr
+
+
+def _writer(url: str, worker: int, rounds: int) -> None:
+    from pipeline.state.postgres import PgDb
+    from pipeline.state.schema import migrate
+    from pipeline.state.tm import TMTables
+    from pipeline.translate.cache import MTCache
+    db = PgDb(url)
+    migrate(db)
+    tables, cache = TMTables(db), MTCache(db)
+    for r in range(rounds):
+        units = [(f"Sentence number {k} of the shared wire copy.", f"ت {k} {worker}", "ar", f"w{worker}",
+                  k, False, False) for k in range(r, r + 40)]
+        tables.replace_files(f"desk{worker}", [((f"locales/ar/s{r % 3}.po", 1, r, r, f"d{r}", 0.0), units)], ())
+        for k in range(r, r + 40):
+            cache.put("fake", "en", "ar", f"Sentence number {k} of the shared wire copy.", f"r{k}")
+    db.close()
+
+
+def test_concurrent_writers_are_safe(pg_databases):
+    url = pg_databases.new()
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(url, w, 12)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    from pipeline.state.postgres import PgDb
+    from pipeline.state.tm import TMTables
+    db = PgDb(url)
+    tables = TMTables(db)
+    for worker in range(4):  # each desk's last state of each file, nothing lost or doubled
+        rows = tables.desk_units(f"desk{worker}", "ar")
+        assert len(rows) == 3 * 40
+    sources = db.one("SELECT COUNT(*), COUNT(DISTINCT (lang, hash)) FROM tm_sources")
+    assert sources[0] == sources[1]
+    assert db.one("SELECT COUNT(*) FROM mt")[0] == len({k for r in range(12) for k in range(r, r + 40)})
+    db.close()
