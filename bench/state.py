@@ -1,0 +1,195 @@
+"""Benchmark: an archive-sized desk (issue 14), on the SQLite store and on PostgreSQL.
+
+For each size (default 2,000 articles; ``--sizes 2000,20000``) and backend,
+a synthetic archive is generated into a temporary folder (``bench/archive.py``:
+BBC paragraphs recombined, deterministic; never copied into the repository),
+then every step runs as the real command (a fresh ``python -m pipeline``
+process, start-up included), timed, with the peak resident memory of its
+process tree:
+
+1. ``extract`` cold (ar, ckb, ku);
+2. ``translate --engine fake`` cold (every entry: the overhead per segment),
+   then with nothing to do, then ``--retranslate`` (every entry again, all
+   from the MT cache);
+3. a stand-in review (every entry reviewed; not timed);
+4. ``status``, ``check``, ``export`` cold, then each with nothing changed,
+   and a no-op ``extract`` (SQLite only: these do not touch PostgreSQL,
+   except ``status``'s post-edit distances);
+5. pre-translating ONE new article from the memory (``translate --engine
+   memory NEW``): the first call (memory tables built from every catalogue),
+   then three more new articles (median).
+
+With ``--pg URL`` (default ``NEWSLOC_TEST_PG_URL``) steps 1, 2, 3, ``status``
+and 5 run again with the memory and MT cache in a fresh PostgreSQL database.
+
+Machine load (``os.getloadavg``) is recorded before and after each run: the
+machine is shared, read the figures with it.
+
+Run:  nice python3 bench/state.py [--sizes 2000] [--pg URL] [--no-pg] [--json FILE]
+Writes bench/results/state.json (git-ignored) and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from archive import CORPUS, article_text, corpus_parts, generate  # noqa: E402
+
+# bench/pipeline.py's process runner (peak RSS of the tree), loaded by path:
+# its file name is the package's.
+_spec = importlib.util.spec_from_file_location("bench_pipeline", HERE / "pipeline.py")
+_bp = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_bp)
+run = _bp.run
+
+LANGS = ("ar", "ckb", "ku")
+TARGETS = {  # issue 14
+    "pretranslate_one_s": {2000: 0.3, 20000: 0.5},
+    "pretranslate_one_mb": 150.0,
+    "noop_s_at_2000": 1.0,
+    "fake_overhead_ms_per_segment": 0.5,
+    "peak_mb_at_20000": 300.0,
+}
+_SEGMENTS = re.compile(r"(\d+) segment\(s\)")
+_FUZZY_LINE = re.compile(r"^#, fuzzy\n", re.M)
+_FUZZY_FLAG = re.compile(r"^(#,.*?)(?:, fuzzy\b|\bfuzzy, )", re.M)
+
+
+def newsloc(root: Path, *args: str, env: dict | None = None) -> dict:
+    environ = dict(os.environ, SOURCE_DATE_EPOCH="1795000000",
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    environ.pop("NEWSLOC_MEMORY_URL", None)
+    environ.update(env or {})
+    result = run([sys.executable, "-m", "pipeline", "--root", str(root), *args], env=environ)
+    if result["rc"] != 0:
+        print(f"  ! newsloc {' '.join(args)} exited {result['rc']}: {result['output']}", file=sys.stderr)
+    return result
+
+
+def review(root: Path) -> int:
+    """Stand-in review: clear every fuzzy flag (text edit: 60,000 files in seconds)."""
+    count = 0
+    for lang in LANGS:
+        for path in (root / "locales" / lang).glob("*.po"):
+            text = path.read_text(encoding="utf-8")
+            new = _FUZZY_FLAG.sub(r"\1", _FUZZY_LINE.sub("", text))
+            if new != text:
+                path.write_text(new, encoding="utf-8")
+                count += 1
+    return count
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def step(results: dict, name: str, outcome: dict) -> dict:
+    results[name] = {k: outcome[k] for k in ("seconds", "rc", "peak_tree_mb", "peak_rss_mb")}
+    print(f"  {name:<34} {outcome['seconds']:9.3f} s  {outcome['peak_tree_mb'] or 0:7.1f} MB"
+          f"{'' if outcome['rc'] == 0 else '  rc=' + str(outcome['rc'])}", file=sys.stderr)
+    return outcome
+
+
+def bench_size(size: int, corpus: Path, tmp: Path, backend: str, pg_url: str | None) -> dict:
+    root = tmp / f"desk-{backend}-{size}"
+    root.mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[tool.newsloc]\nsource = "en"\nlanguages = ["ar", "ckb", "ku"]\n', encoding="utf-8")
+    generate(root, size, corpus)
+    env = {"NEWSLOC_MEMORY_URL": pg_url} if pg_url else {}
+    results: dict = {"articles": size, "backend": backend, "load_before": load()}
+    print(f"{size} articles, {backend}", file=sys.stderr)
+    step(results, "extract_cold", newsloc(root, "extract", env=env))
+    cold = step(results, "translate_fake_cold", newsloc(root, "translate", "--engine", "fake", env=env))
+    found = _SEGMENTS.search(" ".join(cold["output"]))
+    segments = int(found.group(1)) if found else 0
+    results["segments"] = segments
+    if segments:
+        results["fake_ms_per_segment"] = round(cold["seconds"] / segments * 1000, 4)
+    step(results, "translate_noop", newsloc(root, "translate", "--engine", "fake", env=env))
+    step(results, "translate_cached", newsloc(root, "translate", "--engine", "fake", "--retranslate", env=env))
+    results["reviewed_catalogues"] = review(root)
+    step(results, "status_cold", newsloc(root, "status", env=env))
+    step(results, "status_noop", newsloc(root, "status", env=env))
+    if backend == "sqlite":
+        step(results, "check_cold", newsloc(root, "check", env=env))
+        step(results, "check_noop", newsloc(root, "check", env=env))
+        step(results, "export_cold", newsloc(root, "export", env=env))
+        step(results, "export_noop", newsloc(root, "export", env=env))
+        step(results, "extract_noop", newsloc(root, "extract", env=env))
+    headlines, paragraphs = corpus_parts(corpus)
+    warm = []
+    for k in range(4):
+        slug = f"new{k}"
+        (root / "articles" / f"{slug}.txt").write_text(
+            article_text(size + 1000 + k, headlines, paragraphs), encoding="utf-8")
+        newsloc(root, "extract", slug, env=env)
+        outcome = newsloc(root, "translate", "--engine", "memory", slug, env=env)
+        step(results, "pretranslate_first" if k == 0 else f"pretranslate_{k}", outcome)
+        if k:
+            warm.append(outcome)
+    ordered = sorted(warm, key=lambda r: r["seconds"])
+    results["pretranslate_one_s"] = ordered[len(ordered) // 2]["seconds"]
+    results["pretranslate_one_mb"] = max(r["peak_tree_mb"] or 0 for r in warm)
+    results["peak_tree_mb_any"] = max(v["peak_tree_mb"] or 0 for v in results.values()
+                                      if isinstance(v, dict) and "peak_tree_mb" in v)
+    results["load_after"] = load()
+    return results
+
+
+def new_pg_database(url: str) -> tuple[str, object]:
+    import psycopg
+    from urllib.parse import urlsplit, urlunsplit
+    admin = psycopg.connect(url, autocommit=True)
+    name = f"newsloc_bench_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment)), (admin, name)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="2000", help="comma-separated archive sizes")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--pg", default=os.environ.get("NEWSLOC_TEST_PG_URL"),
+                        help="PostgreSQL server URL (a database is created per size)")
+    parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--json", type=Path, default=HERE / "results" / "state.json")
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 0
+    out: dict = {"cpus": os.cpu_count(), "targets": TARGETS, "runs": []}
+    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
+        backends = ["sqlite"] + (["postgresql"] if args.pg and not args.no_pg else [])
+        for backend in backends:
+            with tempfile.TemporaryDirectory(prefix="newsloc-state-bench-") as tmp:
+                pg_url, cleanup = (new_pg_database(args.pg) if backend == "postgresql" else (None, None))
+                try:
+                    out["runs"].append(bench_size(size, args.corpus, Path(tmp), backend, pg_url))
+                finally:
+                    if cleanup is not None:
+                        admin, name = cleanup
+                        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                        admin.close()
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
