@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.catalog import load_catalog, save_catalog
 from pipeline.config import load_project
+from pipeline.state.store import close_store
 from pipeline.translate.memory import Match, Memory, find_inconsistencies, index_path, load_memory
 from pipeline.translate.pretranslate import MemoryPretranslator
 from pipeline.translate.units import Unit
@@ -156,8 +157,10 @@ def test_memory_rebuilt_after_translator_edits_po(desk):
 def test_index_is_derived(desk):
     project = load_project(desk)
     load_memory(project)
-    index_path(project).write_text("{not json", encoding="utf-8")
+    close_store()  # between two runs: a damaged store is moved aside and rebuilt
+    index_path(project).write_text("{not json" * 100, encoding="utf-8")
     assert load_memory(project).exact(SHARED, "ar") is not None
+    close_store()
     index_path(project).unlink()
     assert load_memory(project).exact(SHARED, "ar") is not None
 

@@ -8,7 +8,6 @@ import os
 import sqlite3
 import time
 
-import pytest
 
 from pipeline.catalog import load_catalog
 from pipeline.cli import cli
