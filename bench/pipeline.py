@@ -28,6 +28,11 @@ Peak memory: the largest resident set of any one process of a step (from
 ``wait4``, children included) and the peak of the whole process tree
 (sampled from ``/proc`` every 20 ms, Linux only).
 
+6. a Markdown/HTML corpus of ``--markup`` articles (default 200) generated
+   from the corpus by ``bench/markup_corpus.py`` (links, emphasis, lists,
+   quotes, tables, figures; HTML pages with site chrome) in a second
+   temporary project: cold ``extract`` (``--repeat`` times, median).
+
 Baselines, in the same run when installed:
 
 * Translate Toolkit: ``txt2po`` then ``posegment`` over the same articles
@@ -63,6 +68,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
+sys.path.append(str(HERE))  # markup_corpus (after REPO: this file's own name is "pipeline")
 
 from pipeline.catalog import load_catalog, save_catalog  # noqa: E402
 
@@ -326,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated subset sizes for po4a (0: skip po4a)")
     parser.add_argument("--po4a-cap", type=float, default=180.0,
                         help="seconds after which a po4a run is stopped")
+    parser.add_argument("--markup", type=int, default=200,
+                        help="articles in the generated Markdown/HTML corpus (0: skip it)")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project")
     args = parser.parse_args(argv)
@@ -384,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
                 notes.append(f"{name}: command not available in this checkout; skipped")
         editions = sum(1 for _ in (root / "editions").rglob("*.*")) if (root / "editions").is_dir() else 0
         notes.append(f"editions written: {editions} files")
+        if args.markup:
+            markup_steps(work / "markup", paths, args.markup, args.repeat, jobs, steps, notes)
         baselines: dict[str, dict | None] = {}
         if not args.no_baselines:
             baselines["translate-toolkit"] = translate_toolkit(root, work / "tt", args.repeat)
@@ -410,6 +420,26 @@ def main(argv: list[str] | None = None) -> int:
     print(_table(report))
     print(f"\nJSON: {args.json}")
     return 0
+
+
+def markup_steps(mroot: Path, paths: list[Path], count: int, repeat: int, jobs: list[str],
+                 steps: dict[str, dict], notes: list[str]) -> None:
+    """Cold extract of a generated Markdown/HTML corpus, recorded in *steps*."""
+    from markup_corpus import make_markup_corpus
+    made = make_markup_corpus(paths, mroot / "articles", count)
+    (mroot / "pyproject.toml").write_text(
+        '[tool.newsloc]\nsource = "en"\nlanguages = ["ar", "ckb", "ku"]\n', encoding="utf-8")
+    md = sum(p.suffix == ".md" for p in made)
+    notes.append(f"markup corpus: {len(made)} articles ({md} Markdown, {len(made) - md} HTML pages)")
+    runs = []
+    for k in range(max(1, repeat)):
+        if k:
+            shutil.rmtree(mroot / "locales", ignore_errors=True)
+            shutil.rmtree(mroot / ".newsloc", ignore_errors=True)
+        runs.append(newsloc(mroot, "extract", *jobs))
+        print(f"  {'markup extract cold':<24} {runs[-1]['seconds']:8.2f} s  rc={runs[-1]['rc']}  "
+              f"{' | '.join(runs[-1]['output'][-1:])}", file=sys.stderr)
+    steps[f"markup corpus extract cold ({len(made)})"] = median_run(runs)
 
 
 def _has_command(name: str) -> bool:
