@@ -473,3 +473,17 @@ def test_md_text_flag_follows_the_source_and_leaves_other_flags(runner, empty_pr
     entry = next(e for e in load_catalog(po_path) if e.msgid == "A bold claim.")
     assert entry.flags == ["no-wrap", "fuzzy"] and entry.msgstr == "ادعاء **جريء**."
     assert entry.previous_msgid == "A **bold** claim."
+
+
+def test_html_table_caption_and_page_without_article_element():
+    page = ("<html><head><title>Budget passes | Example News</title></head><body>"
+            "<header class='masthead'><h1>Example News</h1><nav><a href='/'>Home</a></nav></header>"
+            "<div><p>First paragraph.</p><table><caption>Spending by province</caption>"
+            "<tr><th>Province</th></tr><tr><td>Basra</td></tr></table></div>"
+            "<footer>Footer</footer></body></html>")
+    art = parse_article("p.html", page)
+    assert art.headline == "Budget passes"
+    assert blocks(art, "caption", "header_cell", "cell") == [
+        ("caption", "Spending by province"), ("header_cell", "Province"), ("cell", "Basra")]
+    assert art.by_role("caption")[0].frame("table") is not None
+    assert "Example News" not in str(art.blocks) and "Footer" not in str(art.blocks)

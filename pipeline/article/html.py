@@ -96,12 +96,14 @@ def parse_html(path: Path, text: str) -> Article:
         raise ArticleError("no article content: the page has no paragraphs, lists or tables "
                            "outside scripts and site chrome", path=path, lineno=root.sourceline or 1)
     if not any(b.role == "headline" for b in blocks):
+        # No h1 in the article: the page's <title> names the story better than
+        # an h1 elsewhere on the page (often the site's name in its header).
         h1 = next((e for e in doc.iter("h1") if _words(e)), None)
-        if h1 is not None:
-            head = reader.headline_block(h1)
-        elif title is not None and _words(title):
+        if title is not None and _words(title):
             head = Block("headline", inline.escape(_page_title(title.text_content())),
                          title.sourceline or 1, markup=True)
+        elif h1 is not None:
+            head = reader.headline_block(h1)
         else:
             raise ArticleError("no headline: no <h1> and no <title>", path=path, lineno=1)
         blocks.insert(0, head)
@@ -239,8 +241,9 @@ class _HtmlReader:
         if tag in DROPPED:
             return
         if tag in _CONTAINERS or tag in ("figcaption", "caption"):
-            if tag in ("header",) and frames == () and not self._in_article(el):
-                return  # a page header outside the article is site chrome
+            if tag == "header" and not self._in_article(el) and (
+                    el.find(".//nav") is not None or _CHROME.search(_classes(el))):
+                return  # a page header with the site's navigation is chrome
             if _CHROME.search(_classes(el)) and not _BYLINE.search(_classes(el)):
                 return
             if _BYLINE.search(_classes(el)) and not self.have_text:
@@ -350,6 +353,10 @@ class _HtmlReader:
         if rows:
             shape = [_cell_align(c) for c in rows[0] if isinstance(c.tag, str) and c.tag in ("th", "td")]
         table = frames + (self._frame("table", align=tuple(shape), cols=len(shape)),)
+        caption = el.find("caption")
+        if caption is not None:  # the table's own caption, inside its frame
+            self._add("caption", self._inline_of(caption), caption.sourceline or el.sourceline or 1,
+                      table)
         for r, tr in enumerate(rows, start=1):
             cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("th", "td")]
             in_head = tr.getparent() is not None and tr.getparent().tag == "thead"
