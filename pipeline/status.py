@@ -47,7 +47,9 @@ from .parallel import map_chunks, resolve_jobs, start_pool
 log = logging.getLogger(__name__)
 
 STATES = ("untranslated", "machine", "outdated", "reviewed")
-_MT_LINE = re.compile(r"^MT:\s*(\S+)")
+# "MT: libre 2026-11-25" → "libre"; "MT: llm qwen2.5 2026-11-25" → "llm qwen2.5" (the
+# llm engine's cache key names the model too)
+_MT_LINE = re.compile(r"^MT:\s*(\S+(?:\s+\S+)*?)(?:\s+\d{4}-\d\d-\d\d)?\s*$")
 
 
 @dataclass
@@ -145,7 +147,12 @@ def classify(entry: Any) -> str:
 
 
 def mt_engine(entry: Any) -> str | None:
-    """Return the engine named by the entry's ``MT: <engine> <date>`` line, if any."""
+    """Return the engine named by the entry's ``MT: <engine> <date>`` line, if any.
+
+    >>> class E: comment = "MT: llm qwen2.5-32b 2026-11-25"
+    >>> mt_engine(E), mt_engine(type("F", (), {"comment": "MT: libre 2026-11-25"}))
+    ('llm qwen2.5-32b', 'libre')
+    """
     for line in (entry.comment or "").split("\n"):
         m = _MT_LINE.match(line)
         if m:

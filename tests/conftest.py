@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from .mtserver import MTServer
+from .chatserver import ChatServer
 from .paths import GOLDEN, KIRKUK, REPO, SEED, SHARED
 from .support_guarantees import GatedServer
 from .tools import IN_CI
@@ -196,6 +197,14 @@ def full_disk(monkeypatch):
 def mt():
     """A loopback MT server (tests/mtserver.py) on a free port of 127.0.0.1."""
     server = MTServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def chat():
+    """A loopback chat-completions server (tests/chatserver.py) for the llm engine."""
+    server = ChatServer().start()
     yield server
     server.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -247,6 +248,12 @@ def _echo_translate(summary, memory, name: str) -> None:
                f"{summary.requests} request(s), {summary.chars_sent:,} character(s) sent; "
                f"{summary.translated} filled, {summary.failed} failed, "
                f"{len(summary.written)} file(s) written in {summary.elapsed:.1f}s")
+    if summary.tokens_in or summary.tokens_out:
+        click.echo(f"tokens: {summary.tokens_in:,} token(s) in, {summary.tokens_out:,} out "
+                   "(as the server counted them)")
+    if summary.extra_items:
+        click.echo(f"{summary.extra_items} extra item(s) ignored: answers for ids that were not asked",
+                   err=True)
     if memory is not None and (memory.served.filled or name == "memory"):
         served = memory.served
         click.echo(f"memory: {served.exact + served.reviewed} exact ({served.reviewed} accepted as "
@@ -275,28 +282,37 @@ Examples:
   newsloc translate --engine libre --url http://mt.desk.local:5000/ --api-key "$KEY"
   NEWSLOC_DEEPL_KEY=... newsloc translate --engine deepl --lang ar
   newsloc translate --engine memory                  # reuse reviewed translations only, offline
+  newsloc translate --engine llm --url http://gpu.desk.local:8000/v1 --model qwen2.5-32b
+  newsloc translate --json | jq .tokens_in
 """)
 @click.argument("articles", nargs=-1)
 @lang_option
 @click.option("--engine", default=None, metavar="NAME",
               help="google (default), microsoft, libre, mymemory, deepl, fake, memory "
-                   "(the translation memory alone, offline); "
+                   "(the translation memory alone, offline), llm (a chat model on an "
+                   "OpenAI-compatible server, one request per article); "
                    "default from [tool.newsloc.translate] engine.")
 @click.option("--url", default=None, metavar="URL",
-              help="Service address (LibreTranslate server, proxy).")
+              help="Service address (LibreTranslate server, proxy; for llm the API base, "
+                   "e.g. http://host:8000/v1).")
+@click.option("--model", default=None, metavar="NAME",
+              help="Model (or Azure deployment) for --engine llm; "
+                   "default from [tool.newsloc.translate.llm] model.")
 @click.option("--api-key", default=None, metavar="KEY",
               help="Engine key (better: NEWSLOC_MICROSOFT_KEY, NEWSLOC_DEEPL_KEY, "
-                   "NEWSLOC_LIBRE_API_KEY).")
+                   "NEWSLOC_LIBRE_API_KEY, NEWSLOC_LLM_API_KEY).")
 @click.option("--retranslate", is_flag=True,
               help="Also replace fuzzy translations (source changed, earlier suggestions); "
                    "reviewed ones never.")
 @click.option("--memory/--no-memory", "use_memory", default=True, show_default=True,
               help="Pre-translate from the translation memory before asking the engine.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the run's summary as JSON for scripts (counts, tokens, failures).")
 @writes_project
 @click.pass_context
 def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
-              engine: str | None, url: str | None, api_key: str | None,
-              retranslate: bool, use_memory: bool) -> None:
+              engine: str | None, url: str | None, model: str | None, api_key: str | None,
+              retranslate: bool, use_memory: bool, as_json: bool) -> None:
     """Fill untranslated entries with machine translation, marked fuzzy for review.
 
     The translation memory answers first (reviewed translations of other
@@ -313,12 +329,16 @@ def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, .
     if not paths:
         raise click.ClickException(f"no articles in {project.articles_dir}")
     name = engine or default_engine(project)
-    options = engine_options(project, engine=name, url=url, api_key=api_key)
+    options = engine_options(project, engine=name, url=url, api_key=api_key, model=model)
     memory = MemoryPretranslator(project) if use_memory or name == "memory" else None
     summary = translate_project(project, paths, languages_of(project, langs), engine=name,
-                                options=options, retranslate=retranslate, progress=_progress_bar(name),
+                                options=options, retranslate=retranslate,
+                                progress=None if as_json else _progress_bar(name),
                                 prefill=[memory] if memory else [])
-    _echo_translate(summary, memory, name)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(project.root), ensure_ascii=False, indent=2))
+    else:
+        _echo_translate(summary, memory, name)
     if summary.interrupted:
         click.echo("Interrupted: everything received is saved; run the command again to resume.",
                    err=True)

@@ -28,6 +28,16 @@ catalogues, in clear steps:
 9. **restore** masks and outer whitespace;
 10. **write** each result ``fuzzy`` with ``#. MT: <engine> <date>``.
 
+An **article-level** engine (``engine.article_level``: ``llm``) goes
+through the same steps with one difference at 6-7: instead of one request
+per text, the texts one article needs in one language go together in one
+request (split by the engine's token budget), with the article's context
+(:mod:`.articles`); the answer is matched to the texts by id, and each
+text is validated (masks, type, script) on its own, so a bad item fails
+alone and never lands on a neighbour. Its cache key names the model and
+its prompt version; the tokens the server counted are added up in
+:class:`Summary`.
+
 Saving: catalogues are written atomically as results arrive (when a
 catalogue is complete and at least every :data:`FLUSH_SECONDS`), and on
 failure or Ctrl-C, so nothing received is lost; a rerun resumes (the cache
@@ -52,7 +62,7 @@ from typing import Callable, Iterable, Protocol, Sequence
 from ..catalog import Catalog, Entry, fill_fuzzy, is_reviewed, load_catalog, now_stamp, save_catalog
 from ..config import Project, slug_for
 from .engines import EngineOptions, get_engine
-from ..errors import CatalogError, PipelineError
+from ..errors import CatalogError, EngineError, PipelineError
 from ..fsutil import ChangedOnDisk, file_digest
 from ..state.manifest import Manifest, digest_path, stage_key
 from .glossary import Glossary, load_glossary
@@ -61,7 +71,11 @@ from ..segment import MARKUP_FLAG
 from .protect import mask, unmask_source
 from .memory import Memory
 from .pretranslate import MemoryPretranslator, ProjectPretranslation
-from .sender import BACKOFF, RETRIES, Failure, Pool, Request, split_text
+from .articles import Batch, plan_batches, read_style, style_fingerprint
+from .engines.prompt import language_facts
+from .protect import Masked, MaskError
+from .sender import (BACKOFF, RETRIES, ArticleResult, ArticleWork, Failure, Pool, Request,
+                     failure_kind, split_text, validate)
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +114,9 @@ class Summary:
     errors: list[PipelineError] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     stopped: str | None = None  # why sending stopped early
+    tokens_in: int = 0         # prompt tokens the server counted (article-level engines)
+    tokens_out: int = 0        # completion tokens the server counted
+    extra_items: int = 0       # answer items with an id that was not asked (ignored)
     interrupted: bool = False
     elapsed: float = 0.0
 
@@ -116,6 +133,28 @@ class Summary:
 
     def reasons(self) -> Counter:
         return Counter(f.kind for f in self.failures)
+
+    def as_dict(self, root: Path | None = None) -> dict:
+        """The summary as plain data (``newsloc translate --json``); paths relative to *root*."""
+        def rel(path: Path) -> str:
+            try:
+                return str(path.relative_to(root)) if root else str(path)
+            except ValueError:
+                return str(path)
+        return {
+            "engine": self.engine, "ok": self.ok, "catalogs": self.catalogs,
+            "segments": self.segments, "unique": self.unique, "prefilled": self.prefilled,
+            "cache_hits": self.cache_hits, "requests": self.requests,
+            "chars_sent": self.chars_sent, "tokens_in": self.tokens_in,
+            "tokens_out": self.tokens_out, "translated": self.translated, "failed": self.failed,
+            "kept": self.kept, "extra_items": self.extra_items,
+            "failures": [{"lang": f.lang, "text": f.text, "kind": f.kind, "detail": f.detail}
+                         for f in self.failures],
+            "errors": [str(e) for e in self.errors],
+            "written": [rel(p) for p in self.written],
+            "stopped": self.stopped, "interrupted": self.interrupted,
+            "elapsed": round(self.elapsed, 3),
+        }
 
 
 # ---------------------------------------------------------------------------
@@ -345,6 +384,7 @@ class _Run:
     checked: set = field(default_factory=set)
     glossaries: dict = field(default_factory=dict)
     prints: dict = field(default_factory=dict)
+    styles: dict = field(default_factory=dict)     # lang → style notes (article-level engines)
     done: int = 0
 
     def report(self) -> None:
@@ -404,7 +444,7 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
 
 
 def _translate_batch(run: _Run, states: list[_CatalogState], prefill: Sequence[PreTranslator]) -> None:
-    project, engine, eng, summary = run.project, run.engine, run.eng, run.summary
+    project, eng, summary = run.project, run.eng, run.summary
     summary.segments += sum(len(s.needs) for s in states)
     langs = sorted({s.lang for s in states})
 
@@ -447,28 +487,148 @@ def _translate_batch(run: _Run, states: list[_CatalogState], prefill: Sequence[P
         return
 
     run.prepare(lang for lang, _ in wanted)
-    glossaries, prints, cache = run.glossaries, run.prints, run.cache
-    provenance = _provenance(engine)
     # Entries of Markdown/HTML articles hold inline CommonMark (flag md-text): their
     # spans are masked too, and their results are cached apart from plain texts'.
     markup = {e.msgid.strip() for s in states for e in s.po if MARKUP_FLAG in e.flags}
+    prints = _Prints(run.prints, markup)
+    plan = _plan_articles if getattr(eng, "article_level", False) else _plan_texts
+    writer = _Writer(states, summary)
+    works, handle = plan(run, wanted, prints, writer)
+    pool = Pool(eng, project.source, run.options, run.retries, run.backoff)
+    writer.flush()
+    run.report()
+    try:
+        _drive(pool, works, handle, writer, summary)
+    finally:
+        writer.flush(force=True)
 
-    def prints_of(lang: str, text: str) -> str:
-        return prints[lang] + ("+md-text" if text.strip() in markup else "")
 
-    # Steps 4-6: cache, mask, split; what is left becomes requests.
-    jobs: dict[tuple[str, str], list] = {}     # (lang, text) → [pieces, translations]
-    requests_by_piece: dict[tuple[str, str], list[tuple[str, str]]] = {}
+class _Prints:
+    """Cache fingerprints per (language, text), and which texts hold inline markup."""
+
+    def __init__(self, glossary: dict[str, str], markup: set[str]) -> None:
+        self.glossary, self.markup = glossary, markup
+
+    def is_markup(self, text: str) -> bool:
+        return text.strip() in self.markup
+
+    def __call__(self, lang: str, text: str) -> str:
+        return self.glossary[lang] + ("+md-text" if self.is_markup(text) else "")
+
+
+class _Writer:
+    """Saves pending fills: a complete catalogue at once, every catalogue at least every FLUSH_SECONDS.
+
+    Only catalogues touched since the last flush are looked at (every one
+    every FLUSH_SECONDS): a scan of all catalogues per result made a cold
+    run quadratic in the archive's size.
+    """
+
+    def __init__(self, states: list[_CatalogState], summary: Summary) -> None:
+        self.states, self.summary = states, summary
+        self.touched: dict[int, _CatalogState] = {}
+        self.last = time.monotonic()
+
+    def touch(self, state: _CatalogState) -> None:
+        self.touched[id(state)] = state
+
+    def flush(self, force: bool = False) -> None:
+        for key, state in ([(id(s), s) for s in self.states] if force
+                           else list(self.touched.items())):
+            if state.pending and (force or not state.open_texts):
+                save_state(state, self.summary)
+            if force or not state.pending:
+                self.touched.pop(key, None)
+        if force:
+            self.last = time.monotonic()
+
+    def tick(self) -> None:
+        self.flush(force=time.monotonic() - self.last >= FLUSH_SECONDS)
+
+    def idle(self) -> None:
+        if time.monotonic() - self.last >= FLUSH_SECONDS:
+            self.flush(force=True)
+
+
+def _drive(pool: Pool, works: list, handle: Callable[[object], None], writer: _Writer,
+           summary: Summary) -> None:
+    """Step 7: send *works* through *pool*, hand each result to *handle*, save as they arrive.
+
+    Ctrl-C stops at a clean point between two results (see
+    :class:`_DeferredInterrupt`); whatever was received is saved by the caller.
+    """
+    stop = _DeferredInterrupt()
+    try:
+        stop.install()
+        pool.start()
+        for work in works:
+            pool.todo.put(work)
+        outstanding = len(works)
+        while outstanding:
+            stop.check()
+            try:
+                result = pool.done.get(timeout=0.2)
+            except queue.Empty:
+                writer.idle()
+                continue
+            outstanding -= 1
+            summary.requests += result.attempts
+            summary.chars_sent += result.chars
+            handle(result)
+            writer.tick()
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        pool.halt("interrupted")
+    finally:
+        stop.uninstall()
+        pool.close()
+        stopped = pool.stop_reason if pool.stop_reason != "interrupted" else None
+        if stopped:
+            summary.stopped = stopped
+
+
+def _failer(wanted: dict[tuple[str, str], list[_CatalogState]], summary: Summary,
+            writer: _Writer):
+    """Return fail(lang, text, kind, detail): count a text's entries as failed, once."""
+    def fail(lang: str, text: str, kind: str, detail: str) -> None:
+        summary.failures.append(Failure(lang, text, kind, detail))
+        summary._failed_entries += sum(1 for s in wanted[(lang, text)] for k in s.needs
+                                       if k[1] == text)
+        for state in wanted[(lang, text)]:
+            state.open_texts.discard(text)
+            writer.touch(state)       # it may be complete now: save what it has
+    return fail
+
+
+def _completer(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]], provenance: str,
+               writer: _Writer):
+    """Return complete((lang, text), translation): queue the fill in every catalogue wanting it."""
+    def complete(key: tuple[str, str], translation: str) -> None:
+        for state in wanted[key]:
+            run.done += _apply(state, key[1], translation, provenance)
+            writer.touch(state)
+    return complete
+
+
+def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]], prints: _Prints,
+                writer: _Writer):
+    """Steps 4-6 for a per-text engine: cache, mask, split; return (requests, result handler)."""
+    project, engine, eng, summary = run.project, run.engine, run.eng, run.summary
+    glossaries, cache = run.glossaries, run.cache
+    complete = _completer(run, wanted, _provenance(engine), writer)
+    fail = _failer(wanted, summary, writer)
+    jobs: dict[tuple[str, str], dict] = {}     # (lang, text) → pieces, translations
+    requests_by_piece: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
     finished: list[tuple[tuple[str, str], str]] = []
     for (lang, text) in wanted:
-        cached = cache.lookup(engine, project.source, lang, text, prints_of(lang, text))
+        cached = cache.lookup(engine, project.source, lang, text, prints(lang, text))
         if cached is not None:
             summary.cache_hits += 1
             finished.append(((lang, text), cached))
             continue
         core = text.strip()
         lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        is_markup = core in markup
+        is_markup = prints.is_markup(text)
         whole = mask(text, glossaries[lang], markup=is_markup)
         if whole.only_masks:
             finished.append(((lang, text), unmask_source(whole)))
@@ -476,32 +636,21 @@ def _translate_batch(run: _Run, states: list[_CatalogState], prefill: Sequence[P
         limit = max(50, eng.max_chars - 50)
         if is_markup and len(whole.text) > limit:
             # Cutting would split spans between requests: left for the translator.
-            summary.failures.append(Failure(lang, text, "too long", "an entry with inline markup "
-                                            f"longer than the engine's limit ({eng.max_chars})"))
-            summary._failed_entries += sum(1 for s in wanted[(lang, text)] for k in s.needs
-                                           if k[1] == text)
-            for state in wanted[(lang, text)]:
-                state.open_texts.discard(text)
+            fail(lang, text, "too long", "an entry with inline markup longer than the engine's "
+                 f"limit ({eng.max_chars})")
             continue
         pieces = [(p, g) for p, g in split_text(core, limit)] if len(whole.text) > limit else [(core, "")]
         job = {"pieces": pieces, "out": [None] * len(pieces), "lead": lead, "trail": trail,
                "left": len(pieces)}
         jobs[(lang, text)] = job
         for index, (piece, _gap) in enumerate(pieces):
-            cached = (cache.lookup(engine, project.source, lang, piece, prints_of(lang, text))
+            cached = (cache.lookup(engine, project.source, lang, piece, prints(lang, text))
                       if len(pieces) > 1 else None)
             if cached is not None:
                 job["out"][index] = cached
                 job["left"] -= 1
                 continue
             requests_by_piece.setdefault((lang, piece), []).append((lang, text, index))
-
-    touched: dict[int, _CatalogState] = {}  # catalogues that got a fill since the last flush
-
-    def complete(key: tuple[str, str], translation: str) -> None:
-        for state in wanted[key]:
-            run.done += _apply(state, key[1], translation, provenance)
-            touched[id(state)] = state
 
     def join(job) -> str:
         body = "".join(out.strip() + gap for out, (_p, gap) in zip(job["out"], job["pieces"]))
@@ -512,83 +661,130 @@ def _translate_batch(run: _Run, states: list[_CatalogState], prefill: Sequence[P
     for key, job in jobs.items():
         if job["left"] == 0:
             translation = join(job)
-            cache.put(engine, project.source, key[0], key[1], translation, prints_of(*key))
+            cache.put(engine, project.source, key[0], key[1], translation, prints(*key))
             complete(key, translation)
 
-    pool = Pool(eng, project.source, run.options, run.retries, run.backoff)
-    last_flush = time.monotonic()
-
-    def flush(force: bool = False) -> None:
-        # Only catalogues filled since the last flush are looked at (every one
-        # every FLUSH_SECONDS): a scan of all catalogues per result made a cold
-        # run quadratic in the archive's size.
-        nonlocal last_flush
-        for key, state in ([(id(s), s) for s in states] if force else list(touched.items())):
-            if state.pending and (force or not state.open_texts):
-                save_state(state, summary)
-            if force or not state.pending:
-                touched.pop(key, None)
-        if force:
-            last_flush = time.monotonic()
-
-    flush()
-    run.report()
-    stop = _DeferredInterrupt()
-    try:
-        stop.install()
-        pool.start()
-        for (lang, piece) in requests_by_piece:
-            pool.todo.put(Request(lang, piece, mask(piece, glossaries[lang],
-                                                    markup=piece.strip() in markup)))
-        outstanding = len(requests_by_piece)
-        while outstanding:
-            stop.check()
-            try:
-                result = pool.done.get(timeout=0.2)
-            except queue.Empty:
-                if time.monotonic() - last_flush >= FLUSH_SECONDS:
-                    flush(force=True)
-                continue
-            outstanding -= 1
-            summary.requests += result.attempts
-            summary.chars_sent += result.chars
-            req = result.request
-            owners = requests_by_piece[(req.lang, req.source)]
-            if result.failure is not None:
-                for lang, text, _index in owners:
-                    job = jobs[(lang, text)]
-                    if not job.get("failed"):
-                        job["failed"] = True
-                        failure = result.failure
-                        summary.failures.append(Failure(lang, text, failure.kind, failure.detail))
-                        summary._failed_entries += sum(
-                            1 for s in wanted[(lang, text)] for k in s.needs if k[1] == text)
-                        for state in wanted[(lang, text)]:
-                            state.open_texts.discard(text)
-                continue
-            for lang, text, index in owners:
+    def handle(result) -> None:
+        req = result.request
+        owners = requests_by_piece[(req.lang, req.source)]
+        if result.failure is not None:
+            for lang, text, _index in owners:
                 job = jobs[(lang, text)]
-                job["out"][index] = result.text.strip()
-                job["left"] -= 1
-                if len(job["pieces"]) > 1:
-                    cache.put(engine, project.source, lang, req.source, result.text.strip(),
-                              prints_of(lang, text))
-                if job["left"] == 0 and not job.get("failed"):
-                    translation = join(job)
-                    cache.put(engine, project.source, lang, text, translation, prints_of(lang, text))
-                    complete((lang, text), translation)
-            run.report()
-            flush(force=time.monotonic() - last_flush >= FLUSH_SECONDS)
-    except KeyboardInterrupt:
-        summary.interrupted = True
-        pool.halt("interrupted")
-    finally:
-        stop.uninstall()
-        pool.close()
-        flush(force=True)
-        stopped = pool.stop_reason if pool.stop_reason != "interrupted" else None
-        if stopped:
-            summary.stopped = stopped
+                if not job.get("failed"):
+                    job["failed"] = True
+                    fail(lang, text, result.failure.kind, result.failure.detail)
+            return
+        for lang, text, index in owners:
+            job = jobs[(lang, text)]
+            job["out"][index] = result.text.strip()
+            job["left"] -= 1
+            if len(job["pieces"]) > 1:
+                cache.put(engine, project.source, lang, req.source, result.text.strip(),
+                          prints(lang, text))
+            if job["left"] == 0 and not job.get("failed"):
+                translation = join(job)
+                cache.put(engine, project.source, lang, text, translation, prints(lang, text))
+                complete((lang, text), translation)
+        run.report()
+
+    works = [Request(lang, piece, mask(piece, glossaries[lang], markup=prints.is_markup(piece)))
+             for (lang, piece) in requests_by_piece]
+    return works, handle
+
+
+_REFUSED_KINDS = (("missing", "missing item"), ("twice", "duplicate item"),
+                  ("empty", "empty translation"), ("not text", "malformed item"),
+                  ("cut off", "answer cut off"), ("JSON", "malformed answer"),
+                  ("answer", "malformed answer"))
+
+
+def refused_kind(reason: str) -> str:
+    """The short kind of an item an article-level answer did not give cleanly.
+
+    >>> refused_kind("missing from the answer"), refused_kind("answer cut off (finish_reason length)")
+    ('missing item', 'answer cut off')
+    """
+    for needle, kind in _REFUSED_KINDS:
+        if needle in reason:
+            return kind
+    return "malformed item"
+
+
+def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]],
+                   prints: _Prints, writer: _Writer):
+    """Steps 4-6 for an article-level engine: cache and mask per entry, then one request per
+    article and language (split by the engine's token budget); return (requests, handler).
+
+    A text several articles need is sent with the first of them. Each text
+    an answer gives goes through :func:`.sender.validate` (masks, type,
+    script) before it is cached or written; everything else is a counted
+    failure of that text alone.
+    """
+    project, eng, summary = run.project, run.eng, run.summary
+    glossaries, cache = run.glossaries, run.cache
+    for lang in glossaries:
+        if lang not in run.styles:    # a bad style.md stops the run before anything is sent
+            run.styles[lang] = read_style(project, lang)
+    styles = run.styles
+    complete = _completer(run, wanted, _provenance(eng.provenance), writer)
+    fail = _failer(wanted, summary, writer)
+    extra = {lang: "|".join(p for p in (style_fingerprint(styles[lang]), eng.cache_salt) if p)
+             for lang in glossaries}
+
+    def fingerprint(lang: str, text: str) -> str:
+        return "|".join(p for p in (prints(lang, text), extra[lang]) if p)
+    key = eng.cache_engine
+    todo: dict[int, dict[str, Masked]] = {}     # id(first catalogue needing it) → msgid → masked
+    owner: dict[int, _CatalogState] = {}
+    for (lang, text), holders in wanted.items():
+        cached = cache.lookup(key, project.source, lang, text, fingerprint(lang, text))
+        if cached is not None:
+            summary.cache_hits += 1
+            complete((lang, text), cached)
+            continue
+        masked = mask(text, glossaries[lang], markup=prints.is_markup(text))
+        if masked.only_masks:
+            complete((lang, text), unmask_source(masked))
+            continue
+        owner[id(holders[0])] = holders[0]
+        todo.setdefault(id(holders[0]), {})[text] = masked
+    batches: list[Batch] = []
+    for ident, texts in todo.items():
+        state = owner[ident]
+        batches.extend(plan_batches(slug_for(state.path), state.lang, project.source,
+                                    [e for e in state.po if not e.obsolete], texts,
+                                    budget=eng.batch_tokens, context=eng.context_size,
+                                    glossary=glossaries[state.lang], style=styles[state.lang]))
+    by_request = {id(b.request): b for b in batches}
+    scripts = {lang: language_facts(lang).script for lang in glossaries}
+
+    def handle(result: ArticleResult) -> None:
+        batch = by_request[id(result.work.request)]
+        lang = batch.lang
+        answer = result.answer
+        if answer is not None:
+            summary.tokens_in += answer.tokens_in
+            summary.tokens_out += answer.tokens_out
+            summary.extra_items += len(answer.extra)
+        for ident, text in batch.texts.items():
+            if result.failure is not None:
+                fail(lang, text, result.failure.kind, result.failure.detail)
+            elif ident in answer.texts:
+                try:
+                    translation = validate(Request(lang, text, batch.masks[ident]),
+                                           answer.texts[ident], script=scripts[lang])
+                except (MaskError, EngineError) as exc:
+                    fail(lang, text, failure_kind(str(exc)), str(exc))
+                    continue
+                cache.put(key, project.source, lang, text, translation, fingerprint(lang, text))
+                complete((lang, text), translation)
+            else:
+                reason = answer.refused.get(ident, "missing from the answer")
+                fail(lang, text, refused_kind(reason), reason)
+        run.report()
+
+    works = [ArticleWork(b.lang, b.request, b.chars) for b in batches]
+    return works, handle
 
 
 def pretranslate_catalogs(project: Project, slugs: Iterable[str], languages: Iterable[str], *,
@@ -643,8 +839,17 @@ class _DeferredInterrupt:
             raise KeyboardInterrupt
 
 
+#: Seconds per request when no ``timeout`` is set: a model writes a whole article per request.
+DEFAULT_TIMEOUT = {"llm": 300.0}
+#: Settings passed to engines as they are (``EngineOptions.extra``).
+EXTRA_KEYS = ("email", "free", "retries", "backoff", "deadline",
+              "temperature", "max_tokens", "batch_tokens", "context", "response_format",
+              "api_version")
+
+
 def engine_options(project: Project, *, engine: str, url: str | None = None,
-                   api_key: str | None = None, environ: dict | None = None) -> EngineOptions:
+                   api_key: str | None = None, model: str | None = None,
+                   environ: dict | None = None) -> EngineOptions:
     """Merge ``[tool.newsloc.translate]`` (and its ``.<engine>`` sub-table), environment and flags."""
     import os
     from .engines import KEY_VARIABLES
@@ -659,10 +864,11 @@ def engine_options(project: Project, *, engine: str, url: str | None = None,
             url=url or merged.get("url"),
             api_key=key or None,
             region=merged.get("region"),
-            timeout=float(merged.get("timeout", 30.0)),
+            timeout=float(merged.get("timeout", DEFAULT_TIMEOUT.get(engine, 30.0))),
             concurrency=int(merged["concurrency"]) if "concurrency" in merged else None,
             rate=float(merged["rate"]) if "rate" in merged else None,
-            extra={k: v for k, v in merged.items() if k in ("email", "free", "retries", "backoff")},
+            extra={k: v for k, v in merged.items() if k in EXTRA_KEYS},
+            model=model or (str(merged["model"]) if merged.get("model") else None),
         )
     except (TypeError, ValueError) as exc:
         from ..errors import ConfigError

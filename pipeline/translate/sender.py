@@ -19,8 +19,9 @@ import time
 from dataclasses import dataclass
 
 from ..errors import EngineError, PipelineError
+from ..textpatterns import ARABIC_LETTER, LATIN_LETTER, strip_protected
 from .engines import EngineOptions, FatalError, QuotaExceeded, TransientError
-from .engines.base import Engine
+from .engines.base import ArticleAnswer, ArticleRequest, Engine
 from .protect import Masked, MaskError, restore
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 RETRIES = 3                  # extra attempts after a transient failure
 BACKOFF = 0.5                # first backoff in seconds, doubled each retry
 BACKOFF_MAX = 10.0
+RETRY_AFTER_MAX = 120.0      # longest Retry-After honoured; a request's deadline still applies
 BREAKER = 5                  # consecutive failed texts (after retries) that stop the run
 UNCHANGED_MIN_WORDS = 4      # an unchanged result this long is garbage, not a name
 QUOTA_WARNING = re.compile(r"MYMEMORY WARNING|USED ALL AVAILABLE FREE TRANSLATIONS|"
@@ -130,10 +132,40 @@ class RateLimit:
             stop.wait(start - now)
 
 
-def validate(request: Request, result: str | None) -> str:
-    """Return the restored translation, or raise MaskError/QuotaExceeded for garbage."""
-    if result is None or not result.strip():
+def wrong_script(text: str, script: str | None) -> str | None:
+    """Why *text* is not written in *script* (``Arab``, ``Latn``), or None when it is.
+
+    Masks, URLs and markup are left out; a few letters of the other script
+    (a Latin acronym in Sorani, a name) are fine, a majority is not.
+
+    >>> wrong_script("«ckb» IRAQ HAS [X0X] TROOPS", "Arab")
+    'wrong script: Latin letters where Arabic script is expected'
+    >>> wrong_script("سەربازانی K1", "Arab") is None, wrong_script("Kerkûk", "Latn") is None
+    (True, True)
+    """
+    if script not in ("Arab", "Latn"):
+        return None
+    prose = strip_protected(text)
+    arabic = len(ARABIC_LETTER.findall(prose))
+    latin = len(LATIN_LETTER.findall(prose))
+    if script == "Arab" and latin > arabic:
+        return "wrong script: Latin letters where Arabic script is expected"
+    if script == "Latn" and arabic > latin:
+        return "wrong script: Arabic script where Latin letters are expected"
+    return None
+
+
+def validate(request: Request, result: str | None, *, script: str | None = None) -> str:
+    """Return the restored translation, or raise MaskError/QuotaExceeded for garbage.
+
+    With *script* (article-level engines, which are told the script), an
+    answer mostly in the other script is refused too.
+    """
+    if result is None or not isinstance(result, str) or not result.strip():
         raise MaskError("no translation in the answer")
+    problem = wrong_script(result, script)
+    if problem:
+        raise MaskError(problem)
     if QUOTA_WARNING.search(result):
         raise QuotaExceeded(f"the engine answered with a quota warning: {result.strip()[:80]}")
     if result.strip() == request.masked.text.strip():
@@ -153,14 +185,42 @@ def failure_kind(message: str) -> str:
                          ("garbled placeholder", "garbled placeholder"),
                          ("broken span", "broken span"), ("broken markup", "broken span"),
                          ("unchanged", "source returned unchanged"),
-                         ("no translation", "empty answer"), ("connection", "connection error")):
+                         ("no translation", "empty answer"), ("wrong script", "wrong script"),
+                         ("deadline", "timeout"), ("connection", "connection error")):
         if needle in message:
             return kind
     return "engine error"
 
 
+@dataclass
+class ArticleWork:
+    """One article-level request for the pool (planned by :mod:`.articles`)."""
+
+    lang: str
+    request: ArticleRequest
+    chars: int                # characters of the entries sent
+
+
+@dataclass
+class ArticleResult:
+    work: ArticleWork
+    answer: ArticleAnswer | None = None
+    failure: Failure | None = None
+    attempts: int = 0
+    chars: int = 0
+
+
 class Pool:
-    """Worker threads, one engine session each, fed from a queue."""
+    """Worker threads, one engine session each, fed from a queue.
+
+    The queue carries :class:`Request` items (one text, per-text engines)
+    or :class:`ArticleWork` items (article-level engines); both get the same
+    rate limit, retries with backoff (at least what a 429's ``Retry-After``
+    asks, up to :data:`RETRY_AFTER_MAX`), breaker and stop handling. An
+    article-level request also has a total deadline (``deadline`` setting,
+    default twice the timeout) across its attempts and waits: each attempt
+    gets the time that is left, and no retry starts past it.
+    """
 
     def __init__(self, engine: Engine, source: str, options: EngineOptions,
                  retries: int, backoff: float) -> None:
@@ -172,6 +232,8 @@ class Pool:
         self.stop_reason: str | None = None
         self.retries = retries
         self.backoff = backoff
+        self.timeout = options.timeout
+        self.deadline = float(options.extra.get("deadline") or 2 * options.timeout)
         self.limit = RateLimit(options.rate if options.rate is not None else engine.rate)
         n = options.concurrency or engine.concurrency
         self.lock = threading.Lock()
@@ -204,11 +266,76 @@ class Pool:
             request = self.todo.get()
             if request is None:
                 return
+            if isinstance(request, ArticleWork):
+                if self.stop.is_set() or session is None:
+                    self.done.put(ArticleResult(request, failure=Failure(
+                        request.lang, "", "not sent", self.stop_reason or "stopped")))
+                    continue
+                self.done.put(self._run_article(session, request))
+                continue
             if self.stop.is_set() or session is None:
                 self.done.put(Result(request, failure=Failure(
                     request.lang, request.source, "not sent", self.stop_reason or "stopped")))
                 continue
             self.done.put(self._run(session, request))
+
+    def _delay(self, exc: TransientError, attempt: int) -> float:
+        """Seconds before retry number *attempt* + 1: backoff, or the server's Retry-After."""
+        delay = min(BACKOFF_MAX, self.backoff * (2 ** attempt)) * random.uniform(0.8, 1.2)
+        asked = getattr(exc, "retry_after", None)
+        if asked is not None:
+            delay = max(delay, min(float(asked), RETRY_AFTER_MAX))
+        return delay
+
+    def _run_article(self, session, work: ArticleWork) -> ArticleResult:
+        result = ArticleResult(work)
+        started = time.monotonic()
+        attempt = 0
+        what = f"{len(work.request.items)} entries of {work.request.context.slug}"
+        while True:
+            self.limit.wait(self.stop)
+            if self.stop.is_set():
+                result.failure = Failure(work.lang, what, "not sent", self.stop_reason or "stopped")
+                return result
+            left = self.deadline - (time.monotonic() - started)
+            if left <= 0:
+                result.failure = Failure(work.lang, what, "timeout",
+                                         f"deadline of {self.deadline:g}s passed "
+                                         f"(after {result.attempts} attempts)")
+                self._count_failure("deadline passed")
+                return result
+            result.attempts += 1
+            result.chars += work.chars
+            try:
+                answer = session.translate_article(work.request, timeout=min(self.timeout, left))
+                result.answer = answer
+                if answer.malformed:
+                    self._count_failure("malformed answer")
+                else:
+                    with self.lock:
+                        self.failing = 0
+                return result
+            except TransientError as exc:
+                delay = self._delay(exc, attempt)
+                late = time.monotonic() - started + delay >= self.deadline
+                if attempt < self.retries and not self.stop.is_set() and not late:
+                    self.stop.wait(delay)
+                    attempt += 1
+                    continue
+                why = " (the deadline leaves no time to retry)" if late and attempt < self.retries else ""
+                result.failure = Failure(work.lang, what, failure_kind(str(exc)),
+                                         f"{exc} (after {result.attempts} attempts){why}")
+                self._count_failure(str(exc))
+                return result
+            except FatalError as exc:
+                result.failure = Failure(work.lang, what, "stopped", str(exc))
+                self.halt(str(exc))
+                return result
+            except EngineError as exc:
+                message = str(exc)
+                result.failure = Failure(work.lang, what, failure_kind(message), message)
+                self._count_failure(message)
+                return result
 
     def _run(self, session, request: Request) -> Result:
         result = Result(request)
@@ -229,8 +356,7 @@ class Pool:
                 return result
             except TransientError as exc:
                 if attempt < self.retries and not self.stop.is_set():
-                    delay = min(BACKOFF_MAX, self.backoff * (2 ** attempt))
-                    self.stop.wait(delay * random.uniform(0.8, 1.2))
+                    self.stop.wait(self._delay(exc, attempt))
                     attempt += 1
                     continue
                 result.failure = Failure(request.lang, request.source, failure_kind(str(exc)),

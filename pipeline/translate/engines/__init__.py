@@ -8,8 +8,9 @@ Adding an engine is one line::
     ENGINES["memory"] = MemoryEngine      # a class taking (name, options)
 
 deep-translator engines live in :mod:`.deep` (the only module importing
-deep_translator), imported lazily so that ``fake`` and local engines work
-without it.
+deep_translator), ``llm`` in :mod:`.llm` (the only module importing
+openai); both are imported lazily so that ``fake`` and local engines work
+without them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def _deep(name: str, options: EngineOptions) -> Engine:
     return DeepEngine(name, options)
 
 
+def _llm(name: str, options: EngineOptions) -> Engine:
+    from .llm import LLMEngine
+    return LLMEngine(name, options)
+
+
 #: name → factory(name, options) returning an :class:`~.base.Engine`.
 ENGINES: dict[str, Callable[[str, EngineOptions], Engine]] = {
     "google": _deep,
@@ -37,6 +43,7 @@ ENGINES: dict[str, Callable[[str, EngineOptions], Engine]] = {
     "deepl": _deep,
     "fake": FakeEngine,
     "memory": MemoryEngine,   # the translation memory alone, offline (pipeline.memory)
+    "llm": _llm,              # a chat model on any OpenAI-compatible server, one request per article
 }
 
 #: Environment variable holding each engine's key.
@@ -44,6 +51,7 @@ KEY_VARIABLES = {
     "microsoft": "NEWSLOC_MICROSOFT_KEY",
     "deepl": "NEWSLOC_DEEPL_KEY",
     "libre": "NEWSLOC_LIBRE_API_KEY",
+    "llm": "NEWSLOC_LLM_API_KEY",
 }
 
 

@@ -21,6 +21,20 @@ Rules for an engine
       opens one session per worker thread.
     * Keys and other secrets never appear in an exception message: engines
       pass them through :func:`redact`.
+
+Two kinds of engine
+    * **per-text** (every engine but ``llm``): ``session.translate(text,
+      source, target)`` gets one masked text and returns one string;
+    * **article-level** (``article_level = True``, the ``llm`` engine):
+      ``session.translate_article(request, timeout=...)`` gets an
+      :class:`ArticleRequest` (the masked, untranslated entries of one
+      article and language, each with an opaque id, plus the article's
+      context) and returns an :class:`ArticleAnswer` keyed by those ids.
+      Items it could not give cleanly go in ``refused`` with a reason; the
+      translate stage never matches an answer by position. Such an engine
+      also names its cache key (``cache_engine``, ``cache_salt``), its
+      provenance (``MT: <provenance> <date>``) and its request budget
+      (``batch_tokens``, ``context_size``).
 """
 
 from __future__ import annotations
@@ -34,8 +48,10 @@ from ...errors import EngineError
 class TransientError(EngineError):
     """A failure a later retry may cure (429, 5xx, timeout, connection)."""
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None,
+                 retry_after: float | None = None) -> None:
         self.status = status
+        self.retry_after = retry_after   # seconds the server asked to wait (429 Retry-After)
         super().__init__(message)
 
 
@@ -58,6 +74,7 @@ class EngineOptions:
     concurrency: int | None = None    # parallel requests; None = the engine's default
     rate: float | None = None         # requests per second; None = the engine's default
     extra: dict = field(default_factory=dict)
+    model: str | None = None          # the llm engine's model (or Azure deployment) name
 
     def secrets(self) -> list[str]:
         """Values that must never be shown."""
@@ -103,3 +120,63 @@ def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
             text = text.replace(secret, "***")
     return text
 
+
+# ---------------------------------------------------------------------------
+# Article-level engines
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of an article-level request: an opaque id and the masked source."""
+
+    id: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A sentence around the entries, sent as context only."""
+
+    source: str
+    translation: str | None = None   # the desk's reviewed translation, when there is one
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """What an article-level engine may read besides the entries."""
+
+    slug: str
+    headline: str = ""
+    neighbours: tuple[Neighbour, ...] = ()
+    glossary: tuple[tuple[str, str, str], ...] = ()   # (term, approved rendering, note)
+    style: str = ""                                    # locales/<lang>/style.md
+
+
+@dataclass(frozen=True)
+class ArticleRequest:
+    """The untranslated entries of one article (or one budget-sized part of it) in one language."""
+
+    source: str
+    target: str
+    items: tuple[Item, ...]
+    context: ArticleContext
+
+
+@dataclass
+class ArticleAnswer:
+    """What one article-level request gave back, by item id."""
+
+    texts: dict[str, str] = field(default_factory=dict)     # id → translation (still masked)
+    refused: dict[str, str] = field(default_factory=dict)   # id → why no translation
+    extra: list[str] = field(default_factory=list)          # ids answered that were not asked
+    malformed: bool = False                                 # no usable answer at all
+    tokens_in: int = 0
+    tokens_out: int = 0
+
+
+@runtime_checkable
+class ArticleSession(Protocol):
+    """A per-thread client of an article-level engine."""
+
+    def translate_article(self, request: ArticleRequest, *, timeout: float | None = None
+                          ) -> ArticleAnswer:
+        """Translate the items of *request* with exactly one request."""
