@@ -349,6 +349,9 @@ class _HtmlReader:
             owner = next((a for a in tr.iterancestors("table")), None)
             if owner is el:
                 rows.append(tr)
+        if not any(c.tag in ("th", "td") for tr in rows for c in tr if isinstance(c.tag, str)):
+            self._container(el, frames)  # a "table" without cells: read what it holds
+            return
         shape: list[str | None] = []
         if rows:
             shape = [_cell_align(c) for c in rows[0] if isinstance(c.tag, str) and c.tag in ("th", "td")]
@@ -362,6 +365,9 @@ class _HtmlReader:
             in_head = tr.getparent() is not None and tr.getparent().tag == "thead"
             head = in_head or (bool(cells) and all(c.tag == "th" for c in cells))
             row = table + (self._frame("row", index=r, head=head),)
+            for stray in tr:  # anything but cells in a row (bad markup) is still read
+                if isinstance(stray.tag, str) and stray.tag not in ("th", "td") and _words(stray):
+                    self._block(stray, stray.tag.lower(), row)
             for col, cell in enumerate(cells, start=1):
                 role = "header_cell" if head or cell.tag == "th" else "cell"
                 self._add(role, self._inline_of(cell), cell.sourceline or tr.sourceline or 1, row,
