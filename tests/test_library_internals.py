@@ -1,18 +1,17 @@
 """The library internals newsloc builds on are still there: fail loudly, naming them, when a release moves them.
 
-newsloc uses the public API of its libraries except in two isolated modules:
-``pipeline/sbd.py`` (pySBD) and ``pipeline/catalog/polibfast.py`` (polib).
+newsloc uses the public API of its libraries except in one isolated module,
+``pipeline/sbd.py`` (pySBD). polib is used through its public data only: PO
+files are written by ``pipeline/catalog/layout.py``, newsloc's own code.
 """
 
 from __future__ import annotations
 
 import inspect
 
-import polib
 import pysbd
 
 from pipeline import sbd
-from pipeline.catalog import polibfast
 
 
 def test_pysbd_internals_newsloc_overrides_are_present():
@@ -28,22 +27,6 @@ def test_pysbd_fast_segmenter_matches_stock_pysbd():
     stock = pysbd.Segmenter(language="en", clean=False, char_span=False).segment(text)
     assert sbd.sentence_segmenter("en").segment(text) == stock
     assert "gen" in sbd.english_abbreviations() and "mr" in sbd.english_abbreviations()
-
-
-def test_polib_field_helper_has_the_shape_the_cache_was_written_for():
-    assert polibfast.compatible(), (
-        "polib's private _BaseEntry._str_field changed shape: pipeline/catalog/polibfast.py no longer "
-        f"installs its cache (expected parameters {polibfast.EXPECTED_PARAMETERS})")
-    assert polibfast.install() and polib._BaseEntry._str_field is polibfast._str_field
-
-
-def test_polib_cache_writes_what_polib_writes():
-    entry = polib.POEntry(msgid="A long sentence " * 12, msgstr="جملة طويلة " * 12, occurrences=[("a.txt", "3")])
-    cached = str(entry)
-    polibfast._field_lines.cache_clear()
-    assert list(polibfast._field_lines("msgid", "", "", entry.msgid, 79)) == \
-        polibfast.HELPER(None, "msgid", "", "", entry.msgid, 79)
-    assert cached == str(entry)
 
 
 def test_deep_translator_clients_call_requests_through_newsloc():

@@ -56,9 +56,7 @@ from ..fsutil import UNCHECKED, atomic_write, read_bytes
 from ..locales import language_name_en, plural_forms_header
 from ..article import inline
 from ..segment import Segment
-from . import polibfast
-
-polibfast.install()
+from .layout import entry_lines
 
 GENERATOR = f"newsloc {__version__}"
 WRAP_WIDTH = 79  # what msgmerge, Poedit and Lokalize use, so saves do not rewrap
@@ -129,7 +127,7 @@ def build_template(segments: Iterable[Segment], *, source_ref: str, title: str) 
 
 def same_entries(a: Catalog, b: Catalog) -> bool:
     """True when two catalogues hold the same entries (headers aside)."""
-    return [str(e) for e in a] == [str(e) for e in b]
+    return [_entry_text(e) for e in a] == [_entry_text(e) for e in b]
 
 
 def new_catalog(template: Catalog, lang: str) -> Catalog:
@@ -268,45 +266,55 @@ def _copy(entry: Entry) -> Entry:
 
 
 def _entry_text(entry: Entry) -> str:
-    """Serialise one entry like polib, but with comments unwrapped.
+    """Serialise one entry as GNU gettext writes it (see :mod:`pipeline.catalog.layout`).
 
-    polib wraps long comment lines (at spaces and hyphens), which changes
-    the comment when the file is read back; msgmerge and xgettext never wrap
-    comments. So comments are written here, line for line, and polib writes
-    the rest.
+    An obsolete entry without a translation is written as nothing (as
+    gettext does): the caller leaves it out.
     """
-    tcomment, comment = entry.tcomment, entry.comment
-    entry.tcomment = entry.comment = ""
-    try:
-        body = entry.__unicode__(WRAP_WIDTH)
-    finally:
-        entry.tcomment, entry.comment = tcomment, comment
-    lines = [f"# {line}" for line in tcomment.split("\n")] if tcomment else []
-    if comment and not entry.obsolete:
-        lines += [f"#. {line}" for line in comment.split("\n")]
-    return "\n".join(lines + [body])
+    plural = entry.msgid_plural is not None and (entry.msgid_plural != "" or bool(entry.msgstr_plural))
+    forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int)] if plural else []
+    return "\n".join(entry_lines(
+        msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural if plural else None,
+        msgstr_plural=forms or (["", ""] if plural else []),
+        tcomment=entry.tcomment or "", comment=entry.comment or "",
+        occurrences=entry.occurrences, flags=entry.flags,
+        previous_msgctxt=entry.previous_msgctxt, previous_msgid=entry.previous_msgid,
+        previous_msgid_plural=entry.previous_msgid_plural, obsolete=bool(entry.obsolete),
+        width=WRAP_WIDTH))
+
+
+def _entries_text(entries: Iterable[Entry]) -> str | None:
+    texts = [t for t in (_entry_text(e) for e in entries) if t]
+    return "\n\n".join(texts) if texts else None
 
 
 def catalog_text(po: Catalog) -> str:
-    """Return the catalogue as it is written to disk (always UTF-8)."""
+    """Return the catalogue as it is written to disk (always UTF-8), laid out as gettext lays it out."""
     entries = [e for e in po if not e.obsolete] + [e for e in po if e.obsolete]
-    return _joined(_head_text(po), "\n".join(_entry_text(e) for e in entries) if entries else None)
+    return _joined(_head_text(po), _entries_text(entries))
 
 
 def _head_text(po: Catalog) -> str:
-    """The header comment and the metadata entry, as :func:`catalog_text` writes them."""
+    """The header comment and the metadata entry, as :func:`catalog_text` writes them.
+
+    Header fields are written in the order they have (the file's order for
+    a catalogue that was read, so a translator's tool's order is kept).
+    """
     content_type = po.metadata.get("Content-Type")
     if content_type is not None and "charset=utf-8" not in content_type.lower():
         po.metadata["Content-Type"] = (re.sub(r"charset=[^;\s]+", "charset=UTF-8", content_type)
                                        if "charset=" in content_type
                                        else content_type + "; charset=UTF-8")
-    header = "".join("#\n" if not line else f"#{line}\n" if line[:1] in ",:" else f"# {line}\n"
-                     for line in po.header.split("\n")) if po.header else ""
-    return header + _entry_text(po.metadata_as_entry())
+    fuzzy = po.metadata_is_fuzzy
+    flags = list(fuzzy) if isinstance(fuzzy, (list, tuple)) else (["fuzzy"] if fuzzy else [])
+    msgstr = "".join(f"{key}: {value}\n" for key, value in po.metadata.items())
+    return "\n".join(entry_lines(msgid="", msgstr=msgstr, tcomment=po.header or "", flags=flags,
+                                 width=WRAP_WIDTH))
 
 
 def _joined(head: str, body: str | None) -> str:
-    text = head if body is None else f"{head}\n{body}"
+    text = head if body is None else f"{head}\n\n{body}"
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -325,7 +333,7 @@ def fresh_catalog_texts(template: Catalog, langs: Iterable[str]) -> tuple[str, d
     if not all(_carries_over(e) for e in entries):
         return catalog_text(template), {lang: catalog_text(new_catalog(template, lang))
                                         for lang in langs}
-    body = "\n".join(_entry_text(e) for e in entries) if entries else None
+    body = _entries_text(entries)
     pot_text = _joined(_head_text(template), body)
     bare = _new_file(template.header)  # the template's header, without its entries
     bare.metadata = template.metadata
@@ -350,8 +358,18 @@ def save_catalog(po: Catalog, path: str | Path, *, expect: str | None | object =
     return atomic_write(path, catalog_text(po).encode("utf-8"), error=CatalogError, expect=expect)
 
 
+#: The previous msgid of an obsolete entry (``#~| msgid``), which polib's reader skips.
+_OBSOLETE_PREVIOUS = re.compile(r"^#~\|[ \t]*", re.MULTILINE)
+
+
 def parse_catalog(text: str, *, path: str | Path = "<string>") -> Catalog:
-    """Parse PO text already decoded to str."""
+    """Parse PO text already decoded to str.
+
+    polib drops the previous msgid of obsolete entries (``#~|``); read as
+    ``#|`` it lands on the obsolete entry, and is written back as ``#~|``.
+    """
+    if "#~|" in text:
+        text = _OBSOLETE_PREVIOUS.sub("#| ", text)
     try:
         po = polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
     except (OSError, ValueError) as exc:

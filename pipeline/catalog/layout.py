@@ -1,0 +1,580 @@
+"""PO file layout as GNU gettext writes it (``msgcat``, ``msgmerge``, ``xgettext``).
+
+gettext's writer (``write-po.c``) lays out every string the same way, and
+translators' tools that save through libgettextpo (Poedit, msgmerge, msgcat)
+produce the same bytes. newsloc writes that layout itself, so a catalogue
+saved by the pipeline and one saved by a translator's tool agree, and neither
+rewrites the other until an entry changes.
+
+Strings (``msgid``, ``msgstr``, ``#| msgid``, ``#~ msgstr`` ...)
+    The value is cut after each ``\\n``; each piece is escaped (``\\"``,
+    ``\\\\``, ``\\n``, ``\\t`` ...) and broken into lines of at most *width*
+    (79) columns, quotes included, at the line-break opportunities of
+    Unicode's line breaking algorithm (UAX #14) as libunistring 1.0
+    implements it: the pair table of UAX #14 with libunistring's handling of
+    spaces, combining marks, zero-width space and joiner, regional
+    indicators and Hebrew hyphens. A space stays at the end of its line.
+    Escape sequences, format directives of entries flagged ``*-format`` and
+    the final ``\\n`` are never split. Columns are display columns: Arabic
+    vowel marks, ZWNJ and other non-spacing marks take none, East Asian wide
+    characters two. A value that needs more than one line (or holds a
+    ``\\n`` before its end) starts with an empty ``""`` line.
+Comments
+    Translator (``#``) and extracted (``#.``) comments are written line for
+    line, never wrapped; ``#:`` references are packed into lines of at most
+    79 bytes; flags are written in gettext's order: ``fuzzy`` (only when
+    there is a translation), format flags, ``range:``, ``no-wrap``.
+Obsolete entries
+    ``#~`` prefixed; one without a translation is not written (as gettext).
+
+Where this module writes more than gettext would, on purpose: flags gettext
+does not know (a translator's own, ``wrap``, ``*-check``) are kept, after
+the known ones, because nothing a translator wrote may be dropped.
+
+The line-break classes come from the ``regex`` module's Unicode tables
+(``\\p{Line_Break=...}``), the only place newsloc uses it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Iterable, Sequence
+
+import regex
+
+WIDTH = 79
+
+# ---------------------------------------------------------------- UAX #14
+
+# Classes that index the pair table, in its order, then the ones the
+# algorithm handles before the table (BK CR LF CM ZW SP) and ZWJ's neighbours.
+_TABLE_CLASSES = ("WJ GL B2 BA BB HY CL CP1 CP2 EX IN NS OP1 OP2 QU IS NU PO PR SY "
+                  "AL H2 H3 ID1 ID2 JL JV JT HL RI ZWJ EB EM").split()
+_C = {name: k for k, name in enumerate(_TABLE_CLASSES)}
+BK, CR, LF, CM, ZW, SP = range(len(_TABLE_CLASSES), len(_TABLE_CLASSES) + 6)
+HL_BA = 99  # a Hebrew letter followed by a hyphen or break-after (LB21a)
+
+# UAX #14's pair table (section 7.3) as libunistring 1.0 tailors it: row =
+# class before, column = class after; D direct break, I break only across
+# spaces, P prohibited.
+_PAIRS = """
+WJ  PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
+GL  PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
+B2  PIPIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+BA  PDDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+BB  PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
+HY  PDDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD
+CL  PIDIDIPPPPIPDDIPDIIPDDDDDDDDDDDDD
+CP1 PIDIDIPPPPIIDDIPIIIPIDDDDDDDIDIDD
+CP2 PIDIDIPPPPIIDDIPDIIPDDDDDDDDDDDDD
+EX  PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+IN  PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+NS  PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+OP1 PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP
+OP2 PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP
+QU  PIIIIIPPPPIIPPIPIIIPIIIIIIIIIIIII
+IS  PIDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD
+NU  PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD
+PO  PIDIDIPPPPIIIIIPIDDPIDDDDDDDIDIDD
+PR  PIDIDIPPPPIIIIIPIDDPIIIIIIIIIDIII
+SY  PIDIDIPPPPIIDDIPIDDPDDDDDDDDIDDDD
+AL  PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD
+H2  PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD
+H3  PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD
+ID1 PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD
+ID2 PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI
+JL  PIDIDIPPPPIIDDIPDIDPDIIDDIIDDDDDD
+JV  PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD
+JT  PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD
+HL  PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD
+RI  PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+ZWJ PIDIDIPPPPIIIDIPIIIPIDDIIDDDIDIII
+EB  PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI
+EM  PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD
+"""
+_TABLE = tuple(row.split()[1] for row in _PAIRS.strip().splitlines())
+
+# Unicode's classes (as the regex module names them) → the classes above.
+# Classes libunistring resolves: AI, SA, XX and newer ones (AK AP AS VF VI,
+# Unicode 15.1) are alphabetic, CB ideographic, CJ a non-starter, NL a
+# mandatory break; OP, CP and ID are split as libunistring splits them.
+_UNICODE_CLASSES = ("BK CR LF CM NL SG WJ ZW GL SP ZWJ B2 BA BB HY CB CL CP EX IN NS OP QU IS "
+                    "NU PO PR SY AI AK AL AP AS CJ EB EM H2 H3 HH HL ID JL JV JT RI SA VF VI XX").split()
+_RESOLVE = {"HH": _C["BA"], "BK": BK, "NL": BK, "CR": CR, "LF": LF, "CM": CM, "ZW": ZW, "SP": SP,
+            "CB": _C["ID1"], "CJ": _C["NS"], "AI": _C["AL"], "SA": _C["AL"], "XX": _C["AL"],
+            "SG": _C["AL"], "AK": _C["AL"], "AP": _C["AL"], "AS": _C["AL"], "VF": _C["AL"],
+            "VI": _C["AL"]}
+_PATTERNS = tuple((name, regex.compile(r"\p{Line_Break=%s}" % name)) for name in _UNICODE_CLASSES)
+_EXTENDED_PICTOGRAPHIC = regex.compile(r"\p{Extended_Pictographic}")
+
+# Characters whose class changed after Unicode 14, the version of the gettext
+# (libunistring 1.0) whose output is the reference.
+_UNICODE_14 = {0x034F: _C["GL"], 0x2057: _C["AL"],
+               **{c: _C["AL"] for c in (0x0600, 0x0601, 0x0602, 0x0603, 0x0604, 0x0605,
+                                         0x06DD, 0x08E2)}}
+
+BREAK_PROHIBITED, BREAK_POSSIBLE, BREAK_MANDATORY, BREAK_UNDEFINED = 0, 1, 2, 3
+
+
+@functools.lru_cache(maxsize=None)
+def line_break_class(char: str) -> int:
+    """Return libunistring's line-break class of *char* (an index of this module).
+
+    >>> [_TABLE_CLASSES[line_break_class(c)] for c in 'a"(-']
+    ['AL', 'QU', 'OP1', 'HY']
+    """
+    legacy = _UNICODE_14.get(ord(char))
+    if legacy is not None:
+        return legacy
+    name = next((n for n, p in _PATTERNS if p.match(char)), "XX")
+    if name == "CP" and char not in ")]":
+        name = "CL"  # Unicode 16 moved a few brackets from CL to CP
+    if name in _RESOLVE:
+        return _RESOLVE[name]
+    if name in ("OP", "CP"):
+        wide = unicodedata.east_asian_width(char) in ("W", "F", "H")
+        return _C[name + ("2" if wide else "1")]
+    if name == "ID":
+        unassigned = unicodedata.category(char) == "Cn"
+        return _C["ID2" if unassigned and _EXTENDED_PICTOGRAPHIC.match(char) else "ID1"]
+    return _C[name]
+
+
+@functools.lru_cache(maxsize=None)
+def char_width(char: str) -> int:
+    """Columns *char* takes in a terminal, as libunistring counts them (UTF-8).
+
+    >>> char_width("a"), char_width("\\u064e"), char_width("\\u200c"), char_width("\\u4e2d")
+    (1, 0, 0, 2)
+    """
+    code = ord(char)
+    if (code < 0x20 or 0x7F <= code < 0xA0 or unicodedata.bidirectional(char) == "NSM"
+            or unicodedata.category(char) == "Cf" or 0x1160 <= code <= 0x11FF
+            or 0xD7B0 <= code <= 0xD7FF or 0xE0000 <= code <= 0xE0FFF
+            or unicodedata.name(char, "").startswith("ZERO WIDTH ")):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def possible_breaks(text: str) -> list[int]:
+    """Return, for each character, whether a line may break before it (UAX #14).
+
+    >>> possible_breaks("ab cd-ef")
+    [0, 0, 0, 1, 0, 0, 1, 0]
+    """
+    out = [BREAK_PROHIBITED] * len(text)
+    prev = last = BK     # class of the previous character / of the last non-space one
+    space = False        # a space since the last non-space character
+    ri = 0               # regional indicators right before this point
+    table = _TABLE
+    for k, char in enumerate(text):
+        cls = line_break_class(char)
+        if cls == BK or cls == LF or cls == CR:
+            out[k] = BREAK_MANDATORY
+            prev, last, space = cls, BK, False
+            ri = 0
+            continue
+        if cls == SP:
+            space = True
+        elif cls == ZW:
+            last, space = ZW, False
+        elif cls == CM or cls == _C["ZWJ"]:
+            if last == BK:
+                last, space = _C["AL"], False
+            elif last == ZW or space:
+                out[k] = BREAK_POSSIBLE
+                last, space = _C["AL"], False
+            # otherwise X CM is X: nothing changes
+        else:
+            if last == BK:
+                pass
+            elif last == ZW:
+                out[k] = BREAK_POSSIBLE
+            elif prev == _C["ZWJ"]:
+                pass
+            elif last == _C["RI"] and cls == _C["RI"]:
+                if space or ri % 2 == 0:
+                    out[k] = BREAK_POSSIBLE
+            elif prev == HL_BA:
+                pass
+            else:
+                rule = table[last][cls]
+                if rule == "D" or (rule == "I" and space):
+                    out[k] = BREAK_POSSIBLE
+            last, space = cls, False
+        prev = HL_BA if prev == _C["HL"] and cls in (_C["HY"], _C["BA"]) else cls
+        ri = ri + 1 if cls == _C["RI"] else 0
+    return out
+
+
+# ---------------------------------------------------------------- fast path
+#
+# Most text newsloc writes (English sources, machine output in Arabic script
+# without vowel marks, Kurmanji) holds only characters of width 1 whose
+# class the pair table decides alone: no combining marks, joiners, regional
+# indicators, Hebrew letters or line separators. There a break opportunity
+# depends only on the last non-space character and on whether spaces came
+# between, so regular expressions over a string of class letters find them
+# all at C speed; the result is the same as possible_breaks().
+
+_COMPLEX = "~"
+
+
+class _ClassLetters(dict):
+    """str.translate table: character → one letter naming its class (``~``: not simple)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        cls = line_break_class(char)
+        if cls == SP:
+            letter = " "
+        elif cls >= len(_TABLE_CLASSES) or cls in (_C["ZWJ"], _C["RI"], _C["HL"]) \
+                or char_width(char) != 1:
+            letter = _COMPLEX
+        else:
+            letter = chr(0x41 + cls)
+        self[code] = letter
+        return letter
+
+
+_LETTERS = _ClassLetters()
+
+
+def _pair_pattern(rules: str, gap: str) -> "re.Pattern[str]":
+    """A regex whose matches end where a break may go: class letters, *gap* between, by *rules*."""
+    rows: dict[str, str] = {}
+    for before, row in enumerate(_TABLE):
+        after = "".join(re.escape(chr(0x41 + k)) for k, rule in enumerate(row) if rule in rules)
+        if after:
+            rows[after] = rows.get(after, "") + re.escape(chr(0x41 + before))
+    return re.compile("|".join(f"[{before}]{gap}(?=[{after}])" for after, before in rows.items()))
+
+
+_DIRECT = _pair_pattern("D", "")             # "-" before a letter, "/" before a letter...
+_ACROSS_SPACES = _pair_pattern("DI", " +")   # after the spaces between two words...
+
+
+def _simple_opportunities(letters: str) -> list[int]:
+    """Break opportunities of a string of class letters without ``~`` (sorted)."""
+    found = [m.end() for m in _DIRECT.finditer(letters)]
+    found += [m.end() for m in _ACROSS_SPACES.finditer(letters)]
+    found.sort()
+    return found
+
+
+def width_breaks(text: str, width: int, start_column: int,
+                 overrides: Sequence[int] | None = None) -> list[int]:
+    """Return the positions (indexes into *text*) where lines break to fit *width* columns.
+
+    The first line starts at *start_column*; a break goes at the last
+    opportunity before the line would overflow (libunistring's
+    ``ulc_width_linebreaks``). *overrides* force a position to
+    ``BREAK_PROHIBITED`` (or possible); ``BREAK_UNDEFINED`` leaves it to UAX #14.
+    """
+    letters = text.translate(_LETTERS)
+    if _COMPLEX in letters:
+        return _width_breaks(text, width, start_column, overrides)
+    opportunities = _simple_opportunities(letters)
+    if overrides is not None:
+        opportunities = [k for k in opportunities if overrides[k] == BREAK_UNDEFINED]
+    chosen: list[int] = []
+    last_p = -1
+    last_column = start_column
+    previous = 0
+    for k in opportunities:
+        piece = k - previous
+        if last_p >= 0 and last_column + piece > width:
+            chosen.append(last_p)
+            last_column = 0
+        last_p = k
+        last_column += piece
+        previous = k
+    if last_p >= 0 and last_column + len(text) - previous > width:
+        chosen.append(last_p)
+    return chosen
+
+
+def _width_breaks(text: str, width: int, start_column: int,
+                  overrides: Sequence[int] | None = None) -> list[int]:
+    """Return the positions (indexes into *text*) where lines break to fit *width* columns.
+
+    The first line starts at *start_column*; a break goes at the last
+    opportunity before the line would overflow (libunistring's
+    ``ulc_width_linebreaks``). *overrides* force a position to
+    ``BREAK_PROHIBITED`` (or possible); ``BREAK_UNDEFINED`` leaves it to UAX #14.
+    """
+    breaks = possible_breaks(text)
+    chosen: list[int] = []
+    last_p = -1
+    last_column = start_column
+    piece = 0
+    for k, char in enumerate(text):
+        state = breaks[k]
+        if overrides is not None and overrides[k] != BREAK_UNDEFINED:
+            state = overrides[k]
+        if state != BREAK_PROHIBITED:
+            if last_p >= 0 and last_column + piece > width:
+                chosen.append(last_p)
+                last_column = 0
+        if state == BREAK_MANDATORY:
+            last_p, last_column, piece = -1, 0, 0
+            continue
+        if state == BREAK_POSSIBLE:
+            last_p = k
+            last_column += piece
+            piece = 0
+        piece += char_width(char)
+    if last_p >= 0 and last_column + piece > width:
+        chosen.append(last_p)
+    return chosen
+
+
+# ---------------------------------------------------------------- strings
+
+_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v",
+            "\\": "\\", '"': '"'}
+_NEEDS_ESCAPE = re.compile(r'[\a\b\f\n\r\t\v\\"]')
+
+# Format directives a translator's tool keeps in one piece (c-format,
+# python-format, python-brace-format): no break inside them.
+_DIRECTIVES = {
+    "c": re.compile(r"%(?:[0-9]+\$)?[-+ #0'I]*(?:[0-9]+|\*(?:[0-9]+\$)?)?"
+                    r"(?:\.(?:[0-9]+|\*(?:[0-9]+\$)?))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspnm%]"),
+    "python": re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?[hlL]?"
+                         r"[diouxXeEfgGcrs%]"),
+    "python-brace": re.compile(r"\{[^{}]*\}"),
+}
+
+
+def _portion(piece: str, directives: Sequence[tuple[int, int]], offset: int
+             ) -> tuple[str, list[int]]:
+    """Escape *piece*; return it with its break overrides (one per output character)."""
+    out: list[str] = []
+    overrides: list[int] = []
+    inside = _inside_directive(directives, offset, len(piece))
+    for k, char in enumerate(piece):
+        brk = BREAK_PROHIBITED if inside[k] else BREAK_UNDEFINED
+        esc = _ESCAPES.get(char)
+        if esc is not None:
+            out.append("\\" + esc)
+            overrides.append(brk)
+            overrides.append(BREAK_PROHIBITED)
+        else:
+            out.append(char)
+            overrides.append(brk)
+    return "".join(out), overrides
+
+
+def _inside_directive(directives: Sequence[tuple[int, int]], offset: int, length: int) -> list[bool]:
+    inside = [False] * length
+    for start, end in directives:
+        for pos in range(max(start + 1, offset), min(end, offset + length)):
+            inside[pos - offset] = True
+    return inside
+
+
+def _directives(value: str, formats: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans of the format directives of *value*, up to the first invalid one (as gettext)."""
+    for fmt in formats:
+        pattern = _DIRECTIVES.get(fmt)
+        if pattern is None:
+            continue
+        opener = "{" if fmt == "python-brace" else "%"
+        spans = []
+        pos = value.find(opener)
+        while pos >= 0:
+            m = pattern.match(value, pos)
+            if m is None:
+                break  # gettext's parser stops at an invalid directive
+            spans.append(m.span())
+            pos = value.find(opener, m.end())
+        return spans
+    return []
+
+
+@functools.lru_cache(maxsize=32768)
+def string_lines(prefix: str, name: str, value: str, *, wrap: bool = True,
+                 formats: tuple[str, ...] = (), width: int = WIDTH) -> tuple[str, ...]:
+    """Return the lines (without newlines) gettext writes for ``name "value"``.
+
+    >>> string_lines("", "msgid", "Hello")
+    ('msgid "Hello"',)
+    >>> string_lines("#~ ", "msgstr", "a\\nb")
+    ('#~ msgstr ""', '#~ "a\\\\n"', '#~ "b"')
+    """
+    lines: list[str] = []
+    directives = _directives(value, formats) if formats and value else ()
+    after_break = len(prefix) + 1
+    avail = (width if wrap else 2 ** 31 - 1) - 1 - after_break
+    first = True
+    start = 0
+    while True:
+        end = value.find("\n", start)
+        end = len(value) if end < 0 else end + 1
+        piece = value[start:end]
+        if not _NEEDS_ESCAPE.search(piece) and not directives:
+            text, overrides = piece, None
+        else:
+            text, overrides = _portion(piece, directives, start)
+        if piece.endswith("\n"):
+            overrides = overrides if overrides is not None else [BREAK_UNDEFINED] * len(text)
+            overrides[len(text) - 2] = BREAK_PROHIBITED
+        more = end < len(value)
+        while True:
+            column = len(prefix) + (len(name) + 1 if first else 0) + 1 - after_break
+            if column + _fast_width(text) <= avail:
+                cuts: list[int] = []  # fits on the line: nothing to compute
+            else:
+                cuts = width_breaks(text, avail, column, overrides) if text else []
+            if first and text and (more or column > avail or cuts):
+                lines.append(f'{prefix}{name} ""')
+                first = False
+                continue
+            break
+        head = f"{prefix}{name} " if first else prefix
+        first = False
+        bounds = [0] + cuts + [len(text)]
+        for k in range(len(bounds) - 1):
+            lines.append(f'{head if k == 0 else prefix}"{text[bounds[k]:bounds[k + 1]]}"')
+        start = end
+        if start >= len(value):
+            break
+    return tuple(lines)
+
+
+def _fast_width(text: str) -> int:
+    """An upper bound of the display width of *text* (exact for ASCII)."""
+    return len(text) if text.isascii() else sum(char_width(c) for c in text)
+
+
+# ---------------------------------------------------------------- entries
+
+FORMAT_LANGUAGES = ("c objc python python-brace java java-printf csharp javascript scheme "
+                    "lisp elisp librep ruby sh awk lua object-pascal smalltalk qt qt-plural kde "
+                    "kde-kuit boost tcl perl perl-brace php gcc-internal gfc-internal ycp").split()
+_FORMAT_RANK = {lang: k for k, lang in enumerate(FORMAT_LANGUAGES)}
+_FORMAT_FLAG = re.compile(r"(no-|possible-|impossible-)?(.+)-format")
+_RANGE_FLAG = re.compile(r"range: *(\d+)\.\.(\d+)")
+
+
+def ordered_flags(flags: Iterable[str], *, fuzzy: bool, obsolete: bool = False) -> list[str]:
+    """Return *flags* as gettext writes them: fuzzy, formats, range, no-wrap, then others.
+
+    *fuzzy* says whether the fuzzy flag is written (gettext drops it from an
+    entry without a translation).
+
+    >>> ordered_flags(["python-format", "fuzzy", "mine", "c-format"], fuzzy=True)
+    ['fuzzy', 'c-format', 'python-format', 'mine']
+    """
+    formats: dict[int, str] = {}
+    rng = None
+    no_wrap = False
+    others: list[str] = []
+    for flag in flags:
+        flag = flag.strip()
+        if not flag or flag == "fuzzy":
+            continue
+        m = _FORMAT_FLAG.fullmatch(flag)
+        if m and m.group(2) in _FORMAT_RANK:
+            if m.group(1) != "impossible-":
+                formats[_FORMAT_RANK[m.group(2)]] = flag
+            continue
+        if _RANGE_FLAG.fullmatch(flag) and not obsolete:
+            lo, hi = _RANGE_FLAG.fullmatch(flag).groups()
+            if int(lo) <= int(hi):
+                rng = f"range: {int(lo)}..{int(hi)}"
+                continue
+        if flag == "no-wrap":
+            no_wrap = True
+            continue
+        if flag not in others:
+            others.append(flag)
+    out = ["fuzzy"] if fuzzy else []
+    out += [formats[k] for k in sorted(formats)]
+    if rng:
+        out.append(rng)
+    if no_wrap:
+        out.append("no-wrap")
+    return out + others
+
+
+def reference_lines(references: Iterable[tuple[str, str]], width: int = WIDTH) -> list[str]:
+    """Return the ``#:`` lines for *references* (file, line), packed as gettext packs them.
+
+    >>> reference_lines([("a.txt", "3"), ("b.txt", "")])
+    ['#: a.txt:3 b.txt']
+    """
+    lines: list[str] = []
+    current = "#:"
+    column = 2
+    for path, line in references:
+        while path.startswith("./"):
+            path = path[2:]
+        item = f"{path}:{line}" if line not in (None, "") else path
+        size = len(item.encode("utf-8")) + 1
+        if column > 2 and column + size > width:
+            lines.append(current)
+            current, column = "#:", 2
+        current += " " + item
+        column += size
+    lines.append(current)
+    return lines
+
+
+def comment_lines(mark: str, text: str) -> list[str]:
+    """Return comment lines as gettext writes them: ``#`` + mark, and a space before any text.
+
+    >>> comment_lines("", "note\\n\\nmore")
+    ['# note', '#', '# more']
+    """
+    return [f"#{mark} {line}" if line else f"#{mark}" for line in text.split("\n")]
+
+
+def entry_lines(*, msgid: str, msgstr: str = "", msgctxt: str | None = None,
+                msgid_plural: str | None = None, msgstr_plural: Sequence[str] = (),
+                tcomment: str = "", comment: str = "",
+                occurrences: Iterable[tuple[str, str]] = (), flags: Iterable[str] = (),
+                previous_msgctxt: str | None = None, previous_msgid: str | None = None,
+                previous_msgid_plural: str | None = None, obsolete: bool = False,
+                width: int = WIDTH) -> list[str]:
+    """Return the lines of one entry (no blank line around it), as gettext writes them."""
+    flags = list(flags)
+    first_msgstr = msgstr_plural[0] if msgid_plural is not None and msgstr_plural else msgstr
+    if obsolete and not first_msgstr:
+        return []
+    fuzzy = "fuzzy" in flags and (obsolete or bool(first_msgstr))
+    ordered = ordered_flags(flags, fuzzy=fuzzy, obsolete=obsolete)
+    formats = tuple(m.group(2) for f in ordered
+                    if (m := _FORMAT_FLAG.fullmatch(f)) and m.group(1) in (None, "possible-"))
+    wrap = "no-wrap" not in ordered
+    lines: list[str] = []
+    if tcomment:
+        lines += comment_lines("", tcomment)
+    if comment:
+        lines += comment_lines(".", comment)
+    occurrences = list(occurrences)
+    if occurrences:
+        lines += reference_lines(occurrences, width)
+    if ordered:
+        lines.append("#, " + ", ".join(ordered))
+    prev = "#~| " if obsolete else "#| "
+    field = functools.partial(string_lines, wrap=wrap, formats=formats, width=width)
+    if previous_msgctxt is not None:
+        lines += field(prev, "msgctxt", previous_msgctxt)
+    if previous_msgid is not None:
+        lines += field(prev, "msgid", previous_msgid)
+    if previous_msgid_plural is not None:
+        lines += field(prev, "msgid_plural", previous_msgid_plural)
+    prefix = "#~ " if obsolete else ""
+    if msgctxt is not None:
+        lines += field(prefix, "msgctxt", msgctxt)
+    lines += field(prefix, "msgid", msgid)
+    if msgid_plural is not None:
+        lines += field(prefix, "msgid_plural", msgid_plural)
+        for k, text in enumerate(msgstr_plural):
+            lines += field(prefix, f"msgstr[{k}]", text)
+    else:
+        lines += field(prefix, "msgstr", msgstr)
+    return lines
