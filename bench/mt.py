@@ -14,11 +14,16 @@ translated into ar, ckb and ku.
 * newsloc: ``translate_project`` with the libre engine's defaults, cold cache;
 * rerun: the same command again (expect zero requests);
 * edit: one sentence of one article changed, extract, translate with
-  ``--retranslate`` (expect one request per language: the cache answers the rest).
+  ``--retranslate`` (expect one request per language: the cache answers the rest);
+* llm: the same articles, freshly extracted, through the article-level
+  ``llm`` engine against the loopback chat-completions server
+  (tests/chatserver.py) answering after ``--llm-latency`` (default 1 s, a
+  model writing a whole article): expect one request per article and
+  language, and compare requests and wall time with the per-sentence run.
 
 Usage::
 
-    python bench/mt.py [--articles 50] [--latency 0.1] [--sample 40] [--full-baseline]
+    python bench/mt.py [--articles 50] [--latency 0.1] [--llm-latency 1.0] [--sample 40] [--full-baseline]
 
 Results are printed and written to bench/results/mt.json.
 """
@@ -43,6 +48,7 @@ from pipeline.translate.engines import EngineOptions  # noqa: E402
 from pipeline.translate.engines.deep import baseline_client  # noqa: E402
 from pipeline.extract import extract_article  # noqa: E402
 from pipeline.translate.run import translate_project  # noqa: E402
+from tests.chatserver import ChatServer, entries_of  # noqa: E402
 from tests.mtserver import MTServer  # noqa: E402
 
 BBC = REPO.parent / "shared" / "corpus" / "bbc"
@@ -78,6 +84,10 @@ def main() -> int:
     parser.add_argument("--full-baseline", action="store_true")
     parser.add_argument("--concurrency", type=int, default=None,
                         help="newsloc workers (default: the libre engine's default)")
+    parser.add_argument("--llm-latency", type=float, default=1.0,
+                        help="seconds the chat server takes per request (llm engine)")
+    parser.add_argument("--llm-concurrency", type=int, default=None,
+                        help="llm requests in flight (default: the llm engine's default)")
     args = parser.parse_args()
     if not BBC.is_dir():
         print(f"corpus not found: {BBC}", file=sys.stderr)
@@ -129,6 +139,27 @@ def main() -> int:
         edited = translate_project(project, paths, LANGS, engine="libre", retranslate=True,
                                    options=EngineOptions(url=server.url, api_key="K"))
         edit_sent = [r["q"] for r in server.translations()]
+
+        # The article-level llm engine on a fresh copy of the same articles, same run.
+        chat = ChatServer(latency=args.llm_latency).start()
+        try:
+            llm_paths = make_project(tmp / "llm-desk", args.articles)
+            llm_project = load_project(tmp / "llm-desk")
+            llm_options = EngineOptions(url=chat.url, model="bench", timeout=120,
+                                        concurrency=args.llm_concurrency)
+            started = time.perf_counter()
+            llm = translate_project(llm_project, llm_paths, LANGS, engine="llm",
+                                    options=llm_options)
+            llm_s = time.perf_counter() - started
+            assert llm.ok, llm.failures[:3]
+            llm_requests = len(chat.requests())
+            llm_entries = sum(len(entries_of(body)) for body in chat.requests())
+            chat.reset()
+            llm_rerun = translate_project(llm_project, llm_paths, LANGS, engine="llm",
+                                          options=llm_options)
+            llm_rerun_requests = len(chat.requests())
+        finally:
+            chat.stop()
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -142,6 +173,10 @@ def main() -> int:
         "speedup": round(baseline / ours, 1),
         "rerun_requests": rerun_requests, "rerun_s": round(rerun.elapsed, 2),
         "edit_requests": len(edit_sent), "edit_sent": edit_sent,
+        "llm_latency_s": args.llm_latency, "llm_s": round(llm_s, 2),
+        "llm_requests": llm_requests, "llm_entries_sent": llm_entries,
+        "llm_tokens_in": llm.tokens_in, "llm_tokens_out": llm.tokens_out,
+        "llm_rerun_requests": llm_rerun_requests,
     }
     how = ("extrapolated from " + f"{measured} segments" if not args.full_baseline else "measured")
     print(f"{args.articles} articles x {len(LANGS)} languages = {total} segments "
@@ -152,11 +187,17 @@ def main() -> int:
     print(f"newsloc translate again:              {rerun.elapsed:8.2f} s  {rerun_requests} requests")
     print(f"one sentence edited:                  {edited.elapsed:8.2f} s  {len(edit_sent)} requests: "
           f"{edit_sent[:1]}")
+    print(f"llm engine, {args.llm_latency:g} s per request:      {llm_s:8.1f} s  {llm_requests} requests "
+          f"for {llm_entries} entries ({len(llm_paths)} articles x {len(LANGS)} languages), "
+          f"{llm.tokens_in:,} tokens in, {llm.tokens_out:,} out; again: {llm_rerun_requests} requests")
+    print(f"per-sentence engine at {args.latency * 1000:.0f} ms vs llm at {args.llm_latency:g} s: "
+          f"{cold_requests} vs {llm_requests} requests, {ours:.1f} s vs {llm_s:.1f} s")
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "mt.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
-    ok = baseline / ours >= 10 and rerun_requests == 0 and len(edit_sent) == len(LANGS)
+    ok = (baseline / ours >= 10 and rerun_requests == 0 and len(edit_sent) == len(LANGS)
+          and llm_requests == len(llm_paths) * len(LANGS) and llm_rerun_requests == 0)
     return 0 if ok else 1
 
 
