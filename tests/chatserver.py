@@ -25,8 +25,10 @@ first item twice, with different texts), ``latin`` (the first item in Latin
 letters whatever the target), ``arabic`` (the first item in Arabic letters),
 ``lose`` (mask tokens dropped from every item), ``nojson`` (prose only),
 ``429`` (with ``Retry-After: server.retry_after``), ``500``, ``401``,
-``hang`` (no answer until the server stops), ``noschema`` (400 for any
-request with a ``json_schema`` response format, as older servers do).
+``hang`` (no answer until the server stops), ``trickle`` (the answer one
+byte every 20 ms), ``huge`` (a 5 MB body), ``notjson`` (a body that is not
+JSON), ``noschema`` (400 for any request with a ``json_schema`` response
+format, as older servers do).
 
 ``server.log`` keeps every request body (parsed JSON); ``server.latency``
 delays every answer. Usage is reported as characters / 4.
@@ -152,15 +154,24 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
-    def _send(self, status: int, payload: dict, headers: dict | None = None) -> None:
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    def _send(self, status: int, payload: dict | bytes, headers: dict | None = None,
+              trickle: bool = False) -> None:
+        data = payload if isinstance(payload, bytes) else \
+            json.dumps(payload, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(data)
+        if not trickle:
+            self.wfile.write(data)
+            return
+        for i in range(len(data)):
+            if self.server.stopping.wait(0.02):
+                return
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
 
     def _error(self, status: int, message: str, headers: dict | None = None) -> None:
         self._send(status, {"error": {"message": message, "type": "fault", "code": status}},
@@ -192,6 +203,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(429, "Rate limit reached", {"Retry-After": self.server.retry_after})
         if mode in ("500", "401"):
             return self._error(int(mode), f"fault {mode}")
+        if mode == "notjson":
+            return self._send(200, b"<html>Bad gateway</html>")
+        if mode == "huge":
+            return self._send(200, b'{"choices": [], "pad": "' + b"x" * 5_000_000 + b'"}')
         if mode == "noschema" and (body.get("response_format") or {}).get("type") == "json_schema":
             return self._error(400, "response_format json_schema is not supported")
         target = target_of(body)
@@ -224,7 +239,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif mode == "length":
             content, finish = content[:int(len(content) * 0.6)], "length"
         prompt_chars = len(raw.decode("utf-8", "replace"))
-        self._send(200, {
+        self._send(200, trickle=mode == "trickle", payload={
             "id": f"chatcmpl-{len(self.server.log)}",
             "object": "chat.completion",
             "created": int(time.time()),

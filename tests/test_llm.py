@@ -228,6 +228,21 @@ def test_hung_server_ends_at_the_deadline(runner, project, chat):
     assert untranslated(project) == before and reviewed_now(project) == reviewed
 
 
+@pytest.mark.parametrize("mode,kind", [("trickle", "timeout"), ("huge", "engine error"),
+                                       ("notjson", "malformed answer")])
+def test_hostile_server_ends_in_a_counted_failure(runner, project, chat, mode, kind):
+    """A server that trickles, floods or answers garbage: the run ends, nothing is written."""
+    reviewed = blank_half(project)
+    configure(project, "timeout = 0.5\nretries = 0\n")
+    before = untranslated(project)
+    chat.mode = mode
+    result = run(runner, project, chat, "--lang", "ckb")
+    assert result.exit_code == 1
+    assert kind in result.output, result.output
+    assert "Traceback" not in result.output
+    assert untranslated(project) == before and reviewed_now(project) == reviewed
+
+
 def test_server_without_structured_outputs(runner, project, chat):
     blank_half(project)
     configure(project)

@@ -179,7 +179,8 @@ def failure_kind(message: str) -> str:
     m = re.search(r"HTTP \d+", message)
     if m:
         return m.group(0)
-    for needle, kind in (("no answer within", "timeout"), ("connection refused", "connection refused"),
+    for needle, kind in (("no answer within", "timeout"), ("no complete answer within", "timeout"),
+                         ("connection refused", "connection refused"),
                          ("malformed JSON", "malformed answer"), ("unexpected answer", "malformed answer"),
                          ("lost placeholder", "lost placeholder"),
                          ("garbled placeholder", "garbled placeholder"),

@@ -14,6 +14,12 @@ article and language, with the article's context) and returns an
 :class:`~.base.ArticleAnswer` matched by id. The wire contract (messages,
 answer shape, tolerance) is in :mod:`.prompt` and docs/llm.md.
 
+The answer's body is read as it arrives (the client's
+``with_streaming_response``, still one ordinary non-streamed completion):
+a request that has not *finished* within its time is abandoned even if the
+server keeps trickling bytes, and a body larger than
+``max_response_bytes`` (decompressed) is refused.
+
 As for every engine, one call is exactly one HTTP request: the client's own
 retries are switched off (``max_retries=0``) because retries, backoff,
 ``Retry-After``, rate limits, deadlines and validation belong to the
@@ -33,6 +39,7 @@ translate stage. Errors are classified here:
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import threading
 import time
@@ -56,6 +63,7 @@ DEFAULTS = {
     "context": 2,              # neighbouring entries (each side) sent as context
     "response_format": "json_schema",   # or "json_object", or "none"
     "api_version": None,       # Azure OpenAI's api-version (then --url is the resource endpoint)
+    "max_response_bytes": 4_000_000,   # an answer's body, decompressed, beyond which it is refused
 }
 RESPONSE_FORMATS = ("json_schema", "json_object", "none")
 DUMMY_KEY = "newsloc-no-key"   # self-hosted servers want some bearer token, or none
@@ -208,10 +216,12 @@ class LLMSession:
             kwargs["response_format"] = response_format()
         elif schema == "json_object":
             kwargs["response_format"] = {"type": "json_object"}
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        limit = float(timeout if timeout is not None else engine.options.timeout)
+        kwargs["timeout"] = limit
+        started = time.monotonic()
         try:
-            completion = self.client.chat.completions.create(**kwargs)
+            with self.client.chat.completions.with_streaming_response.create(**kwargs) as response:
+                body = self._read(response, started, limit)
         except openai.APIStatusError as exc:
             if exc.status_code == 400 and "response_format" in kwargs and \
                     "response_format" in str(exc.message) + str(getattr(exc, "body", "")):
@@ -220,8 +230,7 @@ class LLMSession:
                                      status=400, retry_after=0.0) from None
             raise self._status_error(exc) from None
         except openai.APITimeoutError:
-            raise TransientError(f"{self._where()}: no answer within "
-                                 f"{timeout or engine.options.timeout:g}s") from None
+            raise TransientError(f"{self._where()}: no answer within {limit:g}s") from None
         except openai.APIConnectionError as exc:
             cause = exc.__cause__ or exc
             text = redact(str(cause), self._secrets())
@@ -229,7 +238,19 @@ class LLMSession:
             raise TransientError(f"cannot reach {self._where()}: {what}") from None
         except openai.OpenAIError as exc:
             raise EngineError(f"{self._where()}: {redact(str(exc), self._secrets())[:200]}") from None
-        return self._answer(completion, request)
+        return self._answer(body, request)
+
+    def _read(self, response, started: float, limit: float) -> bytes:
+        """The body as it arrives, abandoned past *limit* seconds or ``max_response_bytes``."""
+        cap = int(self.engine.settings["max_response_bytes"])
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > cap:
+                raise EngineError(f"{self._where()}: answer larger than {cap:,} bytes: refused")
+            if time.monotonic() - started > limit:
+                raise TransientError(f"{self._where()}: no complete answer within {limit:g}s")
+        return bytes(body)
 
     def _status_error(self, exc: "openai.APIStatusError") -> Exception:
         status = exc.status_code
@@ -246,18 +267,26 @@ class LLMSession:
                               f"--url (it must end where /chat/completions starts, e.g. /v1)")
         return EngineError(f"{where}: HTTP {status}: {detail}")
 
-    def _answer(self, completion, request: ArticleRequest) -> ArticleAnswer:
+    def _answer(self, body: bytes, request: ArticleRequest) -> ArticleAnswer:
+        """Match the completion in *body* to the request's ids (see :func:`.prompt.parse_answer`)."""
         answer = ArticleAnswer()
-        usage = getattr(completion, "usage", None)
-        if usage is not None:
-            answer.tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
-            answer.tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
-        choices = getattr(completion, "choices", None) or []
-        if not choices or getattr(choices[0], "message", None) is None:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise EngineError(f"{self._where()}: unexpected answer (not JSON)") from None
+        if not isinstance(data, dict):
+            raise EngineError(f"{self._where()}: unexpected answer (not a completion)")
+        usage = data.get("usage")
+        if isinstance(usage, dict):
+            answer.tokens_in = _count(usage.get("prompt_tokens"))
+            answer.tokens_out = _count(usage.get("completion_tokens"))
+        choices = data.get("choices")
+        choice = choices[0] if isinstance(choices, list) and choices else None
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if not isinstance(message, dict):
             raise EngineError(f"{self._where()}: unexpected answer (no choices)")
-        choice = choices[0]
-        content = choice.message.content
-        truncated = choice.finish_reason == "length"
+        content = message.get("content")
+        truncated = choice.get("finish_reason") == "length"
         try:
             parsed = parse_answer(content, [item.id for item in request.items],
                                   truncated=truncated)
@@ -268,3 +297,8 @@ class LLMSession:
             return answer
         answer.texts, answer.refused, answer.extra = parsed.texts, parsed.refused, parsed.extra
         return answer
+
+
+def _count(value) -> int:
+    """A usage count as the server gave it, or 0 when it is not a sane number."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
