@@ -137,7 +137,7 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
     disk is exactly what segmenting the article would give, and is read
     instead (a translator's edit then costs a merge, not a segmentation).
     """
-    from .catalog import catalog_text, fresh_catalog_texts, load_catalog, merge
+    from .catalog import catalog_text, fresh_catalog_texts, has_header, load_catalog, merge
     langs = list(languages if languages is not None else project.languages)
     template = _trusted_template(project, path, trusted) if article is None and trusted else None
     if template is not None:
@@ -175,6 +175,9 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
         except PipelineError as exc:
             result.errors.append(exc)
             continue
+        if not has_header(current):
+            result.warnings.append(f"{source_ref(project, po_path)}: no header entry (msgid \"\"), "
+                                   "which msgfmt -c refuses: the header was restored")
         text = catalog_text(merge(current, template, lang)).encode("utf-8")
         if text == data or text == catalog_text(current).encode("utf-8"):
             # Nothing to merge: the file stays as the translator's tool wrote it.

@@ -480,7 +480,8 @@ def validate_entries(entries: list[RawEntry], text: str, *, path: str | Path) ->
             raise CatalogError("msgstr[n] without msgid_plural", path=path, lineno=e.msgstr_lineno)
 
     if header_entry is None:
-        problems.append(PoProblem(1, "warning", "no header entry (msgid \"\")"))
+        problems.append(PoProblem(1, "error", "no header entry (msgid \"\"): msgfmt -c refuses "
+                                  "the file; `newsloc extract` restores it"))
     else:
         if header_entry.fuzzy:
             problems.append(PoProblem(hline, "warning", "the header is marked fuzzy"))
