@@ -308,3 +308,33 @@ def test_cache_keyed_by_model(project, chat):
     other = translate_project(root, paths, ["ar"], engine="llm",
                               options=EngineOptions(url=chat.url, model="other", timeout=5))
     assert other.requests == 1
+
+
+def test_json_summary_build_and_post_edit_per_model(runner, project, chat):
+    """Settings alone drive build; --json carries tokens; status measures post-edit per model."""
+    blank_half(project)
+    configure(project, f'url = "{chat.url}"\nmodel = "m"\n')
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        text.replace("[tool.newsloc.translate]\n", '[tool.newsloc.translate]\nengine = "llm"\n', 1),
+        encoding="utf-8")
+    result = runner.invoke(cli, ["--root", str(project), "translate", "--lang", "ar", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["engine"] == "llm" and summary["requests"] == 1 and summary["ok"]
+    assert summary["tokens_in"] > 0 and summary["tokens_out"] > 0 and summary["failures"] == []
+    assert summary["translated"] == len(filled(project, "ar"))
+    # a reviewer accepts one suggestion as is: post-edit distance 0 for model m
+    path = catalogs(project)["ar"]
+    po = path.read_text(encoding="utf-8")
+    first = po.index("#. MT: llm m ")
+    flag = po.index("#, fuzzy\n", first)
+    path.write_text(po[:flag] + po[flag + len("#, fuzzy\n"):], encoding="utf-8")
+    status = runner.invoke(cli, ["--root", str(project), "status", "--lang", "ar", "--json"])
+    assert status.exit_code == 0, status.output
+    text = json.dumps(json.loads(status.output))
+    assert '"llm m": {"measured": 1, "mean_distance": 0.0, "unchanged": 1' in text, text[:2000]
+    build = runner.invoke(cli, ["--root", str(project), "build"])
+    assert build.exit_code in (0, 1), build.output
+    assert "translate (llm)" in build.output
+    assert {target_of(b) for b in chat.requests()} == {"ar", "ckb", "ku"}
