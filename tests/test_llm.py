@@ -258,7 +258,7 @@ def test_server_without_structured_outputs(runner, project, chat):
 
 def test_long_article_split_by_token_budget(runner, project, chat):
     blank_half(project)
-    configure(project, "batch_tokens = 120\n")
+    configure(project, "token_budget = 120\n")
     before = untranslated(project)
     result = run(runner, project, chat, "--lang", "ar")
     assert result.exit_code == 0, result.output

@@ -9,7 +9,7 @@ other engine.
 
 Rules
     * The entries of one catalogue go in catalogue (= article) order, in as
-      few requests as the engine's token budget (``batch_tokens``, an
+      few requests as the engine's token budget (``token_budget``, an
       estimate from the masked sources) allows; an entry longer than the
       budget goes alone. A text shared by several articles is sent once,
       with the first article that needs it.

@@ -753,7 +753,7 @@ def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]]
         state = owner[ident]
         batches.extend(plan_batches(slug_for(state.path), state.lang, project.source,
                                     [e for e in state.po if not e.obsolete], texts,
-                                    budget=eng.batch_tokens, context=eng.context_size,
+                                    budget=eng.token_budget, context=eng.context_size,
                                     glossary=glossaries[state.lang], style=styles[state.lang]))
     by_request = {id(b.request): b for b in batches}
     scripts = {lang: language_facts(lang).script for lang in glossaries}
@@ -843,7 +843,7 @@ class _DeferredInterrupt:
 DEFAULT_TIMEOUT = {"llm": 300.0}
 #: Settings passed to engines as they are (``EngineOptions.extra``).
 EXTRA_KEYS = ("email", "free", "retries", "backoff", "deadline",
-              "temperature", "max_tokens", "batch_tokens", "context", "response_format",
+              "temperature", "max_tokens", "token_budget", "context", "response_format",
               "api_version")
 
 

@@ -34,7 +34,7 @@ Two kinds of engine
       translate stage never matches an answer by position. Such an engine
       also names its cache key (``cache_engine``, ``cache_salt``), its
       provenance (``MT: <provenance> <date>``) and its request budget
-      (``batch_tokens``, ``context_size``).
+      (``token_budget``, ``context_size``).
 """
 
 from __future__ import annotations

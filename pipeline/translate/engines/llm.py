@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 DEFAULTS = {
     "temperature": 0.0,        # translation, not creative writing
     "max_tokens": None,        # answer cap per request; None = the server's default
-    "batch_tokens": 3000,      # estimated source tokens of entries per request
+    "token_budget": 3000,      # estimated source tokens of entries per request
     "context": 2,              # neighbouring entries (each side) sent as context
     "response_format": "json_schema",   # or "json_object", or "none"
     "api_version": None,       # Azure OpenAI's api-version (then --url is the resource endpoint)
@@ -150,8 +150,8 @@ class LLMEngine:
         return f"llm {self.model}"
 
     @property
-    def batch_tokens(self) -> int:
-        return int(self.settings["batch_tokens"])
+    def token_budget(self) -> int:
+        return int(self.settings["token_budget"])
 
     @property
     def context_size(self) -> int:
