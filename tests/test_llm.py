@@ -95,6 +95,8 @@ def test_request_carries_context_glossary_and_style(runner, project, chat):
     configure(project)
     style = "Write numbers with Eastern Arabic digits. Spell the commander Yarallah as یارەڵڵا."
     (project / "locales" / "ckb" / "style.md").write_text(style + "\n", encoding="utf-8")
+    notes = {e.msgid: " ".join(e.comment.split()) for e in load_catalog(catalogs(project)["ckb"])
+             if e.comment}
     result = run(runner, project, chat, "--lang", "ckb")
     assert result.exit_code == 0, result.output
     (body,) = chat.requests()
@@ -110,6 +112,9 @@ def test_request_carries_context_glossary_and_style(runner, project, chat):
         (project / ARTICLE).read_text(encoding="utf-8")      # only terms of this article
     assert style in context["content"]
     items = json.loads(last["content"])
+    plain = [i for i in items if i["source"] in notes]                  # items without masks
+    assert plain and all(f"- id {i['id']}: {notes[i['source']]}" in context["content"]
+                         for i in plain)                                # the extractor's notes
     assert all(set(item) == {"id", "source"} for item in items)
     assert len({item["id"] for item in items}) == len(items)
     reviewed = [e for e in load_catalog(catalogs(project)["ckb"]) if e.msgstr and "fuzzy" not in

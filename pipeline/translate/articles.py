@@ -128,7 +128,8 @@ def plan_batches(slug: str, lang: str, source: str, entries: Sequence[Entry],
                                      else None)
                            for p in near)
         ids = [str(i + 1) for i in range(len(group))]
-        items = tuple(Item(i, todo[text].text) for i, (_pos, text) in zip(ids, group))
+        items = tuple(Item(i, todo[text].text, " ".join((order[pos].comment or "").split()))
+                      for i, (pos, text) in zip(ids, group))
         request = ArticleRequest(source, lang, items,
                                  ArticleContext(slug, headline, neighbours, terms, style))
         batches.append(Batch(lang, request, {i: text for i, (_p, text) in zip(ids, group)},

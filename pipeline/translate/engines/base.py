@@ -130,6 +130,7 @@ class Item:
 
     id: str
     source: str
+    note: str = ""     # the extractor's note for translators ("headline", "byline (keep the name...)")
 
 
 @dataclass(frozen=True)

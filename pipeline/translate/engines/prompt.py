@@ -12,8 +12,9 @@ A request is a chat conversation:
    the rule for mask tokens ``[X0X]``;
 2. a **user** message with the context: the article's headline, the
    sentences around the entries (with the desk's reviewed translation when
-   there is one), the glossary terms that occur in the article, the desk's
-   style notes (``locales/<lang>/style.md``);
+   there is one), the extractor's note on each entry (``headline``,
+   ``byline (keep the name; ...)``), the glossary terms that occur in the
+   article, the desk's style notes (``locales/<lang>/style.md``);
 3. the **last user** message: the entries, nothing else, as a JSON array
    of ``{"id": "...", "source": "..."}``. Ids are opaque strings, unique
    within the request.
@@ -154,6 +155,11 @@ def context_message(request: ArticleRequest) -> str:
                      "reviewed translation, when there is one):")
         for n in ctx.neighbours:
             lines.append(f"- {n.source}" + (f" => {n.translation}" if n.translation else ""))
+    notes = [item for item in request.items if item.note]
+    if notes:
+        lines.append("Notes on the entries (what each is, and the desk's instructions):")
+        for item in notes:
+            lines.append(f"- id {item.id}: {item.note}")
     if ctx.glossary:
         lines.append(f"Glossary: approved {facts.name} renderings of terms in this article "
                      "(use them; where a term is masked as a token, the token stands for it):")
