@@ -178,7 +178,12 @@ def _prepare(project: Project, path: Path, languages: Iterable[str] | None, *,
         if not has_header(current):
             result.warnings.append(f"{source_ref(project, po_path)}: no header entry (msgid \"\"), "
                                    "which msgfmt -c refuses: the header was restored")
-        text = catalog_text(merge(current, template, lang)).encode("utf-8")
+        merged = merge(current, template, lang)
+        declared = current.metadata.get("Plural-Forms")
+        if declared is not None and merged.metadata.get("Plural-Forms") != declared:
+            result.warnings.append(f"{source_ref(project, po_path)}: Plural-Forms corrected to "
+                                   f"{merged.metadata['Plural-Forms']!r} (was {declared!r})")
+        text = catalog_text(merged).encode("utf-8")
         if text == data or text == catalog_text(current).encode("utf-8"):
             # Nothing to merge: the file stays as the translator's tool wrote it.
             result.unchanged.append(po_path)

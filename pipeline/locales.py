@@ -9,11 +9,12 @@ have, what is its name, which digits does it use by default.
 from __future__ import annotations
 
 import functools
+import gettext
+import re
 from datetime import date
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
 
 from .errors import LocaleError
 
@@ -53,14 +54,152 @@ def text_direction(code: str) -> str:
     return parse_locale(code).text_direction
 
 
-def plural_forms(code: str) -> tuple[int, str]:
-    """Return ``(nplurals, plural_expression)`` from CLDR.
+# ---------------------------------------------------------------- plural forms
+#
+# gettext numbers a language's plural forms in the order of CLDR's categories
+# (zero, one, two, few, many, other), as msginit, Weblate and existing
+# catalogues do; babel's own table orders Arabic's last two forms the other
+# way. So the formula is derived here from CLDR's rules (via babel), in that
+# order, for integer counts (no visible fraction digits, no exponent), keeping
+# only the categories some integer falls in; the last one is the default.
 
-    >>> plural_forms("ar")[0]
-    6
+#: CLDR's categories in the order gettext numbers plural forms.
+CATEGORY_ORDER = ("zero", "one", "two", "few", "many", "other")
+#: The counts a plural formula's meaning is compared on.
+PLURAL_SAMPLE = tuple(range(1001)) + (10_000, 100_000, 1_000_000, 10_000_000, 1_000_000_000)
+
+_RULE_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\.\d+)?(?:,\d+(?:\.\.\d+)?)*)|(?P<word>[a-z]+))")
+#: CLDR operands that are zero for an integer count.
+_ZERO_OPERANDS = frozenset("vwftce")
+
+
+def _relations(rule: str) -> list[list[tuple[str, int | None, bool, list[tuple[int, int]]]]]:
+    """Parse a CLDR rule (babel's spelling) into or-ed lists of and-ed relations.
+
+    A relation is ``(operand, modulus, negated, ranges)``.
     """
-    plural = get_plural(parse_locale(code))
-    return plural.num_plurals, plural.plural_expr
+    tokens = [(m.group("num"), m.group("word")) for m in _RULE_TOKEN.finditer(rule)]
+    alternatives: list[list] = [[]]
+    pos = 0
+    while pos < len(tokens):
+        word = tokens[pos][1]
+        if word in ("or", "and"):
+            if word == "or":
+                alternatives.append([])
+            pos += 1
+            continue
+        operand = "n" if word in ("n", "i") else word
+        pos += 1
+        modulus = None
+        if tokens[pos][1] in ("mod", "%"):
+            modulus = int(tokens[pos + 1][0])
+            pos += 2
+        negated = False
+        while tokens[pos][1] in ("not", "in", "is", "within"):
+            negated ^= tokens[pos][1] == "not"
+            pos += 1
+        ranges = []
+        for part in tokens[pos][0].split(","):
+            low, _, high = part.partition("..")
+            ranges.append((int(low), int(high or low)))
+        pos += 1
+        alternatives[-1].append((operand, modulus, negated, ranges))
+    return alternatives
+
+
+def _relation_c(operand: str, modulus: int | None, negated: bool,
+                ranges: list[tuple[int, int]], *, inside_and: bool) -> str | bool:
+    """One relation as C for integer n, or True/False when it is constant."""
+    if operand in _ZERO_OPERANDS:
+        return any(low <= 0 <= high for low, high in ranges) != negated
+    var = "n" if modulus is None else f"n%{modulus}"
+    top = None if modulus is None else modulus - 1
+    parts = []
+    for low, high in ranges:
+        if top is not None:
+            high = min(high, top)
+        if low == high:
+            parts.append(f"{var}!={low}" if negated else f"{var}=={low}")
+            continue
+        bounds_low, bounds_high = low > 0, top is None or high < top  # n%m is in 0..m-1 anyway
+        if negated:
+            sides = ([f"{var}<{low}"] if bounds_low else []) + ([f"{var}>{high}"] if bounds_high else [])
+            parts.append(" || ".join(sides) or "0")
+        else:
+            sides = ([f"{var}>={low}"] if bounds_low else []) + ([f"{var}<={high}"] if bounds_high else [])
+            parts.append(" && ".join(sides) or "1")
+    joiner = " && " if negated else " || "
+    if len(parts) == 1:
+        text, top_or = parts[0], " || " in parts[0]
+    else:
+        text = joiner.join(f"({p})" if joiner == " && " and " || " in p else p for p in parts)
+        top_or = joiner == " || "
+    return f"({text})" if inside_and and top_or else text
+
+
+def cldr_rule_to_c(rule: str) -> str | bool:
+    """Return the C condition of a CLDR plural rule for integer n (or a constant).
+
+    >>> cldr_rule_to_c("n mod 100 in 3..10")
+    'n%100>=3 && n%100<=10'
+    >>> cldr_rule_to_c("n mod 100 in 11..99")
+    'n%100>=11'
+    >>> cldr_rule_to_c("v in 0 and i mod 10 in 2..4 and i mod 100 not in 12..14")
+    'n%10>=2 && n%10<=4 && (n%100<12 || n%100>14)'
+    """
+    alternatives = []
+    for relations in _relations(rule):
+        texts = []
+        for relation in relations:
+            c = _relation_c(*relation, inside_and=len(relations) > 1)
+            if c is False:
+                break
+            if c is not True:
+                texts.append(c)
+        else:
+            if not texts:
+                return True
+            alternatives.append(" && ".join(texts))
+    if not alternatives:
+        return False
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return " || ".join(f"({a})" if " || " in a else a for a in alternatives)
+
+
+def gettext_plural(rules: dict[str, str]) -> tuple[int, str]:
+    """Return ``(nplurals, expression)`` for CLDR *rules* (category → rule), numbered as gettext does.
+
+    >>> gettext_plural({"one": "n in 1"})
+    (2, '(n != 1)')
+    >>> gettext_plural({})
+    (1, '0')
+    """
+    conditions = [c for c in (cldr_rule_to_c(rules[cat]) for cat in CATEGORY_ORDER[:-1] if cat in rules)
+                  if c is not False]
+    tests = [(lambda n: True) if c is True else gettext.c2py(c) for c in conditions]
+    reached = [False] * (len(conditions) + 1)
+    for n in PLURAL_SAMPLE:
+        reached[next((k for k, test in enumerate(tests) if test(n)), len(tests))] = True
+    kept = [c for c, r in zip(conditions, reached) if r]
+    if not reached[-1] and kept:
+        kept.pop()  # no integer is "other": the last category is the default
+    if not kept:
+        return 1, "0"
+    if len(kept) == 1:
+        negated = {"n==1": "n != 1", "n==0 || n==1": "n > 1", "n<=1": "n > 1"}.get(kept[0])
+        return 2, f"({negated or f'!({kept[0]})'})"
+    return len(kept) + 1, " : ".join(f"{c} ? {k}" for k, c in enumerate(kept)) + f" : {len(kept)}"
+
+
+@functools.lru_cache(maxsize=None)
+def plural_forms(code: str) -> tuple[int, str]:
+    """Return ``(nplurals, plural_expression)`` for *code*, from CLDR, numbered as gettext does.
+
+    >>> plural_forms("ar")
+    (6, 'n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5')
+    """
+    return gettext_plural(dict(parse_locale(code).plural_form.rules))
 
 
 def plural_forms_header(code: str) -> str:
@@ -71,6 +210,51 @@ def plural_forms_header(code: str) -> str:
     """
     n, expr = plural_forms(code)
     return f"nplurals={n}; plural={expr};"
+
+
+_PLURAL_HEADER = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.*?)\s*;?\s*;?\s*$", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=256)
+def plural_meaning(header: str) -> tuple[int, tuple[int, ...]] | None:
+    """``(nplurals, form chosen for each count of PLURAL_SAMPLE)`` of a Plural-Forms value.
+
+    None when the value cannot be read or evaluated.
+
+    >>> plural_meaning("nplurals=2; plural=n != 1;") == plural_meaning(plural_forms_header("ku"))
+    True
+    """
+    m = _PLURAL_HEADER.match(header.strip())
+    if not m:
+        return None
+    try:
+        fn = gettext.c2py(m.group(2))
+        return int(m.group(1)), tuple(int(fn(n)) for n in PLURAL_SAMPLE)
+    except (ValueError, SyntaxError, RecursionError, ZeroDivisionError, TypeError):
+        return None
+
+
+def plural_permutation(old: str, new: str) -> list[int] | None:
+    """How forms of Plural-Forms *old* map onto *new*: ``mapping[old_form] = new_form``.
+
+    None when the two do not choose the same groups of counts (then the
+    forms of one cannot be reordered into the other).
+
+    >>> babel = "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=0 && n%100<=2 ? 4 : 5);"
+    >>> plural_permutation(babel, plural_forms_header("ar"))
+    [0, 1, 2, 3, 5, 4]
+    """
+    a, b = plural_meaning(old), plural_meaning(new)
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    mapping: dict[int, int] = {}
+    for x, y in zip(a[1], b[1]):
+        if mapping.setdefault(x, y) != y:
+            return None
+    if len(set(mapping.values())) != len(mapping):
+        return None
+    unused = iter(k for k in range(b[0]) if k not in mapping.values())
+    return [mapping[k] if k in mapping else next(unused) for k in range(a[0])]
 
 
 def display_name(code: str, in_locale: str | None = None) -> str:

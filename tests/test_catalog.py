@@ -268,9 +268,9 @@ def test_real_po_merge_keeps_every_translation(path):
         assert after.get(key) == value, key
 
 
-def test_new_catalog_for_each_language_has_babel_plurals():
+def test_new_catalog_for_each_language_has_cldr_plurals():
     template = parse_catalog('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Hello."\nmsgstr ""\n')
     ar = new_catalog(template, "ar")
-    assert ar.metadata["Plural-Forms"].startswith("nplurals=6; plural=(n==0 ? 0")
+    assert ar.metadata["Plural-Forms"].startswith("nplurals=6; plural=n==0 ? 0")
     assert ar.metadata["Language"] == "ar"
     assert ar.metadata["Language-Team"] == "Arabic"

@@ -53,7 +53,7 @@ from rapidfuzz import fuzz, process
 from .. import __version__
 from ..errors import CatalogError
 from ..fsutil import UNCHECKED, atomic_write, read_bytes
-from ..locales import language_name_en, plural_forms_header
+from ..locales import language_name_en, plural_forms_header, plural_meaning, plural_permutation
 from ..article import inline
 from ..segment import Segment
 from .layout import entry_lines
@@ -212,7 +212,8 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
     set_field(fields, "POT-Creation-Date", template.metadata.get("POT-Creation-Date", now_stamp()))
     if not fields.get("Language"):
         set_field(fields, "Language", lang)
-    if "Plural-Forms" not in fields:
+    permutation = _plural_correction(po, fields.get("Plural-Forms"), lang)
+    if "Plural-Forms" not in fields or permutation is not None:
         set_field(fields, "Plural-Forms", plural_forms_header(lang))
     # newsloc writes UTF-8 whatever the file was read as; other headers belong
     # to the translator's tools (msgmerge leaves X-Generator alone too).
@@ -224,6 +225,9 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
 
     active = {e.msgid_with_context: e for e in po if not e.obsolete}
     obsolete = {e.msgid_with_context: e for e in po if e.obsolete}
+    if permutation:
+        active = {k: _reordered(e, permutation) for k, e in active.items()}
+        obsolete = {k: _reordered(e, permutation) for k, e in obsolete.items()}
     wanted = {e.msgid_with_context for e in template}
     # Translated entries are candidates for fuzzy reuse, as in msgmerge: the
     # ones the template no longer has first (an edited sentence finds its old
@@ -287,6 +291,41 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
         kept.occurrences = []
         merged.append(kept)
     return merged
+
+
+def _plural_correction(po: Catalog, declared: str | None, lang: str) -> list[int] | None:
+    """How to bring a catalogue's Plural-Forms to the language's, or None to leave it.
+
+    A formula that means the same as the conventional one (any spelling)
+    stays. One that chooses the same groups of counts in another order
+    (babel's Arabic formula, which newsloc wrote before, swaps forms 4 and 5)
+    is replaced and every plural translation is reordered to match, so no
+    translation changes meaning; returns that mapping (old form → new). One
+    that differs otherwise is replaced only when no entry has a plural
+    translation (the ``plural-forms`` check reports the others).
+    """
+    if declared is None:
+        return None
+    wanted = plural_forms_header(lang)
+    have, want = plural_meaning(declared), plural_meaning(wanted)
+    if want is None or have == want:
+        return None
+    mapping = plural_permutation(declared, wanted)
+    if mapping is not None:
+        return mapping
+    if any(e.msgid_plural and _translated(e) for e in po):
+        return None
+    return list(range(want[0]))
+
+
+def _reordered(entry: Entry, mapping: list[int]) -> Entry:
+    """*entry* with its plural translations moved to the forms *mapping* gives them."""
+    if not entry.msgstr_plural or mapping == list(range(len(mapping))):
+        return entry
+    clone = _copy(entry)
+    clone.msgstr_plural = {mapping[int(k)] if int(k) < len(mapping) else int(k): v
+                           for k, v in entry.msgstr_plural.items()}
+    return clone
 
 
 def _previous(source: Entry) -> tuple[str | None, str]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..catalog.validate import plural_count
-from ..locales import plural_forms as cldr_plural_forms
 from ..errors import PipelineError
-from ..locales import base_language
+from ..locales import PLURAL_SAMPLE, base_language, plural_forms_header, plural_meaning
 from .registry import Document, Issue, known_language, register
 
 # --------------------------------------------------------------------------- file checks
@@ -27,21 +25,36 @@ def file(doc: Document) -> Iterator[Issue]:
 
 @register("plural-forms", "error", "file", scope="file")
 def plural_forms(doc: Document) -> Iterator[Issue]:
-    """The header's nplurals is the language's (six for Arabic, two for Kurdish)."""
+    """The header's Plural-Forms means the language's: the same form for every count.
+
+    Compared on the form chosen for n = 0..1000 (and a few large counts), so
+    any spelling of the conventional formula passes (six forms for Arabic,
+    two for Kurdish), and a formula with the right nplurals but forms in
+    another order (babel's Arabic: forms 4 and 5 swapped) does not.
+    """
     if not known_language(doc.lang):
         return
     try:
-        want = cldr_plural_forms(doc.lang)[0]
+        wanted = plural_forms_header(doc.lang)
     except PipelineError:
         return
-    have = plural_count(doc.fields)
-    if have is None or have == want:
+    want = plural_meaning(wanted)
+    declared = doc.fields.get("Plural-Forms")
+    if declared is None or want is None:
         return
+    have = plural_meaning(declared)
+    if have is None or have == want:
+        return  # an unreadable formula is the "file" check's finding
     header = next((e for e in doc.entries if e.is_header), None)
     translated_plural = any(e.msgid_plural is not None and any(e.msgstr.values()) and not e.obsolete
                             for e in doc.entries)
-    yield Issue(f"Plural-Forms declares nplurals={have}; {doc.lang} has {want} plural forms",
-                header.msgstr_lineno if header else 1, "",
+    if have[0] != want[0]:
+        message = f"Plural-Forms declares nplurals={have[0]}; {doc.lang} has {want[0]} plural forms"
+    else:
+        n, got, expected = next((n, a, b) for n, a, b in zip(PLURAL_SAMPLE, have[1], want[1]) if a != b)
+        message = (f"Plural-Forms chooses form {got} for n={n} where {doc.lang} uses form {expected} "
+                   f"(expected {wanted!r})")
+    yield Issue(message, header.msgstr_lineno if header else 1, "",
                 None if translated_plural else "warning")
 
 
