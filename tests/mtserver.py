@@ -21,6 +21,17 @@ result), ``quota`` (MyMemory's quota warning as the translation),
 ``swap`` (the first two mask tokens change places: a span's closing token
 comes before its opening one), ``double`` (the first mask token twice),
 ``empty-span`` (the words between the first two tokens dropped).
+
+Hostile modes (what a broken or malicious server may send; newsloc must
+end each with a counted failure, within its deadline, and a readable
+catalogue): ``nul``, ``u2028``, ``nel`` (a NUL, LINE SEPARATOR or NEXT LINE
+inside the translation), ``int`` and ``list`` (the translation field is
+``12345`` or a JSON list; Google's page has no types, so it shows the
+digits), ``huge`` (a translation 200 times the source), ``bomb`` (a
+gzip-compressed answer that inflates to :attr:`MTServer.bomb_size` bytes),
+``trickle`` (the whole answer, status line included, one byte every
+:attr:`MTServer.trickle_delay` seconds), ``close`` (headers announcing a
+body, half of it, then the connection closed).
 ``server.fail_first = N`` applies the mode to the first N translation
 requests only, then answers normally. ``server.latency`` delays every
 answer (seconds). ``server.log`` records every translation request.
@@ -28,8 +39,10 @@ answer (seconds). ``server.log`` records every translation request.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
+import socket
 import re
 import threading
 import time
@@ -41,11 +54,20 @@ QUOTA = ("MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY. 
          "TO TRANSLATE MORE")
 MASK = re.compile(r"\[X\d+X\]")
 LANGUAGES = ["en", "ar", "ckb", "ku"]
+HOSTILE_CHARS = {"nul": "\x00", "u2028": "\u2028", "nel": "\x85"}
 
 
 def fake_translate(text: str, target: str) -> str:
     """The server's deterministic 'translation'."""
     return f"«{target}» " + text.upper()
+
+
+_BOMBS: dict[tuple[int, str], bytes] = {}   # compressed once per size and content type
+
+
+def _shown(value) -> str:
+    """A JSON-typed hostile answer as an HTML page would show it."""
+    return " ".join(value) if isinstance(value, list) else str(value)
 
 
 class MTServer(ThreadingHTTPServer):
@@ -61,6 +83,8 @@ class MTServer(ThreadingHTTPServer):
         self.api_key = api_key
         self.languages = list(languages or LANGUAGES)
         self.log: list[dict] = []
+        self.bomb_size = 64 << 20       # bytes the ``bomb`` answer inflates to
+        self.trickle_delay = 0.25       # seconds between two bytes in ``trickle``
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
@@ -134,12 +158,45 @@ class _Handler(BaseHTTPRequestHandler):
         return params
 
     def _send(self, status: int, body: str, kind: str = "application/json") -> None:
+        mode = getattr(self, "_mode", "ok")
+        self._mode = "ok"
+        if mode == "bomb":
+            return self._send_bomb(kind)
         data = body.encode("utf-8")
-        self.send_response(status)
+        head = (f"{self.protocol_version} {status} {self.responses[status][0]}\r\n"
+                f"Content-Type: {kind}; charset=utf-8\r\n"
+                f"Content-Length: {len(data)}\r\n\r\n").encode("ascii")
+        if mode == "trickle":  # every byte late, the status line too
+            for k in range(len(head + data)):
+                if self.server.stopping.wait(self.server.trickle_delay):
+                    break
+                self.wfile.write((head + data)[k:k + 1])
+                self.wfile.flush()
+            return None
+        if mode == "close":  # promise a body, send half of it, hang up
+            self.wfile.write(head + data[:len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return None
+        self.wfile.write(head + data)
+
+    def _send_bomb(self, kind: str) -> None:
+        """A small gzip body that inflates to ``server.bomb_size`` bytes (valid JSON/HTML)."""
+        size = self.server.bomb_size
+        bomb = _BOMBS.get((size, kind))
+        if bomb is None:
+            if "json" in kind:
+                raw = b'{"translatedText": "' + b"A" * size + b'", "translations": []}'
+            else:
+                raw = b'<html><body><div class="result-container">' + b"A" * size + b"</div></body></html>"
+            bomb = _BOMBS[(size, kind)] = gzip.compress(raw, 6)
+        self.send_response(200)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(bomb)))
         self.end_headers()
-        self.wfile.write(data)
+        self.wfile.write(bomb)
 
     def _record(self, engine: str, text: str, target: str, params: dict) -> str:
         with self.server.lock:
@@ -152,7 +209,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.stopping.wait(30)
         return mode
 
-    def _answer(self, mode: str, text: str, target: str) -> str | None:
+    def _answer(self, mode: str, text: str, target: str):
+        """The translation to put in the answer (not always a string, in hostile modes)."""
+        self._mode = mode
         if mode == "quota":
             return QUOTA
         if mode == "unchanged":
@@ -170,6 +229,15 @@ class _Handler(BaseHTTPRequestHandler):
         if mode == "empty-span" and len(tokens) >= 2:
             first, second = MASK.search(out), list(MASK.finditer(out))[1]
             out = out[:first.end()] + out[second.start():]
+        if mode in HOSTILE_CHARS:
+            cut = len(out) // 2
+            out = out[:cut] + HOSTILE_CHARS[mode] + out[cut:]
+        if mode == "huge":
+            out = (out + " ") * 200
+        if mode == "int":
+            return 12345
+        if mode == "list":
+            return [out, out]
         return out
 
     def _error(self, mode: str) -> bool:
@@ -200,7 +268,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, "<html><body><p>sorry</p></body></html>", "text/html")
             out = self._answer(mode, text, target)
             page = (f'<html><body><div class="other">x</div>'
-                    f'<div class="result-container">{html.escape(out)}</div></body></html>')
+                    f'<div class="result-container">{html.escape(_shown(out))}</div></body></html>')
             return self._send(200, page, "text/html")
         if path == "/get":
             text = params.get("q", "")

@@ -75,6 +75,7 @@ from .pretranslate import MemoryPretranslator, ProjectPretranslation
 from .articles import Batch, plan_batches, read_style, style_fingerprint
 from .engines.prompt import language_facts
 from .protect import Masked, MaskError
+from .answer import AnswerRefused, check_answer
 from .sender import (BACKOFF, RETRIES, ArticleResult, ArticleWork, Failure, Pool, Request,
                      failure_kind, split_text, validate)
 
@@ -624,6 +625,9 @@ def _drive(pool: Pool, works: list, handle: Callable[[object], None], writer: _W
                 result = pool.done.get(timeout=0.2)
             except queue.Empty:
                 writer.idle()
+                if not any(t.is_alive() for t in pool.threads):  # never wait for nobody
+                    pool.halt("the engine's workers ended unexpectedly")
+                    break
                 continue
             outstanding -= 1
             summary.requests += result.attempts
@@ -664,6 +668,17 @@ def _completer(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]], pr
     return complete
 
 
+def _usable(cached: str | None, text: str, options: EngineOptions) -> str | None:
+    """A cached answer, if it still passes the answer checks (a cache an older newsloc wrote may not)."""
+    if cached is None:
+        return None
+    try:
+        return check_answer(cached, text, max_ratio=options.max_answer_ratio)
+    except AnswerRefused as exc:
+        log.warning("cached answer for %r not reused: %s", text[:60], exc)
+        return None
+
+
 def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]], prints: _Prints,
                 writer: _Writer):
     """Steps 4-6 for a per-text engine: cache, mask, split; return (requests, result handler)."""
@@ -674,8 +689,12 @@ def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]], p
     jobs: dict[tuple[str, str], dict] = {}     # (lang, text) → pieces, translations
     requests_by_piece: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
     finished: list[tuple[tuple[str, str], str]] = []
+    def lookup(lang: str, text: str, whole: str) -> str | None:
+        return _usable(cache.lookup(engine, project.source, lang, text, prints(lang, whole)),
+                       text, run.options)
+
     for (lang, text) in wanted:
-        cached = cache.lookup(engine, project.source, lang, text, prints(lang, text))
+        cached = lookup(lang, text, text)
         if cached is not None:
             summary.cache_hits += 1
             finished.append(((lang, text), cached))
@@ -698,8 +717,7 @@ def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]], p
                "left": len(pieces)}
         jobs[(lang, text)] = job
         for index, (piece, _gap) in enumerate(pieces):
-            cached = (cache.lookup(engine, project.source, lang, piece, prints(lang, text))
-                      if len(pieces) > 1 else None)
+            cached = lookup(lang, piece, text) if len(pieces) > 1 else None
             if cached is not None:
                 job["out"][index] = cached
                 job["left"] -= 1
@@ -791,7 +809,8 @@ def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]]
     todo: dict[int, dict[str, Masked]] = {}     # id(first catalogue needing it) → msgid → masked
     owner: dict[int, _CatalogState] = {}
     for (lang, text), holders in wanted.items():
-        cached = cache.lookup(key, project.source, lang, text, fingerprint(lang, text))
+        cached = _usable(cache.lookup(key, project.source, lang, text, fingerprint(lang, text)),
+                         text, run.options)
         if cached is not None:
             summary.cache_hits += 1
             complete((lang, text), cached)
@@ -896,7 +915,7 @@ class _DeferredInterrupt:
 #: Seconds per request when no ``timeout`` is set: a model writes a whole article per request.
 DEFAULT_TIMEOUT = {"llm": 300.0}
 #: Settings passed to engines as they are (``EngineOptions.extra``).
-EXTRA_KEYS = ("email", "free", "retries", "backoff", "deadline",
+EXTRA_KEYS = ("email", "free", "retries", "backoff", "deadline", "max_response_bytes",
               "temperature", "max_tokens", "token_budget", "context", "response_format",
               "api_version")
 
@@ -923,6 +942,8 @@ def engine_options(project: Project, *, engine: str, url: str | None = None,
             rate=float(merged["rate"]) if "rate" in merged else None,
             extra={k: v for k, v in merged.items() if k in EXTRA_KEYS},
             model=model or (str(merged["model"]) if merged.get("model") else None),
+            # pipeline.schema checked these when the project loaded
+            **{k: merged[k] for k in ("max_response_bytes", "max_answer_ratio") if k in merged},
         )
     except (TypeError, ValueError) as exc:
         from ..errors import ConfigError

@@ -22,6 +22,7 @@ from ..errors import EngineError, PipelineError
 from ..textpatterns import ARABIC_LETTER, LATIN_LETTER, strip_protected
 from .engines import EngineOptions, FatalError, QuotaExceeded, TransientError
 from .engines.base import ArticleAnswer, ArticleRequest, Engine
+from .answer import CANNOT_CARRY, MAX_RATIO, NOT_TEXT, TOO_LONG, check_answer
 from .protect import Masked, MaskError, restore
 
 log = logging.getLogger(__name__)
@@ -155,14 +156,18 @@ def wrong_script(text: str, script: str | None) -> str | None:
     return None
 
 
-def validate(request: Request, result: str | None, *, script: str | None = None) -> str:
-    """Return the restored translation, or raise MaskError/QuotaExceeded for garbage.
+def validate(request: Request, result: object, *, script: str | None = None,
+             max_ratio: float = MAX_RATIO) -> str:
+    """Return the restored translation, or raise MaskError/QuotaExceeded/AnswerRefused for garbage.
 
-    With *script* (article-level engines, which are told the script), an
-    answer mostly in the other script is refused too.
+    Every engine's answer passes through here, and first through
+    :func:`~.answer.check_answer` (type, size, characters a catalogue cannot
+    carry). With *script* (article-level engines, which are told the
+    script), an answer mostly in the other script is refused too.
     """
-    if result is None or not isinstance(result, str) or not result.strip():
+    if result is None or (isinstance(result, str) and not result.strip()):
         raise MaskError("no translation in the answer")
+    result = check_answer(result, request.masked.text, max_ratio=max_ratio)
     problem = wrong_script(result, script)
     if problem:
         raise MaskError(problem)
@@ -187,7 +192,9 @@ def failure_kind(message: str) -> str:
                          ("broken span", "broken span"), ("broken markup", "broken span"),
                          ("unchanged", "source returned unchanged"),
                          ("no translation", "empty answer"), ("wrong script", "wrong script"),
-                         ("deadline", "timeout"), ("connection", "connection error")):
+                         ("deadline", "timeout"), (NOT_TEXT, "wrong type"),
+                         (CANNOT_CARRY, "control character"), (TOO_LONG, "too long"),
+                         ("connection", "connection error")):
         if needle in message:
             return kind
     return "engine error"
@@ -233,6 +240,7 @@ class Pool:
         self.stop_reason: str | None = None
         self.retries = retries
         self.backoff = backoff
+        self.max_ratio = options.max_answer_ratio
         self.timeout = options.timeout
         self.deadline = float(options.extra.get("deadline") or 2 * options.timeout)
         self.limit = RateLimit(options.rate if options.rate is not None else engine.rate)
@@ -260,8 +268,9 @@ class Pool:
     def _work(self) -> None:
         try:
             session = self.engine.session()
-        except PipelineError as exc:
-            self.halt(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a worker never dies silently
+            self.halt(str(exc) if isinstance(exc, PipelineError)
+                      else f"cannot open an engine session ({type(exc).__name__})")
             session = None
         while True:
             request = self.todo.get()
@@ -272,13 +281,28 @@ class Pool:
                     self.done.put(ArticleResult(request, failure=Failure(
                         request.lang, "", "not sent", self.stop_reason or "stopped")))
                     continue
-                self.done.put(self._run_article(session, request))
+                try:
+                    self.done.put(self._run_article(session, request))
+                except Exception as exc:  # noqa: BLE001 - as below: counted, never a hang
+                    log.debug("engine worker error", exc_info=True)
+                    message = f"{type(exc).__name__} in the {self.engine.name} client"
+                    self._count_failure(message)
+                    self.done.put(ArticleResult(request, failure=Failure(
+                        request.lang, "", "engine error", message)))
                 continue
             if self.stop.is_set() or session is None:
                 self.done.put(Result(request, failure=Failure(
                     request.lang, request.source, "not sent", self.stop_reason or "stopped")))
                 continue
-            self.done.put(self._run(session, request))
+            try:
+                result = self._run(session, request)
+            except Exception as exc:  # noqa: BLE001 - a client's surprise is a counted failure, never a hang
+                log.debug("engine worker error", exc_info=True)
+                message = f"{type(exc).__name__} in the {self.engine.name} client"
+                result = Result(request, failure=Failure(request.lang, request.source,
+                                                         "engine error", message), attempts=1)
+                self._count_failure(message)
+            self.done.put(result)
 
     def _delay(self, exc: TransientError, attempt: int) -> float:
         """Seconds before retry number *attempt* + 1: backoff, or the server's Retry-After."""
@@ -351,7 +375,7 @@ class Pool:
             result.chars += len(request.masked.text)
             try:
                 answer = session.translate(request.masked.text, self.source, request.lang)
-                result.text = validate(request, answer)
+                result.text = validate(request, answer, max_ratio=self.max_ratio)
                 with self.lock:
                     self.failing = 0
                 return result

@@ -70,9 +70,11 @@ class EngineOptions:
     url: str | None = None            # service root (self-hosted LibreTranslate, proxies, tests)
     api_key: str | None = None
     region: str | None = None         # Microsoft resource region
-    timeout: float = 30.0             # seconds per request
+    timeout: float = 30.0             # seconds per request, all of it (connect, headers, body)
     concurrency: int | None = None    # parallel requests; None = the engine's default
     rate: float | None = None         # requests per second; None = the engine's default
+    max_response_bytes: int = 4 << 20     # one answer, decompressed (a gzip bomb stops here)
+    max_answer_ratio: float = 4.0         # answer length / source length (pipeline.translate.answer)
     extra: dict = field(default_factory=dict)
     model: str | None = None          # the llm engine's model (or Azure deployment) name
 

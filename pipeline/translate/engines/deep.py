@@ -41,12 +41,16 @@ What deep-translator does not do, and this module adds
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
+import urllib3.connection
+import urllib3.connectionpool
 from deep_translator import deepl as _deepl
 from deep_translator import google as _google
 from deep_translator import libre as _libre
@@ -80,9 +84,106 @@ LIBRE_CANDIDATES = {"en": ("en",), "ar": ("ar",), "ckb": ("ckb",), "ku": ("ku", 
 
 
 # --------------------------------------------------------------------------
-# HTTP: timeouts, per-thread sessions, status capture
+# HTTP: a total deadline, a capped body, per-thread sessions, status capture
 
 _local = threading.local()
+#: Bytes of one answer, decompressed, beyond which it is refused (a gzip bomb).
+MAX_RESPONSE_BYTES = 4 << 20
+_CHUNK = 1 << 16
+
+
+class DeadlineExceeded(requests.Timeout):
+    """The whole request (connect, headers, body) took longer than the engine's timeout."""
+
+
+class AnswerTooLarge(requests.RequestException):
+    """The answer, decompressed, is larger than the cap."""
+
+
+class _Tracked:
+    """Remember, per thread, the connection a request is sent on (for the deadline)."""
+
+    def request(self, *args, **kwargs):
+        _connections[threading.get_ident()] = self
+        return super().request(*args, **kwargs)
+
+
+class _HTTPConnection(_Tracked, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Tracked, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _Adapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with connections whose socket the deadline can shut."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+def _session() -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", _Adapter())
+    session.mount("https://", _Adapter())
+    return session
+
+
+class _Deadline:
+    """Shut the socket of this thread's request when its total time is up.
+
+    requests' ``timeout`` bounds each socket read, so a server trickling one
+    byte a second never trips it. A timer shuts the connection's socket at
+    the deadline instead; the blocked read then fails at once, whatever phase
+    the request is in (status line, headers or body).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.finished = False
+        self.expired = False
+        self.owner = threading.get_ident()
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        _connections.pop(self.owner, None)
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self.lock:
+            self.finished = True
+            _connections.pop(self.owner, None)
+        self.timer.cancel()
+
+    def _expire(self) -> None:
+        with self.lock:
+            if self.finished:
+                return
+            self.expired = True
+            connection = _connections.get(self.owner)
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+#: thread id → the connection its current request uses (read by the deadline timer).
+_connections: dict[int, Any] = {}
 
 
 class _Requests:
@@ -103,19 +204,52 @@ class _Requests:
         timeout = getattr(_local, "timeout", None)
         if timeout is None:  # not a newsloc worker: plain requests, untouched
             return requests.request(method, url, **kwargs)
-        kwargs.setdefault("timeout", timeout)
         session = getattr(_local, "session", None)
         if session is None:
-            session = _local.session = requests.Session()
+            session = _local.session = _session()
         _local.status = None
         _local.error = None
         try:
-            response = session.request(method, url, **kwargs)
+            response = fetch(session, method, url, timeout=timeout,
+                             limit=getattr(_local, "limit", MAX_RESPONSE_BYTES), **kwargs)
         except requests.RequestException as exc:
             _local.error = exc  # Microsoft's client swallows it: keep it for us
             raise
         _local.status = response.status_code
         return response
+
+
+def fetch(session: requests.Session, method: str, url: str, *, timeout: float, limit: int,
+          **kwargs) -> requests.Response:
+    """Send one request and read its answer, all within *timeout* seconds and *limit* bytes.
+
+    Raises :class:`DeadlineExceeded` when the whole exchange took too long
+    and :class:`AnswerTooLarge` when the decompressed body passes *limit*.
+    """
+    kwargs.pop("timeout", None)
+    kwargs.pop("stream", None)
+    with _Deadline(timeout) as deadline:
+        try:
+            response = session.request(method, url, timeout=timeout, stream=True, **kwargs)
+            body = bytearray()
+            for chunk in response.iter_content(_CHUNK):
+                body += chunk
+                if len(body) > limit:
+                    response.close()
+                    raise AnswerTooLarge(f"answer larger than {limit} bytes")
+            # Hand the client a response whose body is already read, as
+            # requests does without stream=True.
+            response._content = bytes(body)
+            response.close()
+            return response
+        except requests.RequestException:
+            if deadline.expired:
+                raise DeadlineExceeded(f"no complete answer within {timeout:g}s") from None
+            raise
+        except OSError:  # a socket shut under a read that requests does not wrap
+            if deadline.expired:
+                raise DeadlineExceeded(f"no complete answer within {timeout:g}s") from None
+            raise requests.ConnectionError("connection closed by the server") from None
 
 
 #: deep-translator's client modules whose module-level ``requests`` is replaced by the stand-in
@@ -297,9 +431,14 @@ class DeepEngine:
             url = _root(self.options.url) + "languages"
             where = self.where()
             try:
-                response = requests.get(url, timeout=self.options.timeout)
+                with _session() as session:
+                    response = fetch(session, "GET", url, timeout=self.options.timeout,
+                                     limit=self.options.max_response_bytes)
                 response.raise_for_status()
                 data = response.json()
+            except AnswerTooLarge:
+                raise EngineError(f"libre server {where}: GET /languages is larger than "
+                                  f"{self.options.max_response_bytes} bytes") from None
             except requests.Timeout:
                 raise EngineError(f"libre server {where} did not answer GET /languages within "
                                   f"{self.options.timeout:g}s") from None
@@ -309,6 +448,9 @@ class DeepEngine:
             except requests.HTTPError as exc:
                 raise EngineError(f"libre server {where} answered GET /languages with HTTP "
                                   f"{exc.response.status_code}") from None
+            except requests.RequestException as exc:
+                raise EngineError(f"libre server {where}: GET /languages failed "
+                                  f"({type(exc).__name__})") from None
             except ValueError:
                 raise EngineError(f"libre server {where}: GET /languages is not JSON") from None
             if not isinstance(data, list):
@@ -330,7 +472,14 @@ class DeepEngine:
         if not self.options.url:
             return self.name
         parts = urlsplit(self.options.url)
-        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        try:
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:
+            port = ""
+        return f"{parts.scheme}://{host}{port}{parts.path}"  # never userinfo or the query
 
     # -- sessions -------------------------------------------------------
 
@@ -382,6 +531,7 @@ class DeepSession:
         src, tgt = engine.code(source), engine.code(target)
         client = self._client(src, tgt)
         _local.timeout = engine.options.timeout
+        _local.limit = engine.options.max_response_bytes
         _local.status = None
         _local.error = None
         secrets = engine.options.secrets()
@@ -394,6 +544,10 @@ class DeepSession:
             raise TransientError(f"{where}: {_connection_reason(exc)}") from None
         except requests.exceptions.JSONDecodeError:
             raise self._bad_answer(where, "malformed JSON") from None
+        except AnswerTooLarge as exc:
+            raise EngineError(f"{where}: {exc} (max_response_bytes)") from None
+        except requests.exceptions.ChunkedEncodingError:
+            raise TransientError(f"{where}: connection closed mid-answer") from None
         except requests.RequestException as exc:
             raise TransientError(f"{where}: {redact(type(exc).__name__, secrets)}") from None
         except TooManyRequests:
@@ -422,6 +576,10 @@ class DeepSession:
                                          f"{engine.options.timeout:g}s") from None
                 if isinstance(error, requests.ConnectionError):
                     raise TransientError(f"{where}: {_connection_reason(error)}") from None
+                if isinstance(error, AnswerTooLarge):
+                    raise EngineError(f"{where}: {error} (max_response_bytes)") from None
+                if isinstance(error, requests.exceptions.ChunkedEncodingError):
+                    raise TransientError(f"{where}: connection closed mid-answer") from None
             raise self._bad_answer(where, "unexpected answer") from None
         except BaseError as exc:
             raise EngineError(f"{where}: {redact(exc.message, secrets).strip()}"[:300]) from None
