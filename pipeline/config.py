@@ -15,6 +15,13 @@ Sub-tables for later stages (``[tool.newsloc.translate]``,
 ``[tool.newsloc.export]``, ...) are kept in :attr:`Project.settings` and read
 by the module that owns them.
 
+Every key of every table is checked when the project loads, against the
+schema in :mod:`pipeline.schema` (types, ranges, allowed values, unknown
+keys): a bad one raises :class:`~pipeline.errors.SettingsError` naming the
+table and key, before any work or request. The three folders must stay
+inside the project: no ``..``, no absolute path elsewhere, and (unless
+``allow_outside = true``) no symbolic link leading out of it.
+
 A folder without ``pyproject.toml`` (or without the table) is still a
 project, with the defaults: that is what lets ``--root`` point at a bare
 folder of articles.
@@ -27,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import ConfigError
+from .errors import ConfigError, LocaleError, SettingsError
 
 DEFAULT_LANGUAGES = ("ar", "ckb", "ku")
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -44,6 +51,7 @@ class Project:
     locales_dir: Path = Path("locales")
     editions_dir: Path = Path("editions")
     settings: dict[str, Any] = field(default_factory=dict)
+    allow_outside: bool = False   # articles/catalogues may be links to files outside the root
 
     @property
     def templates_dir(self) -> Path:
@@ -117,23 +125,65 @@ def load_project(root: str | Path = ".") -> Project:
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"not valid TOML: {exc}", path=pyproject) from exc
+            raise SettingsError(f"not valid TOML: {exc}", path=pyproject) from exc
         table = data.get("tool", {}).get("newsloc", {}) or {}
+    from .schema import SettingsInvalid, validate_settings  # pydantic: only on load
+    try:
+        validate_settings(table)
+    except SettingsInvalid as exc:
+        raise SettingsError(str(exc), path=pyproject) from None
     languages = table.get("languages", list(DEFAULT_LANGUAGES))
     if isinstance(languages, str):
         languages = [languages]
-    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-        raise ConfigError("[tool.newsloc] languages must be a list of locale codes", path=pyproject)
     from .locales import parse_locale  # validate codes early, with the file named
-    for code in languages:
-        parse_locale(code, path=pyproject)
+    codes = [("[tool.newsloc]", "source", table["source"])] if "source" in table else []
+    codes += [("[tool.newsloc]", f"languages[{k}]", code) for k, code in enumerate(languages)]
+    codes += [("[tool.newsloc.export]", f"locale.{k}", code)
+              for k, code in ((table.get("export") or {}).get("locale") or {}).items()]
+    for where, key, code in codes:
+        try:
+            parse_locale(code)
+        except LocaleError as exc:
+            raise SettingsError(f"{where} {key}: {exc.message}", path=pyproject) from None
+    folders = {key: _folder(root, key, table.get(key, key), pyproject,
+                            allow_outside=bool(table.get("allow_outside", False)))
+               for key in ("articles", "locales", "editions")}
     settings = {k: v for k, v in table.items() if isinstance(v, dict)}
     return Project(
         root=root,
         source=str(table.get("source", "en")),
         languages=tuple(languages),
-        articles_dir=root / str(table.get("articles", "articles")),
-        locales_dir=root / str(table.get("locales", "locales")),
-        editions_dir=root / str(table.get("editions", "editions")),
+        articles_dir=folders["articles"],
+        locales_dir=folders["locales"],
+        editions_dir=folders["editions"],
         settings=settings,
+        allow_outside=bool(table.get("allow_outside", False)),
     )
+
+
+def _folder(root: Path, key: str, value: str, pyproject: Path, *, allow_outside: bool) -> Path:
+    """Return the project folder *value*; raise SettingsError if it leads outside *root*."""
+    folder = root / value  # an absolute value replaces root: checked below
+    if not is_inside(folder, root, resolve=False):
+        raise SettingsError(f"[tool.newsloc] {key}: {value!r} is outside the project; "
+                            "folders must stay inside it", path=pyproject)
+    if not allow_outside and not is_inside(folder, root):
+        raise SettingsError(f"[tool.newsloc] {key}: {value!r} is a link leading outside the "
+                            "project (set allow_outside = true to allow it)", path=pyproject)
+    return folder
+
+
+def is_inside(path: str | Path, root: str | Path, *, resolve: bool = True) -> bool:
+    """True if *path* is *root* or below it (following symbolic links when *resolve*).
+
+    >>> is_inside("/desk/locales/ar", "/desk", resolve=False)
+    True
+    >>> is_inside("/desk/../etc", "/desk", resolve=False)
+    False
+    """
+    import os
+    if resolve:
+        path, root = os.path.realpath(path), os.path.realpath(root)
+    else:
+        path, root = os.path.normpath(path), os.path.normpath(root)
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)

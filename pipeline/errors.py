@@ -9,6 +9,7 @@ Hierarchy::
 
     PipelineError
      + ConfigError        bad [tool.newsloc] settings or project layout
+     |  + SettingsError      a setting of the wrong type, range or name (exit 2)
      + ArticleError       an article that cannot be read or understood
      + CatalogError       a PO/POT file that cannot be read faithfully or written
      + LocaleError        a locale code babel does not know
@@ -44,6 +45,10 @@ class PipelineError(Exception):
 
 class ConfigError(PipelineError):
     """Bad project settings."""
+
+
+class SettingsError(ConfigError):
+    """A ``[tool.newsloc]`` setting the schema refuses (:mod:`pipeline.schema`); bad usage, exit 2."""
 
 
 class ArticleError(PipelineError):

@@ -122,7 +122,7 @@ def test_no_articles(runner, tmp_path):
 def test_bad_config_is_named(runner, tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.newsloc]\nlanguages = ['xx-nope']\n")
     result = runner.invoke(cli, ["--root", str(tmp_path), "extract"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad setting is bad usage (issue 13)
     assert "pyproject.toml" in result.output and "unknown locale 'xx-nope'" in result.output
 
 

@@ -118,7 +118,7 @@ def test_bad_export_settings_name_the_file(runner, desk):
     pyproject.write_text(pyproject.read_text(encoding="utf-8") + 'digits = { ar = "roman" }\n',
                          encoding="utf-8")
     result = run(runner, desk, "export")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad setting is bad usage (issue 13)
     assert "pyproject.toml" in result.output and "digits.ar" in result.output
     assert not (desk / "editions").exists()
 

@@ -16,7 +16,7 @@ import click
 
 from .. import __version__
 from ..config import Project, load_project
-from ..errors import PipelineError
+from ..errors import PipelineError, SettingsError
 from ..locales import parse_locale
 
 
@@ -26,8 +26,16 @@ class NewslocGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except SettingsError as exc:  # a bad setting is bad usage: exit 2, nothing done
+            raise BadSetting(str(exc)) from exc
         except PipelineError as exc:
             raise click.ClickException(str(exc)) from exc
+
+
+class BadSetting(click.ClickException):
+    """A ``[tool.newsloc]`` setting the schema refuses: ``Error: ...`` and exit code 2."""
+
+    exit_code = 2
 
 
 class LocaleType(click.ParamType):
