@@ -133,12 +133,13 @@ class MemorySettings(_Table):
 
     threshold: float | None = Field(None, gt=0, le=100)
     exact_is_reviewed: StrictBool | None = None
-    url: str | None = None   # shared memory (issue 14); NEWSLOC_MEMORY_URL overrides
+    url: str | None = None   # a shared PostgreSQL memory; NEWSLOC_MEMORY_URL overrides ("": none)
+    desk: str | None = Field(None, min_length=1)   # this project's name in a shared memory
 
     @field_validator("url")
     @classmethod
     def _pg(cls, value: str | None) -> str | None:
-        return _url(value, MEMORY_URL_SCHEMES)
+        return _url(value, MEMORY_URL_SCHEMES) if value else value
 
 
 class LimitSettings(_Table):

@@ -20,7 +20,7 @@ from pipeline.translate.answer import AnswerRefused, check_answer
 from pipeline.translate.engines import EngineOptions, get_engine
 from pipeline.translate.engines.base import TransientError
 from pipeline.errors import EngineError
-from tests.support_mt import (blank_half, catalogs, mt, reviewed_now,  # noqa: F401
+from tests.support_mt import (blank_half, catalogs, reviewed_now,
                               set_translate_config, untranslated)
 
 ENGINES = [("libre", ""), ("google", ""), ("mymemory", ""), ("deepl", "v2/"),
@@ -86,16 +86,12 @@ def run(runner, root, *args):
 
 
 def cached_texts(root) -> list[str]:
-    path = root / ".newsloc" / "cache.sqlite"
+    """Every result in the project's MT cache (the mt table of .newsloc/state.sqlite)."""
+    path = root / ".newsloc" / "state.sqlite"
     if not path.is_file():
         return []
     with sqlite3.connect(path) as db:
-        tables = [r[0] for r in db.execute("select name from sqlite_master where type='table'")]
-        out = []
-        for table in tables:
-            for row in db.execute(f"select * from {table}"):
-                out.extend(str(v) for v in row if isinstance(v, str))
-        return out
+        return [row[0] for row in db.execute("select result from mt")]
 
 
 @pytest.mark.parametrize("mode,kind", [("nul", "control character"),
@@ -136,12 +132,8 @@ def test_cached_bad_answer_is_not_reused(runner, project, mt):
     blank_half(project)
     mt.mode = "ok"
     assert run(runner, project, "--url", mt.url, "--lang", "ar").exit_code == 0
-    path = project / ".newsloc" / "cache.sqlite"
-    with sqlite3.connect(path) as db:
-        table = next(r[0] for r in db.execute("select name from sqlite_master where type='table'"))
-        columns = [r[1] for r in db.execute(f"pragma table_info({table})")]
-        target = next(c for c in columns if c in ("translation", "target_text", "result", "value"))
-        db.execute(f"update {table} set {target} = {target} || char(0)")
+    with sqlite3.connect(project / ".newsloc" / "state.sqlite") as db:
+        assert db.execute("update mt set result = result || char(0)").rowcount > 0
     blank_half(project)
     mt.reset()
     result = run(runner, project, "--url", mt.url, "--lang", "ar", "--retranslate")

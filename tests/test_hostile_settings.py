@@ -12,7 +12,6 @@ from pipeline.cli import cli
 from pipeline.config import load_project
 from pipeline.errors import SettingsError
 from pipeline.schema import ENGINE_NAMES
-from tests.support_mt import mt  # noqa: F401
 
 
 def write_settings(root, text: str) -> None:
