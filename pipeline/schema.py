@@ -24,7 +24,8 @@ Rules the schema encodes (docs/settings.md lists every key):
 Keys other issues build on are defined here so the schema stays the one
 place: ``[tool.newsloc.memory] url`` (a shared PostgreSQL memory, also from
 the environment variable ``NEWSLOC_MEMORY_URL``) and the ``llm`` engine's
-``model``, ``max_tokens``, ``token_budget`` and ``temperature``.
+``model``, ``max_tokens``, ``batch_tokens``, ``context``, ``response_format``,
+``api_version`` and ``temperature``.
 
 :func:`validate_settings` returns the table with defaults *not* filled in
 (the stage that owns a table keeps its defaults), as plain dicts, so the
@@ -80,10 +81,14 @@ class EngineSettings(_Table):
     backoff: float | None = Field(None, ge=0, le=600)
     max_answer_ratio: float | None = Field(None, ge=1, le=1000)   # answer length / source length
     max_response_bytes: int | None = Field(None, ge=1024, le=1 << 30)  # decompressed body cap
-    # the llm engine (issue 16)
+    deadline: float | None = Field(None, gt=0, le=86400)  # one request with its retries (llm)
+    # the llm engine (docs/llm.md)
     model: str | None = Field(None, min_length=1)
     max_tokens: int | None = Field(None, ge=1)
-    token_budget: int | None = Field(None, ge=1)
+    batch_tokens: int | None = Field(None, ge=1)
+    context: int | None = Field(None, ge=0, le=100)
+    response_format: Literal["json_schema", "json_object", "none"] | None = None
+    api_version: str | None = Field(None, min_length=1)
     temperature: float | None = Field(None, ge=0, le=2)
 
     @field_validator("url")
