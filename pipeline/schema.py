@@ -24,7 +24,7 @@ Rules the schema encodes (docs/settings.md lists every key):
 Keys other issues build on are defined here so the schema stays the one
 place: ``[tool.newsloc.memory] url`` (a shared PostgreSQL memory, also from
 the environment variable ``NEWSLOC_MEMORY_URL``) and the ``llm`` engine's
-``model``, ``max_tokens``, ``batch_tokens``, ``context``, ``response_format``,
+``model``, ``max_tokens``, ``token_budget``, ``context``, ``response_format``,
 ``api_version`` and ``temperature``.
 
 :func:`validate_settings` returns the table with defaults *not* filled in
@@ -85,7 +85,7 @@ class EngineSettings(_Table):
     # the llm engine (docs/llm.md)
     model: str | None = Field(None, min_length=1)
     max_tokens: int | None = Field(None, ge=1)
-    batch_tokens: int | None = Field(None, ge=1)
+    token_budget: int | None = Field(None, ge=1)
     context: int | None = Field(None, ge=0, le=100)
     response_format: Literal["json_schema", "json_object", "none"] | None = None
     api_version: str | None = Field(None, min_length=1)
