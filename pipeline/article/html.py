@@ -155,6 +155,7 @@ class _HtmlReader:
         self.next_id = 0
         self.have_headline = False
         self.have_text = False
+        self.inexact = False
 
     def _frame(self, kind: str, **attrs: Any) -> Frame:
         self.next_id += 1
@@ -180,7 +181,11 @@ class _HtmlReader:
 
     def _add(self, role: str, nodes: list, lineno: int, frames: tuple[Frame, ...],
              attrs: dict | None = None, *, keep_empty: bool = False) -> None:
-        text, _exact = inline.write(nodes)
+        text, exact = inline.write(nodes)
+        if not exact and not self.inexact:
+            self.inexact = True
+            self.warnings.append(f"line {lineno}: an emphasis Markdown cannot write there was "
+                                 "dropped (its words are kept)")
         if not text and not keep_empty:
             return
         if role not in ("headline", "byline", "date", "section"):

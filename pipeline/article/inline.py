@@ -288,17 +288,55 @@ def write(nodes: Iterable[Node]) -> tuple[str, bool]:
     """Write nodes (e.g. converted from HTML) as canonical inline CommonMark.
 
     Return ``(text, exact)``. When a span cannot be written so that it reads
-    back as the same span (an emphasis CommonMark cannot express there), the
-    emphasis spans are dropped, then every span; the words always stay, and
-    *exact* is False.
+    back as the same span (``a<b>"x"</b>b``: CommonMark has no emphasis
+    there), that span is dropped and its words kept, one span at a time from
+    where the reading first differs; *exact* is then False. The words always
+    stay.
+
+    >>> write([Text("a"), Strong((Text('"x"'),)), Text("b and "), Em((Text("y"),))])
+    ('a"x"b and *y*', False)
     """
     nodes = clean(tidy(nodes))
-    for attempt in (nodes, _flatten(nodes, (Strong, Em, Strike)),
-                    _flatten(nodes, (Strong, Em, Strike, Link))):
+    exact = True
+    for _ in range(4 * len(nodes) + 4):
+        text = render(nodes)
+        if normalise(parse(text)) == nodes:
+            return text, exact
+        exact = False
+        simpler = _drop_one_span(nodes)
+        if simpler is None:
+            break
+        nodes = clean(tidy(simpler))
+    for attempt in (_flatten(nodes, (Strong, Em, Strike)), _flatten(nodes, (Strong, Em, Strike, Link))):
         text = render(attempt)
         if normalise(parse(text)) == attempt:
-            return text, attempt is nodes
+            return text, False
     return escape(plain_of(nodes)), False
+
+
+def _drop_one_span(nodes: list[Node]) -> list[Node] | None:
+    """*nodes* with the span that most likely breaks their reading dropped (None: no span left).
+
+    The first node that reads back differently, or the one after it (an
+    emphasis that fails leaves its delimiters in the text before it), is
+    the culprit: an emphasis is unwrapped; a link or image first loses the
+    emphasis inside it, then (if that was all) its own markup.
+    """
+    back = normalise(parse(render(nodes)))
+    k = next((i for i, (a, b) in enumerate(zip(nodes, back)) if a != b), min(len(nodes), len(back)))
+    order = list(range(max(0, k - 1), len(nodes))) + list(range(0, max(0, k - 1)))
+    for i in order:
+        node = nodes[i]
+        if isinstance(node, (Strong, Em, Strike)):
+            return nodes[:i] + list(node.children) + nodes[i + 1:]
+        if isinstance(node, (Link, Image)):
+            inner = _flatten(node.children, (Strong, Em, Strike))
+            if inner != list(node.children):
+                cls = type(node)
+                return nodes[:i] + [cls(tuple(inner), *_fields(node)[1:])] + nodes[i + 1:]
+            if isinstance(node, Link) and not node.autolink:
+                return nodes[:i] + list(node.children) + nodes[i + 1:]
+    return None
 
 
 # ---------------------------------------------------------------- render
