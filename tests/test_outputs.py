@@ -3,7 +3,7 @@
 What a newsroom runs on a fresh checkout (``extract``, ``translate --engine
 fake``, a translator accepting the suggestions of every other article, ``export
 --min-reviewed 0 --machine``, ``check --json``, ``status --json``) on two projects: the seed article with the committed catalogues
-(reviewed translations and all), and a deterministic 40-article BBC sample
+(reviewed translations and all), and a deterministic 24-article BBC sample
 from nothing. Every file the commands leave in the project (catalogues,
 editions, proof pages, index pages; not the ``.newsloc`` state, whose layout
 is an implementation detail) and every command's exit code and output (the
@@ -44,7 +44,7 @@ from .support_perf import bbc_sample
 pytestmark = pytest.mark.slow
 
 CODE = Path(os.environ.get("NEWSLOC_CODE") or REPO).resolve()
-BBC_SAMPLE = 40
+BBC_SAMPLE = 24
 
 #: The project settings, fixed here so that a change to the repository's own
 #: pyproject.toml does not move the outputs.
