@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -107,18 +109,53 @@ def test_ctrl_c_during_a_write_leaves_the_old_file(tmp_path, monkeypatch):
     assert target.read_bytes() == b"old\n" and not leftovers(tmp_path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_read_only_folder_is_a_clear_error(tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    (folder / "a.po").write_text("old")
-    folder.chmod(0o555)
+def _as_unprivileged_user(func) -> None:
+    """Run *func* in a forked child that has dropped root (uid/gid 65534, "nobody"), re-raising its failure.
+
+    Root writes into read-only folders, so a root test run (CI) checks the
+    read-only case as an ordinary user would meet it.
+    """
+    import multiprocessing
+    import traceback
+
+    def child(queue):
+        try:
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            func()
+        except BaseException:  # noqa: BLE001 - sent back to the test
+            queue.put(traceback.format_exc())
+        else:
+            queue.put(None)
+
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=child, args=(queue,))
+    proc.start()
+    failure = queue.get(timeout=60)
+    proc.join(60)
+    assert failure is None, failure
+
+
+def test_read_only_folder_is_a_clear_error():
+    base = Path(tempfile.mkdtemp(prefix="newsloc-ro-"))
     try:
-        with pytest.raises(PipelineError, match="cannot write: Permission denied"):
-            atomic_write(folder / "a.po", "new")
+        base.chmod(0o755)
+        folder = base / "ro"
+        folder.mkdir()
+        (folder / "a.po").write_text("old")
+        (folder / "a.po").chmod(0o644)
+        folder.chmod(0o555)
+
+        def write():
+            with pytest.raises(PipelineError, match="cannot write: Permission denied"):
+                atomic_write(folder / "a.po", "new")
+        _as_unprivileged_user(write)
+        assert (folder / "a.po").read_text() == "old" and not leftovers(folder)
     finally:
-        folder.chmod(0o755)
-    assert (folder / "a.po").read_text() == "old"
+        shutil.rmtree(base, onerror=lambda fn, p, exc: (os.chmod(os.path.dirname(p), 0o755), fn(p)))
 
 
 def test_symlinked_catalogue_stays_a_link(tmp_path):
