@@ -7,6 +7,9 @@ wire contract (docs/llm.md) the way a desk's own server must:
 * the **last user message** is a JSON array of ``{"id", "source"}`` objects;
 * the answer's message content is ``{"translations": [{"id", "text"}]}``.
 
+Besides ``/v1/chat/completions`` it answers Azure OpenAI's dated route,
+``/openai/deployments/<deployment>/chat/completions?api-version=...``.
+
 The target language is read from the system message (``locale code ckb``).
 The "translation" is deterministic (:func:`chat_translate`): ``«lang» ``
 then the source with letters transliterated into Arabic letters for ``ar``
@@ -41,6 +44,7 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 MASK = re.compile(r"\[X\d+X\]")
 _ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -79,6 +83,8 @@ class ChatServer(ThreadingHTTPServer):
         self.retry_after = "0"
         self.log: list[dict] = []
         self.times: list[float] = []     # time.monotonic() of each request's arrival
+        self.paths: list[str] = []       # each request's path and query
+        self.headers: list[dict] = []    # each request's headers
         self.lock = threading.Lock()
         self.stopping = threading.Event()
 
@@ -118,6 +124,8 @@ class ChatServer(ThreadingHTTPServer):
         with self.lock:
             self.log.clear()
             self.times.clear()
+            self.paths.clear()
+            self.headers.clear()
         self.mode, self.fail_first = "ok", None
 
     def fault(self) -> str:
@@ -180,7 +188,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        if self.path.rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
+        route = urlsplit(self.path).path.rstrip("/")
+        azure = re.fullmatch(r"/openai/deployments/[^/]+/chat/completions", route)
+        if route not in ("/v1/chat/completions", "/chat/completions") and not azure:
             return self._error(404, f"no route {self.path}")
         try:
             body = json.loads(raw)
@@ -190,6 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.log.append(body)
             self.server.times.append(time.monotonic())
+            self.server.paths.append(self.path)
+            self.server.headers.append(dict(self.headers))
         if self.server.api_key and \
                 self.headers.get("Authorization") != f"Bearer {self.server.api_key}":
             return self._error(401, "Incorrect API key provided")

@@ -289,6 +289,21 @@ def test_refused_key_stops_and_is_never_shown(runner, project, chat, monkeypatch
     assert run(runner, project, chat).exit_code == 0
 
 
+def test_azure_deployment_route(runner, project, chat, monkeypatch):
+    """api_version set: the client's Azure mode, the deployment in the path, the key as api-key."""
+    blank_half(project)
+    root = chat.url[:-len("/v1")]
+    configure(project, 'api_version = "2024-10-21"\n')
+    monkeypatch.setenv("NEWSLOC_LLM_API_KEY", "azure-key")
+    result = runner.invoke(cli, ["--root", str(project), "translate", "--engine", "llm", "--url",
+                                 root, "--model", "desk-gpt", "--lang", "ar", "--no-memory"])
+    assert result.exit_code == 0, result.output
+    (path,) = chat.paths
+    assert path == "/openai/deployments/desk-gpt/chat/completions?api-version=2024-10-21"
+    assert chat.headers[0].get("api-key") == "azure-key"
+    assert "MT: llm desk-gpt" in catalogs(project)["ar"].read_text(encoding="utf-8")
+
+
 def test_missing_model_is_one_line(runner, project, chat):
     blank_half(project)
     result = runner.invoke(cli, ["--root", str(project), "translate", "--engine", "llm",
