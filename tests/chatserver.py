@@ -27,6 +27,7 @@ empty), ``badtype`` (the first item's text a number), ``duplicate`` (the
 first item twice, with different texts), ``latin`` (the first item in Latin
 letters whatever the target), ``arabic`` (the first item in Arabic letters),
 ``lose`` (mask tokens dropped from every item), ``nojson`` (prose only),
+``nul`` (a NUL in the first item), ``long`` (the first item 50 times over),
 ``429`` (with ``Retry-After: server.retry_after``), ``500``, ``401``,
 ``hang`` (no answer until the server stops), ``trickle`` (the answer one
 byte every 20 ms), ``huge`` (a 5 MB body), ``notjson`` (a body that is not
@@ -238,6 +239,10 @@ class _Handler(BaseHTTPRequestHandler):
             items.insert(1, {"id": items[0]["id"], "text": items[0]["text"] + " (2)"})
         elif mode == "latin" and items:
             items[0]["text"] = chat_translate(entries[0]["source"], "ku")
+        elif mode == "nul" and items:
+            items[0]["text"] = items[0]["text"] + "\x00"
+        elif mode == "long" and items:
+            items[0]["text"] = items[0]["text"] * 50
         elif mode == "arabic" and items:
             items[0]["text"] = chat_translate(entries[0]["source"], "ckb")
         elif mode == "lose":

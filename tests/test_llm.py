@@ -141,6 +141,8 @@ def test_kurmanji_prompt_and_script(runner, project, chat):
     ("duplicate", "ku", "duplicate item", 1),
     ("latin", "ckb", "wrong script", 1),
     ("arabic", "ku", "wrong script", 1),
+    ("nul", "ar", "control character", 1),
+    ("long", "ckb", "too long", 1),
 ])
 def test_answers_matched_by_id_never_shifted(runner, project, chat, mode, lang, kind, refused):
     reviewed = blank_half(project)

@@ -845,7 +845,11 @@ def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]]
             elif ident in answer.texts:
                 try:
                     translation = validate(Request(lang, text, batch.masks[ident]),
-                                           answer.texts[ident], script=scripts[lang])
+                                           answer.texts[ident], script=scripts[lang],
+                                           max_ratio=run.options.max_answer_ratio)
+                except AnswerRefused as exc:     # type, size, characters: never cached
+                    fail(lang, text, exc.kind, str(exc))
+                    continue
                 except (MaskError, EngineError) as exc:
                     fail(lang, text, failure_kind(str(exc)), str(exc))
                     continue

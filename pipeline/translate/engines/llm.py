@@ -63,7 +63,6 @@ DEFAULTS = {
     "context": 2,              # neighbouring entries (each side) sent as context
     "response_format": "json_schema",   # or "json_object", or "none"
     "api_version": None,       # Azure OpenAI's api-version (then --url is the resource endpoint)
-    "max_response_bytes": 4_000_000,   # an answer's body, decompressed, beyond which it is refused
 }
 RESPONSE_FORMATS = ("json_schema", "json_object", "none")
 DUMMY_KEY = "newsloc-no-key"   # self-hosted servers want some bearer token, or none
@@ -242,7 +241,7 @@ class LLMSession:
 
     def _read(self, response, started: float, limit: float) -> bytes:
         """The body as it arrives, abandoned past *limit* seconds or ``max_response_bytes``."""
-        cap = int(self.engine.settings["max_response_bytes"])
+        cap = int(self.engine.options.max_response_bytes)
         body = bytearray()
         for chunk in response.iter_bytes():
             body += chunk
