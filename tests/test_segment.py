@@ -7,10 +7,13 @@ import json
 import pysbd
 import pytest
 
-from pipeline.article import read_article
-from pipeline.segment import segment_article, split_sentences
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from .paths import GOLDEN_RULES, SEED
+from pipeline.article import read_article
+from pipeline.segment import WORD_CHAR, segment_article, split_sentences
+
+from .paths import BBC, GOLDEN_RULES, SEED
 
 GOLDEN = json.loads(GOLDEN_RULES.read_text()) if GOLDEN_RULES.exists() else []
 
@@ -59,6 +62,27 @@ NEWS = [
      ["BAGHDAD (AFP) - Iraqi forces said on Monday they had retaken the town.", "More follows."]),
     ("The Sept. 11 attacks changed everything. Nothing was the same.",
      ["The Sept. 11 attacks changed everything.", "Nothing was the same."]),
+    # Quotations running over several sentences, wire style (BBC corpus): each
+    # sentence reopens the quotation, only the last closes it.
+    ('"Listing would be one option, but no decisions have been made on that issue yet. '
+     '"We want to be in the best financial health, Manchester United have been a success."',
+     ['"Listing would be one option, but no decisions have been made on that issue yet.',
+      '"We want to be in the best financial health, Manchester United have been a success."']),
+    ('Senior business manager Jon Walton said: "It has been phenomenal - absolutely mobbed. '
+     '"Every week footfall has been showing strong growth." Regent Street was busy too.',
+     ['Senior business manager Jon Walton said: "It has been phenomenal - absolutely mobbed.',
+      '"Every week footfall has been showing strong growth."', "Regent Street was busy too."]),
+    ('Glen Wood asks; "Who is going to fund the pension fund for the next generation? '
+     '"Who is going to build the economy?"',
+     ['Glen Wood asks; "Who is going to fund the pension fund for the next generation?',
+      '"Who is going to build the economy?"']),
+    ('The statement read: "The board has received a detailed proposal. '
+     '"A further announcement will be made in due course. "We thank shareholders."',
+     ['The statement read: "The board has received a detailed proposal.',
+      '"A further announcement will be made in due course.', '"We thank shareholders."']),
+    # A stray closing quote (a typo in the corpus) stays with its sentence.
+    ('It also brought out new models. "In 2004, our company gained momentum," said Bill Ford."',
+     ["It also brought out new models.", '"In 2004, our company gained momentum," said Bill Ford."']),
 ]
 
 
@@ -102,3 +126,59 @@ def test_number_closing_a_sentence_is_not_a_list_item():
         'These are defined as "adults" by the government.',
         "Normally adults are defined as being aged over 19.",
         "The number rose."]
+
+
+# ---------------------------------------------------------------- no segment without a word
+
+_WORDS = st.sampled_from(["The", "army", "said", "Mr", "Hit", "U.S.", "12", "3.5%", "we", "go",
+                          "home", "\u0627\u0644\u062c\u064a\u0634", "Kurd\u00ee", "e.g.", "No."])
+_MARKS = st.sampled_from(['"', "'", ".", "?", "!", ",", ":", ";", "-", "(", ")", "...", "\u201c",
+                          "\u201d", "*", "--", '."', '"', '. "', "? \"", ' "'])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_WORDS, _MARKS), min_size=1, max_size=30),
+       st.lists(st.sampled_from([" ", "", "  "]), min_size=30, max_size=30))
+def test_no_segment_without_a_letter_or_digit(tokens, gaps):
+    text = "".join(t + g for t, g in zip(tokens, gaps))
+    sentences = split_sentences(text)
+    assert all(WORD_CHAR.search(s) for s in sentences), sentences
+    # Nothing is lost: every letter and digit is in some sentence, in order.
+    assert "".join(WORD_CHAR.findall(" ".join(sentences))) == "".join(WORD_CHAR.findall(text))
+
+
+def test_a_block_of_punctuation_alone_gives_no_segment(tmp_path):
+    path = tmp_path / "sep.txt"
+    path.write_text("A headline\n\nFirst part of the story.\n\n* * *\n\nSecond part.\n", encoding="utf-8")
+    sources = [s.source for s in segment_article(read_article(path))]
+    assert sources == ["A headline", "First part of the story.", "Second part."]
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_no_bbc_segment_without_a_letter_or_digit():
+    articles = sorted(BBC.rglob("*.txt"))
+    assert len(articles) == 897
+    wordless = [(path.name, s.source) for path in articles for s in segment_article(read_article(path))
+                if not WORD_CHAR.search(s.source)]
+    assert wordless == []
+
+
+def test_editions_show_a_block_of_punctuation_as_it_is(tmp_path, runner):
+    from pipeline.catalog import load_catalog, save_catalog
+    from pipeline.cli import cli
+    root = tmp_path / "desk"
+    (root / "articles").mkdir(parents=True)
+    (root / "articles" / "sep.txt").write_text("A headline\n\nFirst part.\n\n* * *\n\nSecond part.\n",
+                                               encoding="utf-8")
+    assert runner.invoke(cli, ["--root", str(root), "extract", "--lang", "ku"]).exit_code == 0
+    path = root / "locales" / "ku" / "sep.po"
+    po = load_catalog(path)
+    assert [e.msgid for e in po] == ["A headline", "First part.", "Second part."]
+    for e in po:
+        e.msgstr = f"KU {e.msgid}"
+    save_catalog(po, path)
+    result = runner.invoke(cli, ["--root", str(root), "export", "--lang", "ku", "--format", "txt"])
+    assert result.exit_code == 0, result.output
+    text = (root / "editions" / "ku" / "sep.txt").read_text(encoding="utf-8")
+    assert "KU First part.\n\n* * *\n\nKU Second part." in text

@@ -229,7 +229,13 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
         by_block.setdefault(st.segment.block, []).append(piece)
 
     def text_of(index: int) -> Text:
-        return Text(tuple(by_block.get(index, ())), lang)
+        pieces = by_block.get(index)
+        if pieces is None:
+            # A block with no letter or digit ("* * *") has no segment to
+            # translate: every edition shows it as it is.
+            text = " ".join(article.blocks[index].text.split())
+            pieces = [Piece(text, SHOWN_REVIEWED, text)] if text else []
+        return Text(tuple(pieces), lang)
 
     words = words_for(lang)
     sections: list[Text] = []
