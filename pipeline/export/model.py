@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
 
 
-from ..article import Article
+from ..article import Article, inline
 from ..catalog import Catalog, is_reviewed
 from ..config import Project
 from ..errors import ExportError
 from ..locales import (convert_digits, format_publication_date, number_symbols, text_direction)
-from ..segment import Segment, segment_article
+from ..segment import MARKUP_FLAG, Segment, segment_article
 from ..textpatterns import (HAS_LATIN, ISOLATE_LATIN_RUN, LOCAL_NUMBER)
 from .words import Words
 from .settings import ExportSettings, Policy, export_settings
@@ -42,6 +42,7 @@ class Piece:
     text: str
     shown: str       # SHOWN_REVIEWED, SHOWN_MACHINE or SHOWN_SOURCE
     source: str
+    markup: bool = False   # text is inline CommonMark (the entry is flagged md-text)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Run:
 
     text: str
     shown: str
+    markup: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Text:
         runs: list[Run] = []
         group: list[Piece] = []
         for piece in self.pieces:
-            if group and piece.shown != group[-1].shown:
+            if group and (piece.shown, piece.markup) != (group[-1].shown, group[-1].markup):
                 runs.append(self._run(group))
                 group = []
             group.append(piece)
@@ -74,11 +76,14 @@ class Text:
 
     def _run(self, group: list[Piece]) -> Run:
         lang = "en" if group[0].shown == SHOWN_SOURCE else self.lang
-        return Run(join_sentences([p.text for p in group], lang), group[0].shown)
+        join = join_markup if group[0].markup else join_sentences
+        return Run(join([p.text for p in group], lang), group[0].shown, group[0].markup)
 
     @property
     def plain(self) -> str:
-        return join_sentences([r.text for r in self.runs()], self.lang)
+        """What a reader sees (inline markup read as its words)."""
+        return join_sentences([inline.plain(r.text) if r.markup else r.text for r in self.runs()],
+                              self.lang)
 
     @property
     def reviewed(self) -> bool:
@@ -87,12 +92,24 @@ class Text:
 
 @dataclass(frozen=True)
 class Item:
-    """A body item: a paragraph (with its dateline), a subhead or a photo."""
+    """A body item: a paragraph (with its dateline), a subhead, a figure, a list ...
 
-    kind: str                 # "paragraph", "subhead", "figure"
-    text: Text | None
+    Plain-text articles give paragraphs, subheads and figures (caption and
+    credit). Markdown and HTML articles give the source's structure too:
+    ``list`` (``item`` children), ``quote``, ``table`` (``row`` children of
+    ``cell`` items), ``figure`` with an ``image`` child (its alt text is the
+    image's ``text``), ``code`` and ``html`` (``raw``, never translated) and
+    ``rule``; ``attrs`` carries the facts of each (``level``, ``ordered``,
+    ``start``, ``tight``, ``header``, ``align``, ``src``, ``title``, ``info``).
+    """
+
+    kind: str                 # see above
+    text: Text | None = None
     lead: Text | None = None  # dateline before a paragraph
     credit: Text | None = None
+    children: tuple["Item", ...] = ()
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False)
+    raw: str = ""             # code and HTML blocks, shown verbatim
 
 
 @dataclass
@@ -151,6 +168,7 @@ class Edition:
     items: list[Item]
     readiness: Readiness
     source_name: str
+    structured: bool = False   # a Markdown/HTML article: lists, quotes, tables ... (see Item)
 
     @property
     def partial(self) -> bool:
@@ -159,9 +177,15 @@ class Edition:
     @property
     def shown_kinds(self) -> set[str]:
         texts = [*self.sections, self.headline, *([self.byline] if self.byline else [])]
-        for item in self.items:
+        for item in _every_item(self.items):
             texts += [t for t in (item.text, item.lead, item.credit) if t is not None]
         return {p.shown for t in texts for p in t.pieces}
+
+
+def _every_item(items: Sequence[Item]) -> Iterator[Item]:
+    for item in items:
+        yield item
+        yield from _every_item(item.children)
 
 
 def join_sentences(sentences: Sequence[str], lang: str) -> str:
@@ -175,6 +199,18 @@ def join_sentences(sentences: Sequence[str], lang: str) -> str:
     base = lang.replace("-", "_").split("_")[0]
     glue = "" if base in _NO_SPACE_LANGUAGES else " "
     parts = [" ".join(s.split()) for s in sentences]
+    return glue.join(p for p in parts if p)
+
+
+def join_markup(sentences: Sequence[str], lang: str) -> str:
+    r"""Join sentences of inline CommonMark: as :func:`join_sentences`, keeping hard breaks.
+
+    >>> join_markup(["One\\\ntwo.", "  Three  four. "], "ar")
+    'One\\\ntwo. Three four.'
+    """
+    base = lang.replace("-", "_").split("_")[0]
+    glue = "" if base in _NO_SPACE_LANGUAGES else " "
+    parts = [re.sub(r"[ \t]+", " ", s.strip()) for s in sentences]
     return glue.join(p for p in parts if p)
 
 
@@ -220,12 +256,15 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
 
     by_block: dict[int, list[Piece]] = {}
     for st in readiness.states:
+        # Inline markup: digits are localised in the words at render time, never in a link target.
+        markup = MARKUP_FLAG in st.segment.flags
+        own = (lambda t: t) if markup else localise
         if st.state == REVIEWED:
-            piece = Piece(localise(st.translation), SHOWN_REVIEWED, st.segment.source)
+            piece = Piece(own(st.translation), SHOWN_REVIEWED, st.segment.source, markup)
         elif st.state == FUZZY and policy.machine:
-            piece = Piece(localise(st.translation), SHOWN_MACHINE, st.segment.source)
+            piece = Piece(own(st.translation), SHOWN_MACHINE, st.segment.source, markup)
         else:
-            piece = Piece(st.segment.source, SHOWN_SOURCE, st.segment.source)
+            piece = Piece(st.segment.source, SHOWN_SOURCE, st.segment.source, markup)
         by_block.setdefault(st.segment.block, []).append(piece)
 
     def text_of(index: int) -> Text:
@@ -241,10 +280,7 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
     sections: list[Text] = []
     headline: Text | None = None
     byline: Text | None = None
-    items: list[Item] = []
-    lead: Text | None = None
-    blocks = article.blocks
-    for index, block in enumerate(blocks):
+    for index, block in enumerate(article.blocks):
         role = block.role
         if role == "section":
             sections.append(text_of(index))
@@ -252,23 +288,7 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
             headline = text_of(index)
         elif role == "byline":
             byline = text_of(index)
-        elif role == "dateline":
-            lead = text_of(index)
-        elif role == "caption":
-            credit = None
-            if index + 1 < len(blocks) and blocks[index + 1].role == "credit":
-                credit = text_of(index + 1)
-            items.append(Item("figure", text_of(index), credit=credit))
-        elif role == "credit":
-            if not (index and blocks[index - 1].role == "caption"):
-                items.append(Item("figure", None, credit=text_of(index)))
-        elif role == "subhead":
-            items.append(Item("subhead", text_of(index)))
-        elif role == "paragraph":
-            items.append(Item("paragraph", text_of(index), lead=lead))
-            lead = None
-    if lead is not None:  # a dateline with no paragraph after it still shows
-        items.append(Item("paragraph", lead))
+    items = body_items(article.blocks, text_of)
     if byline is None and isinstance(article.meta.get("author"), str):
         name = article.meta["author"]
         byline = Text((Piece(words("By {name}", name=name), SHOWN_REVIEWED, name),), lang)
@@ -279,7 +299,98 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
         digits=digits, sections=sections, headline=headline, byline=byline,
         date_iso=date.isoformat() if date else None,
         date_text=format_publication_date(date, locale, digits) if date else None,
-        items=items, readiness=readiness, source_name=article.path.name)
+        items=items, readiness=readiness, source_name=article.path.name,
+        structured=getattr(article, "format", "text") != "text")
+
+
+#: Roles that are a paragraph of their container (a quote, a list item) or of the body.
+PARAGRAPH_ROLES = frozenset({"paragraph", "quote", "item"})
+_HEAD_ROLES = frozenset({"section", "headline", "byline", "date"})
+
+
+def body_items(blocks: Sequence[Any], text_of: Callable[[int], Text]) -> list[Item]:
+    """Build the body of an edition from an article's blocks, containers as nested items.
+
+    A block's ``frames`` (list, item, quote, table, row, figure; outermost
+    first) say which containers it stands in; consecutive blocks sharing a
+    frame share the container. Blocks without frames (every block of a
+    plain-text article) are items of the body itself, as they always were.
+    """
+    root: list[Any] = []
+    open_: list[tuple[Any, list[Any]]] = []   # the containers the previous block stood in
+    lead: Text | None = None
+
+    def container(frames: Sequence[Any]) -> list[Any]:
+        depth = 0
+        while depth < min(len(open_), len(frames)) and open_[depth][0].id == frames[depth].id:
+            depth += 1
+        del open_[depth:]
+        for frame in frames[depth:]:
+            children: list[Any] = []
+            (open_[-1][1] if open_ else root).append((frame, children))
+            open_.append((frame, children))
+        return open_[-1][1] if open_ else root
+
+    def in_figure(index: int) -> bool:
+        return 0 <= index < len(blocks) and blocks[index].frame("figure") is not None
+
+    for index, block in enumerate(blocks):
+        role = block.role
+        if role in _HEAD_ROLES:
+            continue
+        if role == "dateline":
+            lead = text_of(index)
+            continue
+        here = container(block.frames)
+        attrs = block.attrs
+        if role in ("caption", "credit") and in_figure(index):
+            here.append(Item(role, text_of(index)))
+        elif role == "caption":
+            credit = None
+            if index + 1 < len(blocks) and blocks[index + 1].role == "credit" and not in_figure(index + 1):
+                credit = text_of(index + 1)
+            here.append(Item("figure", text_of(index), credit=credit))
+        elif role == "credit":
+            if not (index and blocks[index - 1].role == "caption" and not in_figure(index - 1)):
+                here.append(Item("figure", None, credit=text_of(index)))
+        elif role == "subhead":
+            here.append(Item("subhead", text_of(index), attrs={"level": attrs.get("level", 2)}))
+        elif role in PARAGRAPH_ROLES:
+            here.append(Item("paragraph", text_of(index), lead=None if block.frames else lead))
+            if not block.frames:
+                lead = None
+        elif role in ("cell", "header_cell"):
+            here.append(Item("cell", text_of(index), attrs={
+                "header": role == "header_cell", "align": attrs.get("align"), "col": attrs.get("col")}))
+        elif role == "alt":
+            here.append(Item("image", text_of(index), attrs={
+                "src": attrs.get("src") or "", "title": attrs.get("title")}))
+        elif role in ("code", "html"):
+            here.append(Item(role, raw=block.text, attrs={"info": attrs.get("info") or ""}))
+        elif role == "rule":
+            here.append(Item("rule"))
+    if lead is not None:  # a dateline with no paragraph after it still shows
+        root.append(Item("paragraph", lead))
+    return [_closed(node) for node in root]
+
+
+def _closed(node: Any) -> Item:
+    """An open container (frame, children) as an :class:`Item`."""
+    if isinstance(node, Item):
+        return node
+    frame, children = node
+    items = tuple(_closed(child) for child in children)
+    attrs = dict(frame.attrs)
+    if frame.kind == "figure":
+        return Item("figure", next((c.text for c in items if c.kind == "caption"), None),
+                    credit=next((c.text for c in items if c.kind == "credit"), None),
+                    children=tuple(c for c in items if c.kind == "image"), attrs=attrs)
+    return Item(frame.kind, children=items, attrs=attrs)
+
+
+def digit_localiser(locale: str, system: str) -> Callable[[str], str]:
+    """Return a function writing the numbers of a text in numbering *system* (cached)."""
+    return _digit_localiser(locale, system)
 
 
 @functools.lru_cache(maxsize=None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import jinja2
 from markupsafe import Markup, escape
@@ -16,7 +16,10 @@ from ..article import Article
 from ..errors import ExportError
 from ..locales import (display_name, text_direction)
 from .bidi import LRI, PDI, RLI, RLM, html_isolate, mark_rtl_lines, md_escape, unicode_isolate
-from .model import SHOWN_MACHINE, SHOWN_REVIEWED, SHOWN_SOURCE, Edition, Readiness, Text, words_for
+from .blocks import html_body, markdown_body, text_body
+from .markup import image_html, image_markdown, inline_html, inline_markdown, inline_text
+from .model import (SHOWN_MACHINE, SHOWN_REVIEWED, SHOWN_SOURCE, Edition, Item, Readiness, Run, Text,
+                    digit_localiser, words_for)
 from .settings import FORMATS, Policy
 
 # --------------------------------------------------------------------------- rendering
@@ -65,34 +68,55 @@ def render_edition(edition: Edition, fmt: str) -> str:
     direction = edition.direction
     labels = {SHOWN_MACHINE: words("Machine translation, not yet reviewed"),
               SHOWN_SOURCE: words("Source text, not yet translated")}
+    # Entries with inline markup (md-text): digits are localised in their words only.
+    localise = digit_localiser(edition.locale, edition.digits)
+
+    def html_words(text: str) -> Markup:
+        return html_isolate(text, direction)
+
+    def uni_words(text: str) -> str:
+        return unicode_isolate(text, direction)
+
     if fmt == "html":
+        def html_run(run: Run) -> Markup:
+            if not run.markup:
+                return html_isolate(run.text, direction) if run.shown != SHOWN_SOURCE else escape(run.text)
+            if run.shown == SHOWN_SOURCE:
+                return inline_html(run.text, escape)
+            return inline_html(run.text, html_words, localise)
+
         def inline(text: Text | None) -> Markup:
             if text is None:
                 return Markup("")
             parts = []
             for run in text.runs():
                 if run.shown == SHOWN_REVIEWED:
-                    parts.append(html_isolate(run.text, direction))
+                    parts.append(html_run(run))
                 elif run.shown == SHOWN_MACHINE:
                     parts.append(Markup('<span class="machine">{}</span> '
                                         '<small class="flag">[{}]</small>').format(
-                        html_isolate(run.text, direction), labels[SHOWN_MACHINE]))
+                        html_run(run), labels[SHOWN_MACHINE]))
                 else:
                     parts.append(Markup('<span class="source" lang="en" dir="ltr">{}</span> '
                                         '<small class="flag">[{}]</small>').format(
-                        run.text, labels[SHOWN_SOURCE]))
+                        html_run(run), labels[SHOWN_SOURCE]))
             return Markup(" ").join(parts)
     else:
         isolate = (lambda s: s) if fmt == "txt" else md_escape
         source_opener = LRI if direction == "rtl" else ""
         source_closer = PDI if direction == "rtl" else ""
+        with_markup = inline_text if fmt == "txt" else inline_markdown
 
         def inline(text: Text | None) -> str:  # type: ignore[misc]
             if text is None:
                 return ""
             parts = []
             for run in text.runs():
-                if run.shown == SHOWN_SOURCE:
+                if run.markup and run.shown == SHOWN_SOURCE:
+                    body = f"{source_opener}{with_markup(run.text)}{source_closer}"
+                elif run.markup:
+                    body = with_markup(run.text, uni_words, localise)
+                elif run.shown == SHOWN_SOURCE:
                     body = f"{source_opener}{isolate(run.text)}{source_closer}"
                 else:
                     body = isolate(unicode_isolate(run.text, direction))
@@ -107,7 +131,7 @@ def render_edition(edition: Edition, fmt: str) -> str:
         "dir": direction, "fonts": _font_stack(direction), "generator": f"newsloc {__version__}",
         "published": words("Published {date}", date=edition.date_text) if edition.date_text else None,
         "photo": lambda credit: words("Photo: {credit}", credit=str(credit)),
-        "title": edition.headline.plain, "partial": edition.partial,
+        "title": edition.headline.plain, "partial": edition.partial, "body": None,
         "json": lambda v: json.dumps(v, ensure_ascii=False),
         "underline": lambda s, ch: ch * max(3, len(re.sub(f"[{LRI}{RLI}{PDI}\u2068{RLM}]", "", str(s)))),
     }
@@ -119,14 +143,35 @@ def render_edition(edition: Edition, fmt: str) -> str:
             .replace("\x00", str(credit))
     else:
         context["photo"] = lambda credit: words("Photo: {credit}", credit="\x00").replace("\x00", str(credit))
+    if edition.structured:
+        context["body"] = _body(edition, fmt, inline, context["photo"], html_words, localise)
     text = _env().get_template(f"edition.{fmt}").render(**context)
-    if fmt != "html" and direction == "rtl":
+    # Plain editions mark Latin-led lines right to left; a structured Markdown edition
+    # cannot (a mark before "- " or "| " would undo the list or the table): it relies on
+    # its front matter's dir and the isolates around every Latin run.
+    if fmt == "txt" and direction == "rtl" or (fmt == "md" and direction == "rtl"
+                                                 and not edition.structured):
         if fmt == "md" and text.startswith("---\n"):
             end = text.index("\n---\n", 4) + 5
             text = text[:end] + mark_rtl_lines(text[end:])
         else:
             text = mark_rtl_lines(text)
     return text
+
+
+def _body(edition: Edition, fmt: str, inline: Callable[[Any], Any], photo: Callable[[Any], Any],
+          html_words: Callable[[str], Markup], localise: Callable[[str], str]) -> Any:
+    """The body of a structured edition (lists, quotes, tables, figures) in *fmt*."""
+    if fmt == "html":
+        def image(item: Item) -> Markup:
+            alt = localise(item.text.plain) if item.text is not None else ""
+            return image_html(item.attrs.get("src") or "", alt, item.attrs.get("title"), html_words)
+        return html_body(edition.items, inline, image=image, photo=photo)
+    if fmt == "md":
+        def md_image(item: Item) -> str:
+            return image_markdown(inline(item.text), item.attrs.get("src") or "", item.attrs.get("title"))
+        return markdown_body(edition.items, inline, image=md_image, photo=photo)
+    return text_body(edition.items, inline, photo=photo)
 
 
 def _font_stack(direction: str) -> str:
