@@ -37,8 +37,10 @@ from .model import Item
 Inline = Callable[[Any], Any]
 _ALIGN = {"left": "start", "right": "end", "center": "center"}
 # What opens a block at the start of a line: ATX heading, quote, list marker, setext
-# underline, fence, table pipe. Escaped in the Markdown edition's paragraphs.
-_LINE_START = re.compile(r"^(\s*)([#>+=|-]|\d{1,9}[.)]|~~~|```)")
+# underline, table pipe. Escaped in the Markdown edition's paragraphs. (A fence cannot
+# start one: text backticks and tildes are always escaped, a code span's line is no fence.)
+_LINE_START = re.compile(r"^(\s*)([#>+=|-]|\d{1,9}[.)])")
+_CLOSING_HASHES = re.compile(r"(^|\s)(#+)(\s*)$")
 
 
 # --------------------------------------------------------------------------- HTML
@@ -53,6 +55,8 @@ def html_body(items: Iterable[Item], inline: Inline, *, image: Callable[[Item], 
 def _html(item: Item, inline: Inline, image, photo, tight: bool) -> Markup | None:
     kind = item.kind
     if kind == "paragraph":
+        if item.text is None or not item.text.pieces:
+            return None  # an empty block (an empty quote): its container shows alone
         text = inline(item.text)
         if item.lead is not None:
             text = Markup('<span class="dateline">{}</span> – {}').format(inline(item.lead), text)
@@ -70,7 +74,7 @@ def _html(item: Item, inline: Inline, image, photo, tight: bool) -> Markup | Non
                                                    image=image, photo=photo, tight=tight_items))
             for li in item.children)
         if item.attrs.get("ordered"):
-            start = int(item.attrs.get("start") or 1)
+            start = _start(item)
             attr = Markup(' start="{}"').format(start) if start != 1 else Markup("")
             return Markup("<ol{}>\n{}\n</ol>").format(attr, lis)
         return Markup("<ul>\n{}\n</ul>").format(lis)
@@ -124,9 +128,31 @@ def _html_table(item: Item, inline: Inline) -> Markup:
 
 def markdown_body(items: Iterable[Item], inline: Inline, *, image: Callable[[Item], str],
                   photo: Callable[[str], str], tight: bool = False) -> str:
-    """*items* as CommonMark (GFM tables) blocks, separated by blank lines (one in a tight list)."""
-    blocks = (_md(item, inline, image, photo) for item in items)
-    return ("\n" if tight else "\n\n").join(b for b in blocks if b is not None)
+    """*items* as CommonMark (GFM tables) blocks, separated by blank lines (one in a tight list).
+
+    Two lists in a row are two lists: the second uses the other marker (``*``
+    after ``-``, ``)`` after ``.``), as CommonMark only starts a new list then.
+    """
+    blocks = []
+    previous: Item | None = None
+    flip = False
+    for item in items:
+        if item.kind == "list" and previous is not None and previous.kind == "list" \
+                and bool(item.attrs.get("ordered")) == bool(previous.attrs.get("ordered")):
+            flip = not flip
+        else:
+            flip = False
+        block = _md_list(item, inline, image, photo, flip) if item.kind == "list" else \
+            _md(item, inline, image, photo)
+        if block is not None:
+            blocks.append(block)
+            previous = item
+    return ("\n" if tight else "\n\n").join(blocks)
+
+
+def _start(item: Item) -> int:
+    start = item.attrs.get("start")
+    return 1 if start is None else int(start)
 
 
 def escape_line_starts(text: str) -> str:
@@ -147,13 +173,15 @@ def _md(item: Item, inline: Inline, image, photo) -> str | None:
             text = f"**{inline(item.lead)}** – {text}"
         return text if text.strip() else None
     if kind == "subhead":
-        return "#" * min(6, max(2, int(item.attrs.get("level") or 2))) + " " + \
-            " ".join(inline(item.text).split("\\\n"))
+        text = " ".join(inline(item.text).split("\\\n"))
+        # Closing #s would be read as the heading's end, not its words.
+        text = _CLOSING_HASHES.sub(lambda m: m.group(1) + "\\" + m.group(2) + m.group(3), text)
+        return "#" * min(6, max(2, int(item.attrs.get("level") or 2))) + " " + text
     if kind == "quote":
         inner = markdown_body(item.children, inline, image=image, photo=photo)
         return "\n".join(("> " + line) if line else ">" for line in inner.split("\n"))
     if kind == "list":
-        return _md_list(item, inline, image, photo)
+        return _md_list(item, inline, image, photo, False)
     if kind == "table":
         return _md_table(item, inline)
     if kind == "figure":
@@ -174,7 +202,7 @@ def _md(item: Item, inline: Inline, image, photo) -> str | None:
     if kind in ("code", "html"):
         return _fence(item.raw, item.attrs.get("info", "") if kind == "code" else "html")
     if kind == "rule":
-        return "---"
+        return "***"  # not "---": "- ---" would be a rule, not a list item holding one
     return None
 
 
@@ -185,12 +213,15 @@ def _fence(code: str, info: str) -> str:
     return f"{fence}{info.replace('`', '')}\n{body}{fence}"
 
 
-def _md_list(item: Item, inline: Inline, image, photo) -> str:
-    start = int(item.attrs.get("start") or 1)
+def _md_list(item: Item, inline: Inline, image, photo, flip: bool) -> str:
+    start = _start(item)
     tight = bool(item.attrs.get("tight"))
     out = []
     for n, li in enumerate(item.children):
-        marker = f"{start + n}." if item.attrs.get("ordered") else "-"
+        if item.attrs.get("ordered"):
+            marker = f"{start + n}{')' if flip else '.'}"
+        else:
+            marker = "*" if flip else "-"
         body = markdown_body(li.children if li.kind == "item" else (li,), inline, image=image,
                              photo=photo, tight=tight)
         pad = " " * (len(marker) + 1)
@@ -243,7 +274,7 @@ def _txt(item: Item, inline: Inline, photo, depth: int) -> str | None:
         inner = text_body(item.children, inline, photo=photo, depth=depth)
         return "\n".join(("> " + line) if line else ">" for line in inner.split("\n"))
     if kind == "list":
-        start = int(item.attrs.get("start") or 1)
+        start = _start(item)
         out = []
         for n, li in enumerate(item.children):
             marker = f"{start + n}." if item.attrs.get("ordered") else ("•" if depth % 2 == 0 else "◦")

@@ -69,7 +69,8 @@ def _html(nodes: Iterable[Any], isolate: Callable[[str], Markup], localise: Word
         elif isinstance(node, Html):
             out.append(escape(node.raw))
         elif isinstance(node, Link):
-            words = isolate(node.href) if node.autolink else _html(node.children, isolate, localise)
+            # An autolink's words are its address as written: never localised.
+            words = isolate(plain_of(node.children)) if node.autolink else _html(node.children, isolate, localise)
             if not safe_link_target(node.href):
                 out.append(words)
                 continue
@@ -108,9 +109,14 @@ def inline_markdown(text: str, isolate: Words = str, localise: Words = str) -> s
 
 def _markdown(nodes: Iterable[Any], isolate: Words, localise: Words) -> str:
     out: list[str] = []
-    for node in nodes:
+    nodes = list(nodes)
+    for k, node in enumerate(nodes):
         if isinstance(node, Text):
-            out.append(words_markdown(isolate(localise(node.text))))
+            words = words_markdown(isolate(localise(node.text)))
+            after = nodes[k + 1] if k + 1 < len(nodes) else None
+            if words.endswith("!") and isinstance(after, Link) and not after.autolink:
+                words = words[:-1] + "\\!"  # "!" before a link would make it an image
+            out.append(words)
         elif isinstance(node, Html):
             out.append(words_markdown(node.raw))
         elif isinstance(node, (Code, Break)):
@@ -178,7 +184,7 @@ def _text(nodes: Iterable[Any], isolate: Words, localise: Words) -> str:
         elif isinstance(node, Link):
             words = _text(node.children, isolate, localise)
             if node.autolink or plain_of(node.children).strip() == node.href.strip():
-                out.append(isolate(node.href))
+                out.append(isolate(plain_of(node.children) if node.autolink else node.href))
             elif safe_link_target(node.href):
                 out.append(f"{words} ({isolate(node.href)})")
             else:
