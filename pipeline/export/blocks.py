@@ -244,7 +244,7 @@ def _md_table(item: Item, inline: Inline) -> str:
         cells = (cells + [""] * cols)[:cols]
         return "| " + " | ".join(" ".join(c.split("\\\n")).replace("\n", " ") for c in cells) + " |"
     head = [r for r in rows if r.attrs.get("head")][:1]
-    body = [r for r in rows if r not in head]
+    body = [r for r in rows if not any(r is h for h in head)]  # by identity: rows may be equal
     out = [line([inline(c.text) for c in head[0].children]) if head else line([""] * cols),
            "| " + " | ".join(delimiter.get(a or "", "---") for a in aligns) + " |"]
     out += [line([inline(c.text) for c in r.children]) for r in body]
