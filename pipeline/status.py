@@ -179,6 +179,11 @@ class _Cache:
                 log.warning("post-edit distances unavailable: %s", exc)
         return self._cache
 
+    def mark(self) -> float | None:
+        """When the MT cache last changed (None: no cache, or nothing in it)."""
+        cache = self._open()
+        return cache.mark() if cache is not None else None
+
     def get(self, engine: str, source: str, target: str, text: str) -> str | None:
         cache = self._open()
         if cache is None:
@@ -220,19 +225,36 @@ def summarise(source: Path, *, is_catalog: bool, data: bytes | None = None) -> d
 def _apply(status: CatalogStatus, summary: dict[str, Any], project: Project, lang: str,
            cache: _Cache) -> None:
     """Fill *status* from a summary, measuring post-edit distance against the MT cache."""
-    for state, (segments, words) in summary["states"].items():
+    _apply_states(status, summary["states"])
+    _apply_post_edit(status, _post_edit(summary.get("mt", ()), project, lang, cache))
+
+
+def _apply_states(status: CatalogStatus, states: dict[str, list[int]]) -> None:
+    for state, (segments, words) in states.items():
         status.states[state].segments += segments
         status.states[state].words += words
-    for engine, msgid, msgstr in summary["mt"]:
-        pe = status.post_edit.setdefault(engine, PostEdit())
+
+
+def _post_edit(mt: Iterable[list[str]], project: Project, lang: str, cache: _Cache) -> dict[str, list]:
+    """engine → [measured, total distance, unchanged, no record] for the reviewed MT entries *mt*."""
+    out: dict[str, list] = {}
+    for engine, msgid, msgstr in mt:
+        pe = out.setdefault(engine, [0, 0.0, 0, 0])
         original = cache.get(engine, project.source, lang, msgid)
         if original is None:
-            pe.no_record += 1
+            pe[3] += 1
             continue
         distance = 100.0 * Levenshtein.normalized_distance(original, msgstr)
-        pe.measured += 1
-        pe.total_distance += distance
-        pe.unchanged += distance == 0.0
+        pe[0] += 1
+        pe[1] += distance
+        pe[2] += distance == 0.0
+    return out
+
+
+def _apply_post_edit(status: CatalogStatus, pe: dict[str, list]) -> None:
+    for engine, (measured, total, unchanged, no_record) in pe.items():
+        status.post_edit.setdefault(engine, PostEdit()).merge(
+            PostEdit(measured, total, int(unchanged), no_record))
 
 
 def catalog_status(project: Project, slug: str, lang: str, *, cache: _Cache | None = None,
@@ -276,14 +298,20 @@ def _summary_of(project: Project, source: Path, is_catalog: bool, manifest: Mani
     """The summary of *source* (or ``{"error": message}``), from the manifest when unchanged."""
     item = _item(project, source)
     record = manifest.get(item) if manifest is not None else None
-    if record is not None and record.get("catalog") == is_catalog:
+    if record is not None and record.get("catalog") == is_catalog and not record.get("has_mt"):
         digest = digest or digest_path(source)
         if digest is not None and record.get("digest") == digest:
             return record["summary"]
     outcome = _read_summary(source, is_catalog)
     if manifest is not None and outcome[0] is not None:
-        manifest.put(item, {"digest": outcome[0], "catalog": is_catalog, "summary": outcome[1]})
+        manifest.put(item, _record_of(outcome[0], is_catalog, outcome[1]))
     return outcome[1]
+
+
+def _record_of(digest: str, is_catalog: bool, summary: dict[str, Any]) -> dict[str, Any]:
+    """The status record of a file: its tallies (the MT entries are kept apart, "status-mt")."""
+    light = {k: v for k, v in summary.items() if k != "mt"}
+    return {"digest": digest, "catalog": is_catalog, "summary": light, "has_mt": bool(summary.get("mt"))}
 
 
 def _read_summary(source: Path, is_catalog: bool) -> tuple[str | None, dict[str, Any]]:
@@ -328,6 +356,7 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
     pairs = [(slug, lang) for slug in slugs for lang in langs]
     jobs = resolve_jobs(jobs)
     # Read what changed first (in a pool when it pays), then assemble the rows in order.
+    mt_records: dict[str, dict] = {}
     todo: dict[Path, bool] = {}
     fresh: dict[Path, dict[str, Any]] = {}
     for slug, lang in pairs:
@@ -350,9 +379,14 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
         for (source, is_catalog), (digest, summary) in zip(work, results):
             fresh[source] = summary
             if manifest is not None and digest is not None:
-                manifest.put(_item(project, source), {"digest": digest, "catalog": is_catalog,
-                                                      "summary": summary})
+                manifest.put(_item(project, source), _record_of(digest, is_catalog, summary))
+                mt_records[_item(project, source)] = {"digest": digest, "mt": summary.get("mt", [])}
+    # Post-edit distances need the MT cache: a record keeps them, with the cache's
+    # mark (its newest row), until the file or the cache changes. The reviewed
+    # MT entries themselves are kept apart ("status-mt"), read only then.
     cache = _Cache(project)
+    mt_manifest: Manifest | None = None
+    mark: object = ...
     rows = []
     try:
         for slug, lang in pairs:
@@ -368,18 +402,53 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
                 summary = _summary_of(project, source, source == path, manifest)
             if "error" in summary:
                 status.error = summary["error"]
-            else:
-                if source != path:
-                    status.note = "no catalogue yet"
-                _apply(status, summary, project, lang, cache)
+                rows.append(status)
+                continue
+            if source != path:
+                status.note = "no catalogue yet"
+            _apply_states(status, summary["states"])
+            item = _item(project, source)
+            record = manifest.get(item) if manifest is not None else None
+            if manifest is None or record is None:
+                _apply_post_edit(status, _post_edit(summary.get("mt", ()), project, lang, cache))
+                rows.append(status)
+                continue
+            if record.get("has_mt") and mark is ...:
+                mark = cache.mark()
+            if "pe" in record and (not record.get("has_mt") or record.get("mark") == mark):
+                _apply_post_edit(status, record["pe"])
+                rows.append(status)
+                continue
+            mt = summary.get("mt")
+            if mt is None:
+                if mt_manifest is None:
+                    mt_manifest = Manifest.load(project, "status-mt", status_key(project))
+                kept = mt_manifest.get(item)
+                mt = kept["mt"] if kept is not None and kept.get("digest") == record.get("digest") \
+                    else _read_summary(source, source == path)[1].get("mt", [])
+            if mark is ...:
+                mark = cache.mark()
+            pe = _post_edit(mt, project, lang, cache)
+            _apply_post_edit(status, pe)
+            manifest.put(item, dict(record, pe=pe, mark=mark, has_mt=bool(mt)))
             rows.append(status)
     finally:
         cache.close()
     if manifest is not None:
         manifest.keep_only(item for item in manifest.records
                            if (project.root / item).is_file() or Path(item).is_file())
+        if mt_records:
+            mt_manifest = mt_manifest or Manifest.load(project, "status-mt", status_key(project))
+            for item, record in mt_records.items():
+                if record["mt"]:
+                    mt_manifest.put(item, record)
+                else:
+                    mt_manifest.drop(item)
         try:
             manifest.save()
+            if mt_manifest is not None:
+                mt_manifest.keep_only(manifest.records)
+                mt_manifest.save()
         except PipelineError as exc:  # a read-only checkout still gets its status
             log.warning("cannot save the status manifest: %s", exc)
     return rows

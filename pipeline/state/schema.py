@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from .db import StateError
 
-VERSION = 1
+VERSION = 2
 
 _SQLITE_V1 = [
     """CREATE TABLE files (
@@ -85,7 +85,11 @@ _PG_V1 = [
     "CREATE INDEX IF NOT EXISTS tm_units_sid ON tm_units (sid)",
 ]
 
-MIGRATIONS = {"sqlite": {1: _SQLITE_V1}, "postgresql": {1: _PG_V1}}
+# 2: the MT cache's newest row answers "did the cache change?" (status keeps post-edit
+#    distances until it does).
+_V2 = ["CREATE INDEX IF NOT EXISTS mt_created ON mt (created)"]
+
+MIGRATIONS = {"sqlite": {1: _SQLITE_V1, 2: _V2}, "postgresql": {1: _PG_V1, 2: _V2}}
 
 
 def migrate(db) -> None:

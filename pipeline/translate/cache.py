@@ -69,6 +69,11 @@ class MTCache:
             "created = excluded.created",
             (engine, source, target, text_key(text), text, result, glossary, time.time()))
 
+    def mark(self) -> float | None:
+        """When the cache last changed (its newest row): a record made at the same mark is current."""
+        row = self.db.one("SELECT MAX(created) FROM mt")
+        return row[0] if row else None
+
     def __len__(self) -> int:
         return self.db.one("SELECT COUNT(*) FROM mt")[0]
 
