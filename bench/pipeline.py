@@ -189,7 +189,8 @@ def make_project(root: Path, corpus: Path) -> list[Path]:
     articles = root / "articles"
     articles.mkdir(parents=True)
     (root / "pyproject.toml").write_text(
-        '[tool.newsloc]\nsource = "en"\nlanguages = ["ar", "ckb", "ku"]\n', encoding="utf-8")
+        '[tool.newsloc]\nsource = "en"\nlanguages = ["ar", "ckb", "ku"]\n'
+        'allow_outside = true   # articles may be links into the corpus\n', encoding="utf-8")
     made = []
     for src in sorted(corpus.rglob("*.txt")):
         name = src.name
@@ -428,7 +429,8 @@ def markup_steps(mroot: Path, paths: list[Path], count: int, repeat: int, jobs: 
     from markup_corpus import make_markup_corpus
     made = make_markup_corpus(paths, mroot / "articles", count)
     (mroot / "pyproject.toml").write_text(
-        '[tool.newsloc]\nsource = "en"\nlanguages = ["ar", "ckb", "ku"]\n', encoding="utf-8")
+        '[tool.newsloc]\nsource = "en"\nlanguages = ["ar", "ckb", "ku"]\n'
+        'allow_outside = true   # articles may be links into the corpus\n', encoding="utf-8")
     md = sum(p.suffix == ".md" for p in made)
     notes.append(f"markup corpus: {len(made)} articles ({md} Markdown, {len(made) - md} HTML pages)")
     runs = []

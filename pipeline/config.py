@@ -29,6 +29,7 @@ folder of articles.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,9 @@ from .errors import ConfigError, LocaleError, SettingsError
 
 DEFAULT_LANGUAGES = ("ar", "ckb", "ku")
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+#: Slugs an article may not have: names of files newsloc generates beside editions.
+RESERVED_SLUGS = {"index": "index page of each language (index.html, index.json)",
+                  "proof": "folder of proof pages"}
 
 
 @dataclass(frozen=True)
@@ -74,12 +78,44 @@ class Project:
         return value if isinstance(value, dict) else {}
 
     def article_paths(self) -> list[Path]:
-        """Every article file of the project, sorted by slug."""
+        """Every article file of the project, sorted by slug.
+
+        Raises :class:`ConfigError` naming the files when two articles share a
+        slug (``x.txt`` and ``x.md`` would write the same catalogues), when a
+        slug is a name newsloc generates (:data:`RESERVED_SLUGS`: ``index``
+        would overwrite the language's index page) and, unless
+        ``allow_outside``, when an article is a link to a file outside the
+        project (it would be read and sent to an engine).
+        """
         if not self.articles_dir.is_dir():
             return []
-        paths = [p for p in self.articles_dir.iterdir()
-                 if p.is_file() and p.suffix in ARTICLE_SUFFIXES and not p.name.startswith(".")]
-        return sorted(paths, key=lambda p: (p.stem, p.suffix))
+        paths = []
+        with os.scandir(self.articles_dir) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or os.path.splitext(entry.name)[1] not in ARTICLE_SUFFIXES:
+                    continue
+                if not entry.is_file():  # follows a link: a dangling one is no article
+                    continue
+                path = Path(entry.path)
+                if entry.is_symlink() and not self.allow_outside \
+                        and not is_inside(path, self.root):
+                    raise ConfigError("is a link to a file outside the project "
+                                      f"({os.path.realpath(path)}); newsloc does not read it "
+                                      "(set allow_outside = true in [tool.newsloc] to allow it)",
+                                      path=path)
+                paths.append(path)
+        paths.sort(key=lambda p: (p.stem, p.suffix))
+        seen: dict[str, Path] = {}
+        for path in paths:
+            key = path.stem.casefold()
+            if key in seen:
+                raise ConfigError(f"has the slug of {seen[key].name} ({path.stem!r}): both would "
+                                  "write the same catalogues and editions; rename one", path=path)
+            if key in RESERVED_SLUGS:
+                raise ConfigError(f"the slug {path.stem!r} is a name newsloc generates (the "
+                                  f"{RESERVED_SLUGS[key]}); rename the article", path=path)
+            seen[key] = path
+        return paths
 
     def find_article(self, name: str | Path) -> Path:
         """Resolve an article given as a path or as a slug."""

@@ -15,8 +15,13 @@ Rules:
 * The file mode of an existing target is kept; a new file gets the mode
   ``open()`` would give it (``0o666`` less the umask), not ``mkstemp``'s
   private ``0o600``, so a shared newsroom checkout stays shared.
-* A target that is a symbolic link is written through the link (the real
-  file is replaced; the link stays a link).
+* newsloc never writes through a symbolic link: a target that is a link
+  is refused with an error naming it (:func:`refuse_link`); the project's
+  folders themselves may not lead outside it (:func:`pipeline.config.load_project`). A link in a
+  project could otherwise make newsloc overwrite a file anywhere the user
+  may write (a lock, a manifest or an edition linked to ``~/.bashrc``). The
+  temporary file is created with ``O_EXCL`` (never through a link) and
+  renamed over the target, which replaces a name, never what it points to.
 * Temporary files left by a run killed between creating and renaming them
   are swept by :func:`sweep_temp_files` (the project lock calls it).
 * A caller that read a file, worked on it and writes it back can pass the
@@ -94,7 +99,8 @@ def atomic_write(path: str | Path, data: bytes | str, *,
     otherwise :class:`ChangedOnDisk` is raised and the file is left as it is.
     """
     shown = Path(path)  # what messages name: the path the caller gave
-    path = _real_target(shown)
+    path = shown
+    refuse_link(path, error=error)
     if isinstance(data, str):
         data = data.encode("utf-8")
     try:
@@ -157,7 +163,12 @@ def atomic_write_many(items: list[tuple[str | Path, bytes | str, object]], *,
     try:
         for k, (given, data, expect) in enumerate(items):
             shown = Path(given)
-            path = _real_target(shown)
+            path = shown
+            try:
+                refuse_link(path, error=error)
+            except PipelineError as exc:
+                outcomes[k] = exc
+                continue
             if isinstance(data, str):
                 data = data.encode("utf-8")
             try:
@@ -302,14 +313,12 @@ def _digest_or_none(path: Path) -> str | None:
         return None
 
 
-def _real_target(path: Path) -> Path:
-    """Follow a symbolic link to the file it names (a dangling one too)."""
-    if not path.is_symlink():
-        return path
-    try:
-        return Path(os.path.realpath(path))
-    except OSError:
-        return path
+def refuse_link(path: str | Path, *, error: type[PipelineError] = PipelineError) -> None:
+    """Raise *error* if *path* is a symbolic link (dangling or not): newsloc does not write through links."""
+    path = Path(path)
+    if path.is_symlink():
+        raise error("is a symbolic link; newsloc never writes through a link (replace it by "
+                    "the file itself)", path=path)
 
 
 def _make_parents(folder: Path) -> None:

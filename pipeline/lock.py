@@ -11,7 +11,9 @@ Rules:
   git). Readers (``show``, ``status``, ``check``) never take it.
 * The lock is an ``fcntl.flock`` on that file, so the operating system
   releases it when the holder exits, however it exits: ``kill -9``, a crash
-  or a power cut leave no stale lock to clean up by hand. The file itself is
+  or a power cut leave no stale lock to clean up by hand. The file is opened
+  with ``O_NOFOLLOW``: a symbolic link in its place is an error, never
+  written through (issue 13: a linked lock emptied its target). The file itself is
   never deleted (deleting a flock'ed file lets two runs lock two different
   files).
 * The holder writes its pid, host, command and start time into the file; a
@@ -101,10 +103,15 @@ def read_holder(path: Path) -> Holder:
 
 
 def _open(path: Path) -> int:
+    """Open (create) the lock file, never through a symbolic link (``O_NOFOLLOW``)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0),
+                       0o666)
     except OSError as exc:
+        if path.is_symlink():  # ELOOP: a link where the lock belongs would be written through
+            raise LockError("is a symbolic link; newsloc never writes through a link (remove it)",
+                            path=path) from exc
         raise LockError(f"cannot create the project lock: {exc.strerror or exc}",
                         path=path) from exc
 
@@ -146,7 +153,8 @@ def acquire(project: Project, *, command: str = "newsloc", wait: float = 0.0) ->
     *wait* is how many seconds to keep trying before giving up (0: fail at once).
     Returns the lock path, to pass to :func:`release`.
     """
-    path = lock_path(project).resolve()
+    path = lock_path(project)
+    path = path.parent.resolve() / path.name  # resolve the folder, never the lock file itself
     with _held_guard:
         if path in _held:
             _held[path][1] += 1

@@ -22,3 +22,11 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_RULES = SHARED / "testdata" / "segment_golden_en.json"  # pySBD's Golden Rules, English
 KIRKUK = Path(__file__).resolve().parent / "data" / "export"  # the small test newsroom of the export tests
 KIRKUK_SLUG = "kirkuk-air-base-reopens"
+
+
+def allow_links_outside(root: Path) -> None:
+    """Let the project at *root* read articles that are links to files outside it (the corpus)."""
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace("[tool.newsloc]\n", "[tool.newsloc]\nallow_outside = true\n", 1),
+                         encoding="utf-8")

@@ -17,7 +17,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .paths import BBC, PO_REAL, REPO
+from .paths import BBC, PO_REAL, REPO, allow_links_outside
 from .support_perf import bbc_sample, synthetic_article
 
 DATA = Path(__file__).resolve().parent / "data" / "checks"
@@ -138,6 +138,7 @@ def make_check_project(root: Path, *, bbc: int = 30, synthetic: int = 12) -> Pat
     """Create the project under *root*; return root."""
     (root / "articles").mkdir(parents=True)
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    allow_links_outside(root)  # the BBC articles are links into ../shared
     shutil.copy(DATA / "seed.txt", root / "articles" / f"{SEED_SLUG}.txt")
     for lang in LANGS:
         folder = root / "locales" / lang

@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .paths import BBC, REPO
+from .paths import BBC, REPO, allow_links_outside
 
 #: Paragraph material with what makes segmentation and merging interesting:
 #: titles, abbreviations, quotes, numbers, repeated sentences.
@@ -45,6 +45,7 @@ def make_project(root: Path, *, synthetic: int = 0, bbc: int = 0) -> Path:
     """Create a project at *root* with synthetic articles and/or BBC articles (symlinked)."""
     (root / "articles").mkdir(parents=True)
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    allow_links_outside(root)  # the BBC articles are links into ../shared
     for k in range(synthetic):
         name, text = synthetic_article(k)
         (root / "articles" / name).write_text(text, encoding="utf-8")

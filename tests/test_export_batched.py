@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from pipeline.cli import cli
 from pipeline.export import run as export
 
 from .paths import KIRKUK as DATA
@@ -53,25 +54,14 @@ def test_a_file_that_cannot_be_written_fails_the_run_and_only_its_edition(runner
         {k: v[0] for k, v in edition_files(reference).items()}
 
 
-def test_articles_sharing_a_slug_end_as_the_later_one_as_if_written_one_by_one(runner, tmp_path):
+def test_articles_sharing_a_slug_are_refused_before_anything_is_written(runner, tmp_path):
+    """Issue 13: x.md and x.txt would write the same editions; one was silently dropped."""
     root = tmp_path / "desk"
     shutil.copytree(DATA, root)
     source = (root / "articles" / f"{SLUG}.md").read_text(encoding="utf-8")
-    # Same slug, other text: the .txt comes later and its files are what must stay.
     (root / "articles" / f"{SLUG}.txt").write_text(
         source.replace("Kirkuk", "Kirkuk air base"), encoding="utf-8")
-    run(runner, root, "export", "--min-reviewed", "0")
-    first = {k: v[0] for k, v in edition_files(root).items()}
-    # Again with the later article's bytes on disk: the earlier one's differ and are
-    # written; the later one must be compared with those, not with what was there.
-    run(runner, root, "export", "--force", "--min-reviewed", "0")
-    assert {k: v[0] for k, v in edition_files(root).items()} == first
-    txt_only = tmp_path / "txt-only"
-    shutil.copytree(root, txt_only)
-    shutil.rmtree(txt_only / "editions")
-    shutil.rmtree(txt_only / ".newsloc")
-    (txt_only / "articles" / f"{SLUG}.md").unlink()
-    run(runner, txt_only, "export", "--min-reviewed", "0")
-    proofs = {k: v[0] for k, v in edition_files(txt_only).items() if k.startswith("proof/")}
-    assert len(proofs) == len(LANGS)
-    assert proofs == {k: v for k, v in first.items() if k.startswith("proof/")}
+    result = runner.invoke(cli, ["--root", str(root), "export", "--min-reviewed", "0"])
+    assert result.exit_code == 1
+    assert f"{SLUG}.md" in result.output and f"{SLUG}.txt" in result.output
+    assert not (root / "editions").exists()

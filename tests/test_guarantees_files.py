@@ -158,14 +158,16 @@ def test_read_only_folder_is_a_clear_error():
         shutil.rmtree(base, onerror=lambda fn, p, exc: (os.chmod(os.path.dirname(p), 0o755), fn(p)))
 
 
-def test_symlinked_catalogue_stays_a_link(tmp_path):
+def test_symlinked_catalogue_is_never_written_through(tmp_path):
+    """Issue 13: a link where newsloc writes is an error; the file it points to is untouched."""
     real = tmp_path / "shared" / "ar.po"
     real.parent.mkdir()
     real.write_text("old")
     link = tmp_path / "ar.po"
     link.symlink_to(real)
-    atomic_write(link, "new")
-    assert link.is_symlink() and real.read_text() == "new"
+    with pytest.raises(PipelineError, match="symbolic link"):
+        atomic_write(link, "new")
+    assert link.is_symlink() and real.read_text() == "old"
 
 
 def test_the_directory_is_fsynced_after_the_rename(tmp_path, monkeypatch):

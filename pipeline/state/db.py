@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import PipelineError
+from ..fsutil import refuse_link
 
 
 class StateError(PipelineError):
@@ -39,6 +40,8 @@ class Db:
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                for name in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                    refuse_link(name, error=StateError)  # SQLite would write through it
             self.conn = sqlite3.connect(self.name, timeout=60, isolation_level=None,
                                         check_same_thread=False)
             if self.path is not None:
