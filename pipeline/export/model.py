@@ -272,8 +272,10 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
         if pieces is None:
             # A block with no letter or digit ("* * *") has no segment to
             # translate: every edition shows it as it is.
-            text = " ".join(article.blocks[index].text.split())
-            pieces = [Piece(text, SHOWN_REVIEWED, text)] if text else []
+            block = article.blocks[index]
+            markup = block.markup  # inline CommonMark ("\\*\\*\\*", a code span): rendered as such
+            text = join_markup([block.text], lang) if markup else " ".join(block.text.split())
+            pieces = [Piece(text, SHOWN_REVIEWED, text, markup)] if text else []
         return Text(tuple(pieces), lang)
 
     words = words_for(lang)
