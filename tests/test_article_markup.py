@@ -491,3 +491,51 @@ def test_html_table_caption_and_page_without_article_element():
         ("caption", "Spending by province"), ("header_cell", "Province"), ("cell", "Basra")]
     assert art.by_role("caption")[0].frame("table") is not None
     assert "Example News" not in str(art.blocks) and "Footer" not in str(art.blocks)
+
+
+_TAGS = ["p", "div", "span", "b", "i", "em", "strong", "a", "ul", "ol", "li", "blockquote", "table",
+         "tr", "td", "th", "thead", "figure", "figcaption", "img", "br", "pre", "code", "h2", "h3",
+         "section", "marquee", "x-widget", "script", "iframe", "form", "small", "s", "q", "hr", "dl",
+         "dt", "dd", "caption", "time"]
+_WORDS = st.sampled_from(["Alpha", "beta", "Gamma.", "delta", " ", "Eps!", "zeta", "*", "_", "[x]",
+                          "&amp;", "\n", "2.5bn"])
+
+
+@st.composite
+def _html(draw, depth=0):
+    if depth > 3 or draw(st.integers(0, 3)) == 0:
+        return draw(_WORDS)
+    tag = draw(st.sampled_from(_TAGS))
+    if tag == "img":
+        return f'<img src="/i.png" alt="{draw(_WORDS)}">'
+    if tag in ("br", "hr"):
+        return f"<{tag}>"
+    href = draw(st.sampled_from(["/x", "https://e.org/a b", "javascript:x", "", "#f"]))
+    attrs = f' href="{href}"' if tag == "a" else ""
+    kids = "".join(draw(st.lists(_html(depth + 1), max_size=4)))
+    return f"<{tag}{attrs}>{kids}</{tag}>"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(body=st.lists(_html(), min_size=1, max_size=5).map("".join))
+@example(body="Alpha<ul>Alpha</ul>")
+@example(body="Alpha<figure>Alpha<img src='/i.png' alt='beta'><figcaption>Gamma</figcaption></figure>")
+def test_html_reader_on_any_markup_keeps_every_shown_word(body):
+    """Random markup: every letter a reader sees (outside scripts, forms, iframes) is read."""
+    from pipeline.article.html import DROPPED
+    page = "<h1>T</h1>" + body
+    try:
+        art = parse_article("r.html", page)
+    except ArticleError:
+        return
+    segment_article(art)
+    doc = lxml.html.document_fromstring(page)
+    for el in list(doc.iter(*DROPPED)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    shown = _letters(doc.text_content())
+    for img in doc.iter("img"):
+        if not any(a.tag in ("pre", "code") for a in img.iterancestors()):  # code keeps its text only
+            shown += _letters(img.get("alt") or "")
+    missing = shown - _article_letters(art)
+    assert not missing, (page, missing)

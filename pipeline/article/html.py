@@ -156,6 +156,7 @@ class _HtmlReader:
         self.have_headline = False
         self.have_text = False
         self.inexact = False
+        self.skip: set = set()  # elements read already (a figure's image and caption)
 
     def _frame(self, kind: str, **attrs: Any) -> Frame:
         self.next_id += 1
@@ -210,7 +211,7 @@ class _HtmlReader:
             run_line[0] = el.sourceline or 1
             run.append(inline.Text(el.text))
         for child in el:
-            if not isinstance(child.tag, str):  # comment or processing instruction
+            if not isinstance(child.tag, str) or child in self.skip:  # comment, or read already
                 if child.tail and child.tail.strip():
                     run.append(inline.Text(child.tail))
                 continue
@@ -289,21 +290,39 @@ class _HtmlReader:
                                 if tag == "ol" else None,
                                 tight=not any(c.tag == "p" for li in el for c in li if isinstance(c.tag, str)))
             index = 0
+            stray: list = []  # words standing in the list outside any <li> (bad markup)
+
+            def new_item() -> tuple[Frame, ...]:
+                nonlocal index
+                index += 1
+                return frames + (frame, self._frame("item", index=index))
+
+            def flush() -> None:
+                if inline.plain_of(stray).strip():
+                    self._add("item", list(stray), line, new_item())
+                stray.clear()
+
+            if el.text:
+                stray.append(inline.Text(el.text))
             for child in el:
-                if not isinstance(child.tag, str):
-                    continue
-                if child.tag == "li":
-                    index += 1
-                    item = frames + (frame, self._frame("item", index=index))
+                ctag = child.tag.lower() if isinstance(child.tag, str) else ""
+                if ctag == "li":
+                    flush()
+                    item = new_item()
                     before = len(self.blocks)
                     self._container(child, item)
                     if len(self.blocks) == before:
                         self.blocks.append(Block("item", "", child.sourceline or line, item, markup=True))
-                elif child.tag in DROPPED:
-                    continue
-                else:
+                elif ctag and ctag not in DROPPED:
                     self._note(child)
-                    self._container(child, frames + (frame,))
+                    if self._is_block(child, ctag):
+                        flush()
+                        self._block(child, ctag, new_item())
+                    else:
+                        stray.extend(self._inline_el(child))
+                if child.tail:
+                    stray.append(inline.Text(child.tail))
+            flush()
             return
         if tag == "li":  # a list item outside a list
             self._container(el, frames)
@@ -379,11 +398,16 @@ class _HtmlReader:
                           {"col": col, "align": _cell_align(cell)}, keep_empty=True)
 
     def _figure(self, el, frames: tuple[Frame, ...]) -> None:
+        img = next(el.iter("img"), None)
+        if img is None:  # a figure without an image (a pull quote, a chart table): read through
+            self._container(el, frames)
+            return
         figure = frames + (self._frame("figure", source="html"),)
-        for img in el.iter("img"):
-            self._figure_img(img, figure)
-            break
+        self._figure_img(img, figure)
         cap = el.find(".//figcaption")
+        # Whatever else the figure holds is read too, inside the figure.
+        self.skip.update((img, cap) if cap is not None else (img,))
+        self._container(el, figure)
         if cap is None:
             return
         credit_el = next((c for c in cap.iter() if isinstance(c.tag, str) and c is not cap and (
@@ -422,8 +446,8 @@ class _HtmlReader:
 
     def _inline_el(self, el, skip=None) -> list:
         """*el* as inline nodes (without its tail)."""
-        if not isinstance(el.tag, str):
-            return []  # comments
+        if not isinstance(el.tag, str) or el in self.skip:
+            return []  # comments, or read already
         tag = el.tag.lower()
         if tag in DROPPED:
             return []
