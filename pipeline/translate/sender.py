@@ -288,7 +288,7 @@ class Pool:
                     message = f"{type(exc).__name__} in the {self.engine.name} client"
                     self._count_failure(message)
                     self.done.put(ArticleResult(request, failure=Failure(
-                        request.lang, "", "engine error", message)))
+                        request.lang, "", "engine error", message), attempts=1))
                 continue
             if self.stop.is_set() or session is None:
                 self.done.put(Result(request, failure=Failure(

@@ -266,6 +266,11 @@ class LLMSession:
                               f"--url (it must end where /chat/completions starts, e.g. /v1)")
         return EngineError(f"{where}: HTTP {status}: {detail}")
 
+    def _max_chars(self, request: ArticleRequest) -> int:
+        """The longest answer content worth reading: every item at ``max_answer_ratio``, plus JSON."""
+        ratio = self.engine.options.max_answer_ratio
+        return int(sum(ratio * len(item.source) + 200 for item in request.items)) + 1000
+
     def _answer(self, body: bytes, request: ArticleRequest) -> ArticleAnswer:
         """Match the completion in *body* to the request's ids (see :func:`.prompt.parse_answer`)."""
         answer = ArticleAnswer()
@@ -288,7 +293,7 @@ class LLMSession:
         truncated = choice.get("finish_reason") == "length"
         try:
             parsed = parse_answer(content, [item.id for item in request.items],
-                                  truncated=truncated)
+                                  truncated=truncated, max_chars=self._max_chars(request))
         except AnswerError as exc:
             reason = f"{exc}" + (" (answer cut off: finish_reason length)" if truncated else "")
             answer.refused = {item.id: reason for item in request.items}

@@ -210,13 +210,19 @@ _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.S)
 _DECODER = json.JSONDecoder()
 
 
-def _objects(content: str):
+#: At most this many places where a JSON object may start are tried per answer
+#: (each try may read to the end: a hostile answer must not cost quadratic time).
+MAX_OBJECT_TRIES = 2000
+
+
+def _objects(content: str, tries: int = MAX_OBJECT_TRIES):
     """Yield every JSON object that starts somewhere in *content*, outermost first."""
     pos = content.find("{")
-    while pos != -1:
+    while pos != -1 and tries > 0:
+        tries -= 1
         try:
             value, end = _DECODER.raw_decode(content, pos)
-        except ValueError:
+        except (ValueError, RecursionError):
             pos = content.find("{", pos + 1)
             continue
         yield value, pos, end
@@ -229,7 +235,7 @@ def _translations(content: str) -> list | None:
     for text in candidates:
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(value, dict) and "translations" in value:
             return value["translations"]
@@ -248,7 +254,8 @@ def _salvage(content: str) -> list:
     return items
 
 
-def parse_answer(content: str | None, ids: list[str], *, truncated: bool = False) -> ParsedAnswer:
+def parse_answer(content: str | None, ids: list[str], *, truncated: bool = False,
+                 max_chars: int | None = None) -> ParsedAnswer:
     """Match an answer's items to the request's *ids*, refusing what is not one clean text each.
 
     >>> a = parse_answer('Sure! {"translations": [{"id": "2", "text": "B"}, {"id": "1", "text": "A"}]}',
@@ -259,6 +266,9 @@ def parse_answer(content: str | None, ids: list[str], *, truncated: bool = False
     answer = ParsedAnswer()
     if content is None or not isinstance(content, str) or not content.strip():
         raise AnswerError("empty answer")
+    if max_chars is not None and len(content) > max_chars:
+        raise AnswerError(f"answer of {len(content):,} characters for this request "
+                          f"(limit {max_chars:,}): refused")
     items = _translations(content)
     if items is None:
         if truncated:
