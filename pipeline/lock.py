@@ -43,6 +43,7 @@ from typing import Iterator
 from .config import Project
 from .errors import LockError
 from .fsutil import sweep_temp_files
+from .textpatterns import redact_urls
 
 try:
     import fcntl
@@ -134,7 +135,7 @@ def _record(fd: int, command: str) -> None:
     info = {
         "pid": os.getpid(),
         "host": socket.gethostname(),
-        "command": command,
+        "command": redact_urls(command),  # other runs show it: no password of a --url
         "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
     data = json.dumps(info).encode("utf-8") + b"\n"

@@ -39,10 +39,13 @@ Two kinds of engine
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from ...errors import EngineError
+from ...textpatterns import redact_urls, url_secrets
 
 
 class TransientError(EngineError):
@@ -79,8 +82,8 @@ class EngineOptions:
     model: str | None = None          # the llm engine's model (or Azure deployment) name
 
     def secrets(self) -> list[str]:
-        """Values that must never be shown."""
-        return [s for s in (self.api_key,) if s]
+        """Values that must never be shown: the key, and credentials inside the URL."""
+        return [s for s in (self.api_key, *url_secrets(self.url)) if s]
 
 
 @runtime_checkable
@@ -112,15 +115,29 @@ class Engine(Protocol):
 
 
 def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
-    """Replace every secret in *text* by ``***``.
+    """Replace every secret in *text* by ``***``, and the credentials of every URL in it.
+
+    A secret shorter than :data:`SHORT_SECRET` characters is replaced only as
+    a whole word: a one-letter key must not turn every "a" of a message into
+    ``***``.
 
     >>> redact("bad key abc123 in url?api_key=abc123", ["abc123"])
     'bad key *** in url?api_key=***'
+    >>> redact("key k1 refused; k1x and bk1 stay", ["k1"])
+    'key *** refused; k1x and bk1 stay'
+    >>> redact("cannot reach http://desk:pw@mt.local/", [])
+    'cannot reach http://desk:***@mt.local/'
     """
-    for secret in secrets:
-        if secret:
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        if len(secret) >= SHORT_SECRET:
             text = text.replace(secret, "***")
-    return text
+        else:
+            text = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", "***", text)
+    return redact_urls(text)
+
+
+#: Secrets shorter than this are only searched as whole words.
+SHORT_SECRET = 8
 
 
 # ---------------------------------------------------------------------------
