@@ -43,6 +43,10 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    # Slow tests first: xdist hands out tests in this order, so the long ones
+    # start early on both workers and the short ones fill in behind them
+    # instead of one worker finishing a corpus test alone at the end.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     if SHARED.is_dir():
         return
     skip = pytest.mark.skip(reason=f"shared test data not found at {SHARED} (set NEWSLOC_SHARED); "
