@@ -62,6 +62,7 @@ import logging
 import math
 import os
 import re
+import stat
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -229,22 +230,39 @@ class Memory:
 
 def memory_files(project: Project) -> list[Path]:
     """Every file the memory is built from: catalogues and imported TMX, sorted."""
+    return [path for path, _st in memory_file_stats(project)]
+
+
+def memory_file_stats(project: Project) -> list[tuple[Path, os.stat_result]]:
+    """:func:`memory_files` with each file's stat data (one ``stat`` per file: archives are large)."""
     root = project.locales_dir
-    if not root.is_dir():
+    try:
+        folders = sorted((e for e in os.scandir(root) if e.is_dir()), key=lambda e: e.name)
+    except OSError:
         return []
-    files: list[Path] = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if folder == project.templates_dir or folder.name.startswith("."):
+    out: list[tuple[Path, os.stat_result]] = []
+    templates = project.templates_dir
+    for folder in folders:
+        path = Path(folder.path)
+        if path == templates or folder.name.startswith("."):
             continue
-        for path in sorted(folder.iterdir()):
-            if not path.is_file() or path.name.startswith("."):
-                continue
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
             # Glossaries may be PO files too; they are term lists, not sentences.
-            if path.suffix == ".po" and not path.stem.startswith("glossary"):
-                files.append(path)
-            elif path.name == IMPORTED_NAME:
-                files.append(path)
-    return files
+            wanted = (name.endswith(".po") and not name.startswith(("glossary", "."))) or name == IMPORTED_NAME
+            if not wanted:
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                out.append((path / name, st))
+    return out
 
 
 def imported_path(project: Project, lang: str) -> Path:
@@ -300,7 +318,8 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     hashed, and read again only when its bytes changed. *use_index* = False
     reads every file into a private in-memory memory (nothing is stored).
     """
-    files = memory_files(project)
+    found = memory_file_stats(project)
+    files = [path for path, _st in found]
     if not use_index:
         units: list[Unit] = []
         skipped: list[PipelineError] = []
@@ -319,12 +338,8 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     tables = TMTables(db)
     old = tables.file_stamps(desk)
     changed, restamped, rebuilt, skipped = [], [], [], []
-    for path in files:
+    for path, st in found:
         rel = _relative(project, path)
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
         row = old.pop(rel, None)
         if row is not None and tuple(row[:3]) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns) \
                 and row[4] - st.st_mtime > RACY_SECONDS:
