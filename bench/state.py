@@ -22,8 +22,9 @@ process tree:
 With ``--pg URL`` (default ``NEWSLOC_TEST_PG_URL``) steps 1, 2, 3, ``status``
 and 5 run again with the memory and MT cache in a fresh PostgreSQL database.
 
-Machine load (``os.getloadavg``) is recorded before and after each run: the
-machine is shared, read the figures with it.
+Machine load (``os.getloadavg``) is recorded before and after each run, and
+each step's CPU time (user + system, its whole process tree) beside its wall
+time: on a shared machine the CPU time is the steadier figure.
 
 Run:  nice python3 bench/state.py [--sizes 2000] [--pg URL] [--no-pg] [--json FILE]
 Writes bench/results/state.json (git-ignored) and prints a table.
@@ -36,7 +37,7 @@ import importlib.util
 import json
 import os
 import re
-import statistics
+import resource
 import sys
 import tempfile
 import uuid
@@ -68,7 +69,20 @@ _FUZZY_LINE = re.compile(r"^#, fuzzy\n", re.M)
 _FUZZY_FLAG = re.compile(r"^(#,.*?)(?:, fuzzy\b|\bfuzzy, )", re.M)
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def newsloc(root: Path, *args: str, env: dict | None = None) -> dict:
+    """Run one command; wall seconds, CPU seconds of its process tree, peak RSS."""
+    cpu = _children_cpu()
+    result = _newsloc(root, *args, env=env)
+    result["cpu_s"] = round(_children_cpu() - cpu, 3)
+    return result
+
+
+def _newsloc(root: Path, *args: str, env: dict | None = None) -> dict:
     environ = dict(os.environ, SOURCE_DATE_EPOCH="1795000000",
                    PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     environ.pop("NEWSLOC_MEMORY_URL", None)
@@ -97,8 +111,9 @@ def load() -> list[float]:
 
 
 def step(results: dict, name: str, outcome: dict) -> dict:
-    results[name] = {k: outcome[k] for k in ("seconds", "rc", "peak_tree_mb", "peak_rss_mb")}
-    print(f"  {name:<34} {outcome['seconds']:9.3f} s  {outcome['peak_tree_mb'] or 0:7.1f} MB"
+    results[name] = {k: outcome[k] for k in ("seconds", "cpu_s", "rc", "peak_tree_mb", "peak_rss_mb")}
+    print(f"  {name:<34} {outcome['seconds']:9.3f} s  cpu {outcome['cpu_s']:9.3f} s  "
+          f"{outcome['peak_tree_mb'] or 0:7.1f} MB"
           f"{'' if outcome['rc'] == 0 else '  rc=' + str(outcome['rc'])}", file=sys.stderr)
     return outcome
 
@@ -119,6 +134,7 @@ def bench_size(size: int, corpus: Path, tmp: Path, backend: str, pg_url: str | N
     results["segments"] = segments
     if segments:
         results["fake_ms_per_segment"] = round(cold["seconds"] / segments * 1000, 4)
+        results["fake_cpu_ms_per_segment"] = round(cold["cpu_s"] / segments * 1000, 4)
     step(results, "translate_noop", newsloc(root, "translate", "--engine", "fake", env=env))
     step(results, "translate_cached", newsloc(root, "translate", "--engine", "fake", "--retranslate", env=env))
     results["reviewed_catalogues"] = review(root)
