@@ -9,13 +9,14 @@ untranslated and is counted in the summary.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline.article.inline import Link, parse, walk
-from pipeline.catalog import load_catalog
+from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.segment import MARKUP_FLAG
 from pipeline.translate.protect import MaskError, mask, restore
@@ -115,3 +116,24 @@ def test_plain_entries_are_masked_as_before():
     text = "Sorties cost $250,000 a day *sic*, see https://x.org."
     assert mask(text).text == "Sorties cost $[X0X] a day *sic*, see [X1X]."
     assert restore(mask(text), "[X0X] *x* [X1X]") == "250,000 *x* https://x.org"
+
+
+def test_llm_engine_sees_neither_link_targets_nor_markup(runner, rich, chat):
+    """The article-level engine gets masked items and a context of words only."""
+    # A reviewed neighbour with a link: it goes as context, as its words.
+    for slug in SLUGS:
+        path = rich / "locales" / "ar" / f"{slug}.po"
+        po = load_catalog(path)
+        for entry in po:
+            if entry.msgid.startswith("The full text"):
+                entry.msgstr = "النص الكامل على [موقع البرلمان](https://example.org/ar/parliament)."
+        save_catalog(po, path)
+    result = runner.invoke(cli, ["--root", str(rich), "translate", "--engine", "llm", "--url", chat.url,
+                                 "--model", "m", "--no-memory", "--lang", "ar"])
+    assert result.exit_code == 0, result.output
+    sent = json.dumps(chat.requests(), ensure_ascii=False)
+    assert chat.requests() and "example.org" not in sent and "](" not in sent
+    assert "موقع البرلمان" in sent                    # the reviewed neighbour's words did go
+    for entry in _entries(rich):
+        if entry.msgstr:
+            assert _shape(entry.msgstr) == _shape(entry.msgid) or "ar/parliament" in entry.msgstr, entry

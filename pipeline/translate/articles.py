@@ -20,6 +20,9 @@ Rules
       reviewed translation when there is one: fuzzy suggestions are not
       passed on as the desk's usage), the glossary terms found anywhere in
       the article, and the desk's style notes.
+    * Context text is what a reader sees: an entry with inline markup
+      (``md-text``) goes as its words, so a link target never leaves
+      newsloc through the context either (the items themselves are masked).
     * Style notes are ``locales/<lang>/style.md``, optional, sent as they
       are (the first :data:`STYLE_MAX_CHARS` characters).
 """
@@ -31,7 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from ..article.inline import plain
 from ..catalog import Entry, is_reviewed
+from ..segment import MARKUP_FLAG
 from ..config import Project
 from ..errors import ConfigError
 from .engines.base import ArticleContext, ArticleRequest, Item, Neighbour
@@ -87,8 +92,13 @@ def headline_of(entries: Sequence[Entry]) -> str:
     """The article's headline: the entry the extractor marked so, else the first one."""
     for entry in entries:
         if (entry.comment or "").lower().startswith("headline"):
-            return entry.msgid
-    return entries[0].msgid if entries else ""
+            return _seen(entry, entry.msgid)
+    return _seen(entries[0], entries[0].msgid) if entries else ""
+
+
+def _seen(entry: Entry, text: str) -> str:
+    """*text* of *entry* as a reader sees it: inline markup read as its words, no link targets."""
+    return plain(text) if MARKUP_FLAG in entry.flags else text
 
 
 def plan_batches(slug: str, lang: str, source: str, entries: Sequence[Entry],
@@ -123,9 +133,9 @@ def plan_batches(slug: str, lang: str, source: str, entries: Sequence[Entry],
         inside = {pos for pos, _ in group}
         near = sorted({p for pos in inside for p in range(pos - context, pos + context + 1)
                        if 0 <= p < len(order) and p not in inside})
-        neighbours = tuple(Neighbour(order[p].msgid,
-                                     order[p].msgstr if is_reviewed(order[p]) and order[p].msgstr
-                                     else None)
+        neighbours = tuple(Neighbour(_seen(order[p], order[p].msgid),
+                                     _seen(order[p], order[p].msgstr)
+                                     if is_reviewed(order[p]) and order[p].msgstr else None)
                            for p in near)
         ids = [str(i + 1) for i in range(len(group))]
         items = tuple(Item(i, todo[text].text, " ".join((order[pos].comment or "").split()))
