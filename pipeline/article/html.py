@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -507,8 +507,3 @@ def _cell_align(cell) -> str | None:
         return align
     m = re.search(r"text-align:\s*(left|center|right)", cell.get("style") or "")
     return m.group(1) if m else None
-
-
-def blocks_text(blocks: Iterable[Block]) -> str:
-    """All the words of *blocks* (for tests and diagnostics)."""
-    return " ".join(inline.plain(b.text) if b.markup else b.text for b in blocks)

@@ -513,7 +513,6 @@ def plain_map(nodes: Iterable[Node]) -> tuple[str, str, list[int], list[tuple[in
         pos += len(s)
 
     def visit(node: Node, bang: bool) -> None:
-        nonlocal pos
         if isinstance(node, Text):
             # Character by character, so every plain character knows its place.
             text = node.text
