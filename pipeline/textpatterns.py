@@ -209,3 +209,26 @@ def redact_urls(text: str) -> str:
     'cannot reach http://u:***@h:1/ (refused)'
     """
     return ANY_URL.sub(lambda m: redact_url(m.group(0)), text) if "://" in text else text
+
+
+# --------------------------------------------------------------------------- structured outputs
+
+_TAG_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def text_only(text: str) -> str:
+    """*text* with HTML tags removed: what structured outputs (front matter, index.json) carry.
+
+    A static-site generator or a CMS reading an edition's front matter or
+    ``index.json`` may well put the title into a page unescaped; a
+    translation's ``<script>`` must not come along.
+
+    >>> text_only('Kirkuk <script>alert("x")</script> reopens')
+    'Kirkuk alert("x") reopens'
+    >>> text_only("Profits < costs, <b unclosed"), text_only("no markup")
+    ('Profits < costs, b unclosed', 'no markup')
+    """
+    if "<" not in text:
+        return text
+    text = _TAG_OPENER.sub("", TAG.sub(" ", text))
+    return re.sub(r"[ \t]{2,}", " ", text).strip()

@@ -140,7 +140,9 @@ def test_markdown_and_text_use_unicode_isolates(runner, desk):
 def test_script_in_a_translation_is_text(runner, desk):
     evil = 'وقال مسؤولون <script>alert("x")</script> & [link](http://evil) *bold*'
     set_entry(desk, "ar", "The repairs cost $250,000, officials said.", msgstr=evil)
-    assert run(runner, desk, "export", "--lang", "ar").exit_code == 0
+    refused = run(runner, desk, "export", "--lang", "ar")         # check errors block it (issue 13)
+    assert refused.exit_code == 1 and "check error in a reviewed entry" in refused.output
+    assert run(runner, desk, "export", "--lang", "ar", "--allow-check-errors").exit_code == 0
     html = (desk / "editions" / "ar" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert "<script" not in html
     assert "&lt;<bdi>script</bdi>&gt;" in html and "&amp;" in html
@@ -307,7 +309,7 @@ def test_proof_page_shows_check_findings(runner, desk, monkeypatch):
                 Finding(po_path, 1, "", "header", "warning", "Last-Translator is empty")]
 
     monkeypatch.setattr(export_run, "check_catalog", check_catalog)
-    assert run(runner, desk, "export", "--lang", "ar").exit_code == 0
+    assert run(runner, desk, "export", "--lang", "ar", "--allow-check-errors").exit_code == 0
     assert calls == [(f"{SLUG}.po", "ar")]
     proof = (desk / "editions" / "proof" / "ar" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert ('<div class="error">error · numbers: number 250,000 &lt;missing&gt; in the '

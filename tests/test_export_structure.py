@@ -101,7 +101,8 @@ def test_translation_markup_is_never_live_and_bad_targets_never_written(tmp_path
         elif entry.msgid.startswith("The full text"):
             entry.msgstr = "النص على [موقع البرلمان](https://example.org/ar/parliament \"عنوان\")."
     save_catalog(po, path)
-    assert runner.invoke(cli, ["--root", str(root), "export", "--lang", "ar"]).exit_code == 0
+    assert runner.invoke(cli, ["--root", str(root), "export", "--lang", "ar",
+                               "--allow-check-errors"]).exit_code == 0
     page = (root / "editions" / "ar" / "press-freedom-report.html").read_text(encoding="utf-8")
     body = body_of(page)
     assert not list(body.iter("script")) and "onerror" not in [a for e in body.iter() for a in e.attrib]

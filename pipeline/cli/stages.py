@@ -96,6 +96,9 @@ def _echo_export(report) -> None:
     for o in report.outcomes:
         if o.exported:
             note = " (partial)" if o.partial else ""
+            if o.check_errors:
+                note += (f" WITH {o.check_errors} CHECK ERROR(S) in reviewed entries "
+                         "(--allow-check-errors; see the proof page)")
             click.echo(f"{o.lang}/{o.slug}: {o.status}{note}")
         else:
             click.echo(f"{o.lang}/{o.slug}: {'skipped' if o.status == 'skipped' else 'error'}: "
@@ -117,6 +120,9 @@ export_options = [
     click.option("--machine", is_flag=True,
                  help="With --min-reviewed: fill unreviewed segments with their machine "
                       "(fuzzy) translation, visibly marked, instead of the English source."),
+    click.option("--allow-check-errors", "allow_check_errors", is_flag=True,
+                 help="Publish an edition even when `newsloc check` finds an error in one of "
+                      "its reviewed entries (refused by default); each is marked in the report."),
 ]
 
 
@@ -126,12 +132,13 @@ def _with_export_options(command):
     return command
 
 
-def _policy(project: Project, min_reviewed: float | None, machine: bool):
+def _policy(project: Project, min_reviewed: float | None, machine: bool,
+            allow_check_errors: bool = False):
     from ..export import Policy, export_settings
     if machine and min_reviewed is None:
         raise click.UsageError("--machine needs --min-reviewed PCT (the share that must be reviewed)")
     bar = export_settings(project).min_reviewed if min_reviewed is None else min_reviewed
-    return Policy(min_reviewed=bar, machine=machine)
+    return Policy(min_reviewed=bar, machine=machine, allow_check_errors=allow_check_errors)
 
 
 @cli.command(epilog="""\b
@@ -152,7 +159,7 @@ Examples:
 @click.pass_context
 def export(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
            formats: tuple[str, ...] | None, out: Path | None, min_reviewed: float | None,
-           machine: bool, jobs: int | None, force: bool) -> None:
+           machine: bool, allow_check_errors: bool, jobs: int | None, force: bool) -> None:
     """Write the edition of ARTICLES in each language as HTML, Markdown and text.
 
     Editions go to editions/<lang>/<slug>.<ext>, with an index page per
@@ -165,7 +172,7 @@ def export(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]
     """
     from ..export import export_editions
     project = project_of(ctx)
-    policy = _policy(project, min_reviewed, machine)
+    policy = _policy(project, min_reviewed, machine, allow_check_errors)
     paths = article_paths(project, articles)
     if not paths:
         raise click.ClickException(f"no articles in {project.articles_dir}")
@@ -188,7 +195,7 @@ Examples:
 @click.pass_context
 def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...] | None,
           out: Path | None, min_reviewed: float | None, machine: bool,
-          jobs: int | None) -> None:
+          allow_check_errors: bool, jobs: int | None) -> None:
     """Extract every article, machine-translate (when an engine is configured), export.
 
     Translation runs only when [tool.newsloc.translate] names an engine and
@@ -197,7 +204,7 @@ def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...] |
     """
     from ..build import build_project
     project = project_of(ctx)
-    policy = _policy(project, min_reviewed, machine)
+    policy = _policy(project, min_reviewed, machine, allow_check_errors)
     result = build_project(project, languages_of(project, langs), formats=formats, out=out,
                            policy=policy, jobs=jobs, progress=_progress_bar(_engine_label(project)))
     summary = result.extract

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..article import Article
 from ..errors import ExportError
+from ..textpatterns import text_only
 from ..locales import (display_name, text_direction)
 from .bidi import LRI, PDI, RLI, RLM, html_isolate, mark_rtl_lines, md_escape, unicode_isolate
 from .blocks import html_body, markdown_body, text_body
@@ -132,6 +133,9 @@ def render_edition(edition: Edition, fmt: str) -> str:
         "published": words("Published {date}", date=edition.date_text) if edition.date_text else None,
         "photo": lambda credit: words("Photo: {credit}", credit=str(credit)),
         "title": edition.headline.plain, "partial": edition.partial, "body": None,
+        # front matter carries text, never markup (issue 13)
+        "title_text": text_only(edition.headline.plain),
+        "sections_text": [text_only(s.plain) for s in edition.sections],
         "json": lambda v: json.dumps(v, ensure_ascii=False),
         "underline": lambda s, ch: ch * max(3, len(re.sub(f"[{LRI}{RLI}{PDI}\u2068{RLM}]", "", str(s)))),
     }

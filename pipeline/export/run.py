@@ -59,6 +59,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .. import __version__
 from ..article import Article, read_article
 from ..catalog import load_catalog
+from ..textpatterns import text_only
 from ..checks import Finding, check_catalog, recorded_findings
 from ..config import Project, slug_for
 from ..errors import ExportError, PipelineError
@@ -66,7 +67,7 @@ from ..fsutil import UNCHECKED, atomic_write, atomic_write_many
 from ..state.manifest import Manifest, digest_bytes, digest_path, stage_key
 from ..parallel import map_chunks, resolve_jobs, start_pool
 from ..segment import Segment, segment_article
-from .model import MISSING, assemble_edition, assess
+from .model import MISSING, REVIEWED, assemble_edition, assess
 from .render import IndexEntry, render_edition, render_index, render_proof
 from .settings import FORMATS, ExportSettings, Policy, export_settings
 
@@ -89,6 +90,8 @@ class Outcome:
     partial: bool = False
     #: A file of this edition could not be written (the reason names each one).
     write_failed: bool = False
+    #: Check errors in reviewed entries published anyway (``--allow-check-errors``).
+    check_errors: int = 0
 
     @property
     def exported(self) -> bool:
@@ -304,7 +307,8 @@ def export_key(job: _Job) -> str:
     return stage_key(STAGE, libraries=LIBRARIES, settings={
         "root": str(project.root), "source": project.source, "out": os.path.abspath(job.out),
         "formats": list(job.formats), "locale": settings.locale, "digits": settings.digits,
-        "policy": [job.policy.min_reviewed, job.policy.machine], "proof": job.proof,
+        "policy": [job.policy.min_reviewed, job.policy.machine, job.policy.allow_check_errors],
+        "proof": job.proof,
         "templates": templates, "glossaries": glossaries})
 
 
@@ -482,11 +486,20 @@ def _render_one(project: Project, article: Article, segments: list[Segment], lan
     readiness = assess(segments, po)
     missing = sum(s.state == MISSING for s in readiness.states)
     files: dict[Path, str] = {}
+    findings = _findings(project, po_path, lang) if checked is None else \
+        _recorded_findings(po_path, checked)
     if proof:
         files[out / "proof" / lang / f"{article.slug}.html"] = render_proof(
-            article, lang, readiness, policy=policy,
-            findings=_findings(project, po_path, lang) if checked is None else
-            _recorded_findings(po_path, checked), catalog_name=po_path.name)
+            article, lang, readiness, policy=policy, findings=findings, catalog_name=po_path.name)
+    blocking = check_errors_in_reviewed(findings, readiness)
+    if blocking and not policy.allow_check_errors:
+        first = blocking[0]
+        more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
+        outcome.reason = (f"check error in a reviewed entry: {first.check} at "
+                          f"{po_path.name}:{first.lineno} ({_short(first.msgid)}): "
+                          f"{first.message}{more}; fix it, or pass --allow-check-errors")
+        return outcome, None, files   # the proof page still shows what to fix
+    outcome.check_errors = len(blocking)
     entry = None
     try:
         edition = assemble_edition(project, article, lang, po, policy=policy,
@@ -500,11 +513,24 @@ def _render_one(project: Project, article: Article, segments: list[Segment], lan
         for fmt in formats:
             files[out / lang / f"{article.slug}.{fmt}"] = render_edition(edition, fmt)
         outcome.partial = edition.partial
-        entry = IndexEntry(article.slug, edition.headline.plain, edition.date_iso,
+        entry = IndexEntry(article.slug, text_only(edition.headline.plain), edition.date_iso,
                            edition.date_text, edition.partial)
     # Everything is rendered before anything is written: a failure above leaves
     # every file as it was.
     return outcome, entry, files
+
+
+def check_errors_in_reviewed(findings: Sequence[Any] | None, readiness) -> list[Any]:
+    """The ``check`` errors found in entries the edition shows as reviewed (they block publication)."""
+    if not findings:
+        return []
+    reviewed = {s.segment.source for s in readiness.states if s.state == REVIEWED}
+    return [f for f in findings if f.severity == "error" and f.msgid in reviewed]
+
+
+def _short(text: str, width: int = 50) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= width else text[:width - 3] + "...")
 
 
 def _update_index(project: Project, out: Path, lang: str,

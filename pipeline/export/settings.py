@@ -82,6 +82,9 @@ class Policy:
 
     min_reviewed: float = 100.0
     machine: bool = False
+    #: Publish an edition even when ``check`` finds an error in one of its reviewed
+    #: entries (``--allow-check-errors``); the report marks each such edition.
+    allow_check_errors: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_reviewed <= 100:
