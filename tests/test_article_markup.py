@@ -312,6 +312,8 @@ def test_show_prints_new_roles_and_places(runner, desk):
     assert any(" item " in l and "[list item 2]" in l and "Second bullet" in l for l in lines)
     assert any(" header_cell " in l and "[table cell r1c1 (header)]" in l for l in lines)
     assert any(" alt " in l and "https://example.org/p.jpg" in l for l in lines)
+    result = runner.invoke(cli, ["--root", str(desk), "show", "--segments", "budget"])
+    assert any("1/1  [table cell r2c1] Basra" in l for l in result.output.splitlines())
 
 
 def test_plain_text_seed_reads_exactly_as_before(tmp_path):
@@ -539,3 +541,18 @@ def test_html_reader_on_any_markup_keeps_every_shown_word(body):
             shown += _letters(img.get("alt") or "")
     missing = shown - _article_letters(art)
     assert not missing, (page, missing)
+
+
+def test_saved_page_in_a_declared_legacy_charset(tmp_path):
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+            "</head><body><h1>Caf\u00e9 reopens</h1><p>Prices rose 5\u2013 10% \u201cquickly\u201d.</p>"
+            "</body></html>")
+    path = tmp_path / "cafe.html"
+    path.write_bytes(page.encode("cp1252"))
+    art = read_article(path)
+    assert art.headline == "Caf\u00e9 reopens"
+    assert art.by_role("paragraph")[0].text == "Prices rose 5\u2013 10% \u201cquickly\u201d."
+    # Undeclared non-UTF-8 bytes are still refused, naming the line.
+    path.write_bytes(b"<h1>Title</h1>\n<p>Caf\xe9</p>")
+    with pytest.raises(ArticleError, match="not UTF-8"):
+        read_article(path)

@@ -21,6 +21,8 @@ raises :class:`ArticleError` naming the file and, where known, the line.
 
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 
 from ..errors import ArticleError
@@ -59,6 +61,24 @@ def _parse(path: Path, text: str) -> Article:
     return parse_plain(path, text)
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in a ``<meta>`` near its start, if Python knows it.
+
+    >>> _declared_charset(b'<html><head><meta charset="windows-1252">')
+    'cp1252'
+    """
+    m = _META_CHARSET.search(data[:4096])
+    if m is None:
+        return None
+    try:
+        return codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+
+
 def _read_text(path: Path) -> str:
     data = read_bytes(path, error=ArticleError)
     if b"\x00" in data[:8192]:
@@ -66,9 +86,13 @@ def _read_text(path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        lineno = data.count(b"\n", 0, exc.start) + 1
-        raise ArticleError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                           path=path, lineno=lineno) from exc
+        declared = _declared_charset(data) if path.suffix.lower() in (".html", ".htm") else None
+        if declared is None:
+            lineno = data.count(b"\n", 0, exc.start) + 1
+            raise ArticleError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                               path=path, lineno=lineno) from exc
+        # A saved web page in the charset its <meta> declares (windows-1252, ISO-8859-1...).
+        text = data.decode(declared, errors="replace")
     if "\x00" in text:
         lineno = text.count("\n", 0, text.index("\x00")) + 1
         raise ArticleError("NUL character in text", path=path, lineno=lineno)

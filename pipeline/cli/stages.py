@@ -73,7 +73,9 @@ def show(ctx: click.Context, article: str, segments: bool) -> None:
             click.echo(f"{block.lineno:>5}  {block.role:<{width}}  {f'[{note}] ' if note else ''}{block.text}")
     else:
         for seg in segment_article(art, project.source):
-            click.echo(f"{seg.lineno:>5}  {seg.role:<{width}}  {seg.sentence + 1}/{seg.sentences}  {seg.source}")
+            place = f"[{seg.place}] " if seg.place else ""
+            click.echo(f"{seg.lineno:>5}  {seg.role:<{width}}  {seg.sentence + 1}/{seg.sentences}  "
+                       f"{place}{seg.source}")
     for warning in art.warnings:
         click.echo(f"Warning: {art.path}: {warning}", err=True)
 
