@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.catalog import catalog_text, load_catalog, parse_catalog
-from pipeline.catalog.layout import entry_lines, possible_breaks, string_lines
+from pipeline.catalog.layout import entry_lines, possible_breaks, string_lines, width_breaks
 from pipeline.cli import cli
 
 from .paths import BBC, PO_REAL, REPO, allow_links_outside
@@ -211,3 +211,26 @@ def assert_msgcat_leaves_all(files, combined: Path) -> None:
         for f, mine, theirs in zip(files, b"\n".join(parts).split(b'\ndomain "'), produced):
             assert mine == theirs, f"{f}: msgcat changes it"
         raise AssertionError("msgcat changes the combined file")
+
+
+def _greedy(text: str, width: int, start: int) -> list[int]:
+    """libunistring's greedy line filling over possible_breaks(), for text of width-1 characters."""
+    cuts, last, column, previous = [], None, start, 0
+    for k in [k for k, b in enumerate(possible_breaks(text)) if b == 1] + [len(text)]:
+        piece = k - previous
+        if last is not None and column + piece > width:
+            cuts.append(last)
+            column = 0
+        last, column, previous = k, column + piece, k
+    return cuts
+
+
+def test_fast_path_for_plain_text_breaks_where_uax14_does():
+    """width_breaks() finds plain text's opportunities with regexes: same result as the full algorithm."""
+    rng = random.Random(7)
+    chars = list("abcXYZ019  ") + list(".,;:!?-/()[]{}\"'%$£€&*+=<>#@_~|") + list("ابتثج") + [
+        "\u2014", "\u2013", "\u00ab", "\u00bb", "\u201c", "\u201d", "\u060c", "\u061f", "\u00a0", "\u2026"]
+    for _ in range(3000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(1, 120)))
+        width = rng.choice([10, 20, 40, 77])
+        assert width_breaks(text, width, 3) == _greedy(text, width, 3), text

@@ -242,24 +242,42 @@ class _ClassLetters(dict):
 _LETTERS = _ClassLetters()
 
 
-def _pair_pattern(rules: str, gap: str) -> "re.Pattern[str]":
-    """A regex whose matches end where a break may go: class letters, *gap* between, by *rules*."""
-    rows: dict[str, str] = {}
-    for before, row in enumerate(_TABLE):
-        after = "".join(re.escape(chr(0x41 + k)) for k, rule in enumerate(row) if rule in rules)
-        if after:
-            rows[after] = rows.get(after, "") + re.escape(chr(0x41 + before))
-    return re.compile("|".join(f"[{before}]{gap}(?=[{after}])" for after, before in rows.items()))
+def _letter(cls: int) -> str:
+    return re.escape(chr(0x41 + cls))
 
 
-_DIRECT = _pair_pattern("D", "")             # "-" before a letter, "/" before a letter...
-_ACROSS_SPACES = _pair_pattern("DI", " +")   # after the spaces between two words...
+def _pairs(rules: str, *, before: Iterable[int] | None = None) -> frozenset[str]:
+    """Class-letter pairs ``XY`` whose pair-table rule is in *rules*."""
+    rows = range(len(_TABLE)) if before is None else before
+    return frozenset(chr(0x41 + b) + chr(0x41 + a) for b in rows
+                     for a, rule in enumerate(_TABLE[b]) if rule in rules)
+
+
+# Letters and digits make up most text, so a search that stops at each of
+# them would cost a Python step per character. Breaks between two adjacent
+# characters are found from the rarer side of the pair: after punctuation
+# ("-", "/", "." before a word) from the character before, after a letter or
+# digit (a dash, an ideograph) from the character after. Breaks after spaces
+# are everywhere between words, except where the pair table refuses them.
+_FREQUENT = (_C["AL"], _C["NU"])
+_DIRECT_PAIRS = _pairs("D", before=[k for k in range(len(_TABLE)) if k not in _FREQUENT])
+_DIRECT_BEFORE = re.compile("[" + "".join(sorted({re.escape(p[0]) for p in _DIRECT_PAIRS})) + "]")
+_DIRECT_AFTER = re.compile("|".join(
+    f"[{''.join(_letter(k) for k, rule in enumerate(_TABLE[b]) if rule == 'D')}](?<=[{_letter(b)}].)"
+    for b in _FREQUENT))
+_GAPS = re.compile(r"[^ ] +(?=[^ ])")       # spaces after a character, before another
+_REFUSED_ACROSS_SPACES = _pairs("P")
 
 
 def _simple_opportunities(letters: str) -> list[int]:
     """Break opportunities of a string of class letters without ``~`` (sorted)."""
-    found = [m.end() for m in _DIRECT.finditer(letters)]
-    found += [m.end() for m in _ACROSS_SPACES.finditer(letters)]
+    refused = _REFUSED_ACROSS_SPACES
+    found = [m.end() for m in _GAPS.finditer(letters)
+             if letters[m.start()] + letters[m.end()] not in refused]
+    pairs = _DIRECT_PAIRS
+    found += [m.end() for m in _DIRECT_BEFORE.finditer(letters)
+              if letters[m.start():m.end() + 1] in pairs]
+    found += [m.start() for m in _DIRECT_AFTER.finditer(letters)]
     found.sort()
     return found
 
@@ -348,11 +366,23 @@ _DIRECTIVES = {
 }
 
 
+_ESCAPE_TABLE = str.maketrans({char: "\\" + esc for char, esc in _ESCAPES.items()})
+_ESCAPE_PAIR = re.compile(r"\\.", re.DOTALL)
+
+
 def _portion(piece: str, directives: Sequence[tuple[int, int]], offset: int
              ) -> tuple[str, list[int]]:
     """Escape *piece*; return it with its break overrides (one per output character)."""
+    if not directives:
+        # Every backslash of the escaped text starts an escape pair: never
+        # break inside one.
+        text = piece.translate(_ESCAPE_TABLE)
+        overrides = [BREAK_UNDEFINED] * len(text)
+        for m in _ESCAPE_PAIR.finditer(text):
+            overrides[m.start() + 1] = BREAK_PROHIBITED
+        return text, overrides
     out: list[str] = []
-    overrides: list[int] = []
+    overrides = []
     inside = _inside_directive(directives, offset, len(piece))
     for k, char in enumerate(piece):
         brk = BREAK_PROHIBITED if inside[k] else BREAK_UNDEFINED
