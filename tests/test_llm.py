@@ -12,11 +12,14 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.catalog import load_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
 from pipeline.translate.engines import EngineOptions
+from pipeline.translate.engines.prompt import parse_answer
 from pipeline.translate.glossary import load_glossary
 from pipeline.translate.protect import mask, restore
 from pipeline.translate.run import translate_project
@@ -360,3 +363,24 @@ def test_json_summary_build_and_post_edit_per_model(runner, project, chat):
     assert build.exit_code in (0, 1), build.output
     assert "translate (llm)" in build.output
     assert {target_of(b) for b in chat.requests()} == {"ar", "ckb", "ku"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_parse_answer_never_moves_a_text_to_another_id(data):
+    """Whatever an answer drops, repeats, adds or reorders, a text only ever lands on its own id."""
+    ids = data.draw(st.lists(st.text("0123456789abc", min_size=1, max_size=4), min_size=1,
+                             max_size=12, unique=True))
+    truth = {i: f"text of {i}" for i in ids}
+    kept = data.draw(st.lists(st.sampled_from(ids), max_size=2 * len(ids)))   # drops, repeats
+    extra = data.draw(st.lists(st.text("xyz", min_size=1, max_size=3), max_size=3))
+    items = [{"id": i, "text": truth[i]} for i in kept] + [{"id": e, "text": "?"} for e in extra]
+    items = data.draw(st.permutations(items))
+    wrap = data.draw(st.sampled_from(["{}", "Sure:\n```json\n{}\n```", "Here: {} Done."]))
+    parsed = parse_answer(wrap.replace("{}", json.dumps({"translations": items})), ids)
+    for i, text in parsed.texts.items():
+        assert text == truth[i]
+    assert set(parsed.texts) | set(parsed.refused) == set(ids)
+    assert not set(parsed.texts) & set(parsed.refused)
+    assert set(parsed.texts) == {i for i in ids if kept.count(i) == 1}
+    assert set(parsed.extra) == set(extra) - set(ids)
