@@ -556,3 +556,16 @@ def test_saved_page_in_a_declared_legacy_charset(tmp_path):
     path.write_bytes(b"<h1>Title</h1>\n<p>Caf\xe9</p>")
     with pytest.raises(ArticleError, match="not UTF-8"):
         read_article(path)
+
+
+def test_front_matter_photo_with_an_address_is_a_figure():
+    art = md("Body.\n", "title: T\nimage:\n  src: /lead.jpg\n  alt: Protesters in Tahrir\n"
+                        "  caption: Protesters gather.\n  credit: '[AFP]'\n")
+    assert blocks(art, "alt", "caption", "credit") == [
+        ("alt", "Protesters in Tahrir"), ("caption", "Protesters gather."), ("credit", "AFP")]
+    figure = art.by_role("alt")[0].frame("figure")
+    assert figure is not None and art.by_role("credit")[0].frame("figure") == figure
+    assert art.by_role("alt")[0].attrs["src"] == "/lead.jpg" and not art.blocks[0].markup
+    # Without an address, caption and credit stand alone as they always did.
+    art = md("Body.\n", "title: T\nimage: {caption: C., credit: D}\n")
+    assert all(not b.frames for b in art.blocks)

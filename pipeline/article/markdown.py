@@ -2,8 +2,11 @@
 
 Front-matter keys (see :mod:`.frontmatter`): ``title``, ``section`` (string or
 list), ``byline``, ``dateline``, ``date`` (YYYY-MM-DD), and the photo as
-``image: {caption: ..., credit: ...}`` (or ``caption``/``credit`` at the top
-level). Front-matter values are plain text.
+``image: {src: ..., alt: ..., caption: ..., credit: ...}`` (or ``caption``/
+``credit``/``image_alt`` at the top level, ``image: URL``). With a ``src`` the
+photo is a figure (its ``alt`` translated, its address kept); without one,
+the caption and credit stand alone as before. Front-matter values are plain
+text.
 
 The body is CommonMark with GFM tables and strikethrough, parsed by
 markdown-it-py (see :mod:`.inline`). Every block gets a role:
@@ -90,10 +93,18 @@ def parse_markdown(path: Path, text: str) -> Article:
     image = front.get("image") if isinstance(front.get("image"), dict) else {}
     caption = image.get("caption") or front.get("caption") or front.get("image_caption")
     credit = image.get("credit") or front.get("credit") or front.get("image_credit")
+    src = image.get("src") or (front.get("image") if isinstance(front.get("image"), str) else None)
+    figure: tuple[Frame, ...] = ()
+    if src:
+        # The lead photo with its address: a figure, as in the body.
+        figure = (reader.frame("figure", source="front matter"),)
+        alt = image.get("alt") or front.get("image_alt") or ""
+        blocks.append(Block("alt", clean_line(str(alt)), line_of("image"), figure,
+                            {"src": str(src), "title": None}))
     if caption:
-        blocks.append(Block("caption", clean_line(str(caption)), line_of("caption")))
+        blocks.append(Block("caption", clean_line(str(caption)), line_of("caption"), figure))
     if credit:
-        blocks.append(Block("credit", clean_line(str(credit)).strip("[]"), line_of("credit")))
+        blocks.append(Block("credit", clean_line(str(credit)).strip("[]"), line_of("credit"), figure))
     for k in ("author", "tags", "slug", "image"):
         if k in front:
             meta[k] = front[k]
@@ -126,7 +137,8 @@ class _BodyReader:
 
     # ------------------------------------------------------------ helpers
 
-    def _frame(self, kind: str, **attrs: Any) -> Frame:
+    def frame(self, kind: str, **attrs: Any) -> Frame:
+        """A new frame, its id unique within the article."""
         self.next_id += 1
         return Frame(kind, self.next_id, attrs)
 
@@ -173,7 +185,7 @@ class _BodyReader:
             if kind in ("bullet_list_open", "ordered_list_open"):
                 ordered = kind == "ordered_list_open"
                 start = int(tok.attrs.get("start", 1)) if ordered else None
-                frames.append(self._frame("list", ordered=ordered, start=start,
+                frames.append(self.frame("list", ordered=ordered, start=start,
                                           tight=self._tight(self.pos)))
                 items.append(0)
             elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -181,20 +193,20 @@ class _BodyReader:
                 items.pop()
             elif kind == "list_item_open":
                 items[-1] += 1
-                frames.append(self._frame("item", index=items[-1]))
+                frames.append(self.frame("item", index=items[-1]))
                 if toks[self.pos + 1].type == "list_item_close":  # an empty item
                     out.append(Block("item", "", self._line(tok), tuple(frames), markup=True))
             elif kind == "list_item_close":
                 frames.pop()
             elif kind == "blockquote_open":
-                frames.append(self._frame("quote"))
+                frames.append(self.frame("quote"))
                 if toks[self.pos + 1].type == "blockquote_close":
                     out.append(Block("quote", "", self._line(tok), tuple(frames), markup=True))
             elif kind == "blockquote_close":
                 frames.pop()
             elif kind == "table_open":
                 align, ncols = self._table_shape(self.pos)
-                frames.append(self._frame("table", align=align, cols=ncols))
+                frames.append(self.frame("table", align=align, cols=ncols))
                 rows.append(0)
             elif kind == "table_close":
                 frames.pop()
@@ -202,7 +214,7 @@ class _BodyReader:
             elif kind == "tr_open":
                 rows[-1] += 1
                 head = toks[self.pos + 1].type == "th_open"
-                frames.append(self._frame("row", index=rows[-1], head=head))
+                frames.append(self.frame("row", index=rows[-1], head=head))
                 cols.append(0)
             elif kind == "tr_close":
                 frames.pop()
@@ -243,7 +255,7 @@ class _BodyReader:
         if len(nodes) == 1 and isinstance(nodes[0], inline.Image) and not any(
                 f.kind in ("table",) for f in here):
             image = nodes[0]
-            figure = here + (self._frame("figure", source="markdown"),)
+            figure = here + (self.frame("figure", source="markdown"),)
             out.append(Block("alt", inline.write(image.children)[0], lineno, figure,
                              {"src": image.src, "title": image.title}, markup=True))
             # A next paragraph that is one emphasis is the caption (and credit).
