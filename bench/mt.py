@@ -155,8 +155,8 @@ def main() -> int:
             llm_requests = len(chat.requests())
             llm_entries = sum(len(entries_of(body)) for body in chat.requests())
             chat.reset()
-            llm_rerun = translate_project(llm_project, llm_paths, LANGS, engine="llm",
-                                          options=llm_options)
+            translate_project(llm_project, llm_paths, LANGS, engine="llm",
+                              options=llm_options)
             llm_rerun_requests = len(chat.requests())
         finally:
             chat.stop()

@@ -42,10 +42,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from .loopback import LoopbackServer
 
 MASK = re.compile(r"\[X\d+X\]")
 _ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -71,45 +72,18 @@ def chat_translate(text: str, target: str) -> str:
     return f"«{target}» {body}"
 
 
-class ChatServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class ChatServer(LoopbackServer):
     def __init__(self, latency: float = 0.0, api_key: str | None = None) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.mode = "ok"
-        self.fail_first: int | None = None
-        self.latency = latency
-        self.api_key = api_key
+        super().__init__(_Handler, latency, api_key)
         self.retry_after = "0"
-        self.log: list[dict] = []
         self.times: list[float] = []     # time.monotonic() of each request's arrival
         self.paths: list[str] = []       # each request's path and query
         self.headers: list[dict] = []    # each request's headers
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
 
     @property
     def url(self) -> str:
         """The base URL a client is given (``--url``)."""
         return f"http://127.0.0.1:{self.server_address[1]}/v1"
-
-    def handle_error(self, request, client_address) -> None:
-        """Stay quiet when a client hangs up (deadline tests give up on the server)."""
-        import sys
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError, OSError)):
-            return
-        super().handle_error(request, client_address)
-
-    def start(self) -> "ChatServer":
-        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.shutdown()
-        self.server_close()
 
     def requests(self) -> list[dict]:
         """The request bodies received so far."""
@@ -128,15 +102,6 @@ class ChatServer(ThreadingHTTPServer):
             self.paths.clear()
             self.headers.clear()
         self.mode, self.fail_first = "ok", None
-
-    def fault(self) -> str:
-        with self.lock:
-            if self.fail_first is None:
-                return self.mode
-            if self.fail_first > 0:
-                self.fail_first -= 1
-                return self.mode
-            return "ok"
 
 
 def entries_of(body: dict) -> list[dict]:
@@ -268,7 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
         })
 
 
-if __name__ == "__main__":  # manual use: python tests/chatserver.py
+if __name__ == "__main__":  # manual use: python -m tests.chatserver
     server = ChatServer().start()
     print(f"serving on {server.url} (Ctrl-C to stop)")
     try:

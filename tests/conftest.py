@@ -24,6 +24,7 @@ from .mtserver import MTServer
 from .chatserver import ChatServer
 from .paths import GOLDEN, KIRKUK, REPO, SEED, SHARED
 from .support_guarantees import GatedServer
+from .support_pg import Databases, server_url
 from .tools import IN_CI
 
 
@@ -219,3 +220,30 @@ def gated():
     server = GatedServer()
     yield server
     server.stop()
+
+
+# -- PostgreSQL (tests/support_pg.py) ----------------------------------------
+
+@pytest.fixture
+def pg_databases():
+    dbs = Databases(server_url())
+    try:
+        yield dbs
+    finally:
+        dbs.drop_all()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def memory_backend(request, monkeypatch):
+    """Run a test on the project's own SQLite store, then on a shared PostgreSQL memory."""
+    monkeypatch.delenv("NEWSLOC_MEMORY_URL", raising=False)
+    if request.param == "sqlite":
+        yield None
+        return
+    dbs = Databases(server_url())
+    url = dbs.new()
+    monkeypatch.setenv("NEWSLOC_MEMORY_URL", url)
+    try:
+        yield url
+    finally:
+        dbs.drop_all()

@@ -44,10 +44,11 @@ import html
 import json
 import socket
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from .loopback import LoopbackServer
 
 QUOTA = ("MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY. NEXT AVAILABLE IN "
          "10 HOURS 20 MINUTES 38 SECONDS VISIT HTTPS://MYMEMORY.TRANSLATED.NET/DOC/USAGEFORM.PHP "
@@ -70,46 +71,17 @@ def _shown(value) -> str:
     return " ".join(value) if isinstance(value, list) else str(value)
 
 
-class MTServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class MTServer(LoopbackServer):
     def __init__(self, latency: float = 0.0, api_key: str | None = None,
                  languages: list[str] | None = None) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.mode = "ok"
-        self.fail_first: int | None = None
-        self.latency = latency
-        self.api_key = api_key
+        super().__init__(_Handler, latency, api_key)
         self.languages = list(languages or LANGUAGES)
-        self.log: list[dict] = []
         self.bomb_size = 64 << 20       # bytes the ``bomb`` answer inflates to
         self.trickle_delay = 0.25       # seconds between two bytes in ``trickle``
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self.thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"
-
-    def handle_error(self, request, client_address) -> None:
-        """Stay quiet when a client hangs up mid-answer: the fault tests time out and kill clients."""
-        import sys
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError, OSError)):
-            return
-        super().handle_error(request, client_address)
-
-    def start(self) -> "MTServer":
-        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.shutdown()
-        self.server_close()
 
     def translations(self) -> list[dict]:
         with self.lock:
@@ -119,16 +91,6 @@ class MTServer(ThreadingHTTPServer):
         with self.lock:
             self.log.clear()
         self.mode, self.fail_first = "ok", None
-
-    def _fault(self) -> str:
-        """The mode for this request (fail_first counts requests)."""
-        with self.lock:
-            if self.fail_first is None:
-                return self.mode
-            if self.fail_first > 0:
-                self.fail_first -= 1
-                return self.mode
-            return "ok"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -204,7 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
                                     "path": self.path, "params": params})
         if self.server.latency:
             time.sleep(self.server.latency)
-        mode = self.server._fault()
+        mode = self.server.fault()
         if mode == "hang":
             self.server.stopping.wait(30)
         return mode
@@ -331,7 +293,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(404, json.dumps({"error": "not found"}))
 
 
-if __name__ == "__main__":  # manual use: python tests/mtserver.py
+if __name__ == "__main__":  # manual use: python -m tests.mtserver
     server = MTServer().start()
     print(f"serving on {server.url} (Ctrl-C to stop)")
     try:

@@ -123,7 +123,7 @@ class GatedServer:
         self.server = MTServer(latency=latency).start()
         self.gate = threading.Event()
         self.gate.set()
-        fault = self.server._fault
+        fault = self.server.fault
 
         def gated() -> str:
             while not self.gate.wait(0.05):
@@ -131,7 +131,7 @@ class GatedServer:
                     break
             return fault()
 
-        self.server._fault = gated
+        self.server.fault = gated
 
     @property
     def url(self) -> str:

@@ -33,6 +33,19 @@ def make_project(root: Path, articles: dict[str, str], *, extra_toml: str = "") 
     return root
 
 
+def one_article(root: Path, name: str, text: str, langs: tuple[str, ...] = ("ar",)):
+    """A project with no settings (the defaults) and one article, extracted for *langs*.
+
+    Returns the project and the article's path.
+    """
+    (root / "articles").mkdir(parents=True)
+    path = root / "articles" / name
+    path.write_text(text, encoding="utf-8")
+    project = load_project(root)
+    extract_article(project, path, list(langs))
+    return project, path
+
+
 def review(root: Path, slug: str, lang: str,
            translate: Callable[[str], str | None] | None = None) -> Path:
     """Give every entry of a catalogue a reviewed (non-fuzzy) translation."""
@@ -59,3 +72,13 @@ def entries(root: Path, slug: str, lang: str) -> dict[str, object]:
 
 def article(headline: str, *paragraphs: str) -> str:
     return headline + "\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+#: Two articles sharing one sentence and a near-copy of another.
+SHARED = "Heavy rain flooded dozens of homes in the port city on Monday, officials said."
+NEAR_OLD = "Rescue teams evacuated more than 200 families from low-lying districts."
+NEAR_NEW = "Rescue teams evacuated more than 300 families from low-lying districts."
+NEW = "Schools will reopen next week, the education ministry announced."
+STORM = article("Storm hits the northern coast", SHARED, NEAR_OLD,
+                "The weather service expects the storm to weaken by Wednesday.")
+FLOOD = article("Flood waters recede in the north", SHARED, NEAR_NEW, NEW)

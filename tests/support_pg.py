@@ -1,4 +1,6 @@
-"""A fresh PostgreSQL database per test, on the server `.ci/run` starts (NEWSLOC_TEST_PG_URL).
+"""Fresh PostgreSQL databases for tests, on the server `.ci/run` starts (NEWSLOC_TEST_PG_URL).
+
+The fixtures (``pg_databases``, ``memory_backend``) are in conftest.py.
 
 In CI a missing server is an error; elsewhere the PostgreSQL variants skip.
 Start one locally with ``eval "$(.ci/pg-test-cluster start /tmp/pg)"``.
@@ -51,28 +53,3 @@ class Databases:
         for name in self.made:
             self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.admin.close()
-
-
-@pytest.fixture
-def pg_databases():
-    dbs = Databases(server_url())
-    try:
-        yield dbs
-    finally:
-        dbs.drop_all()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def memory_backend(request, monkeypatch):
-    """Run a test on the project's own SQLite store, then on a shared PostgreSQL memory."""
-    monkeypatch.delenv("NEWSLOC_MEMORY_URL", raising=False)
-    if request.param == "sqlite":
-        yield None
-        return
-    dbs = Databases(server_url())
-    url = dbs.new()
-    monkeypatch.setenv("NEWSLOC_MEMORY_URL", url)
-    try:
-        yield url
-    finally:
-        dbs.drop_all()

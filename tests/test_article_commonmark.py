@@ -10,50 +10,17 @@ image descriptions) is in the article's blocks.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
-import lxml.html
 import pytest
 
 from pipeline.article import inline, parse_article
 from pipeline.errors import ArticleError
 from pipeline.segment import segment_article
 
+from .support_letters import article_letters, shown_letters
+
 SPEC = json.loads((Path(__file__).parent / "data" / "commonmark" / "spec.json").read_text("utf-8"))
-
-
-def letters(text: str) -> Counter:
-    return Counter(c for c in text if c.isalnum())
-
-
-def shown_letters(html: str) -> Counter:
-    """Letters of the text and image descriptions of *html*, as a browser shows them."""
-    if not html.strip():
-        return Counter()
-    doc = lxml.html.document_fromstring(f"<div>{html}</div>")
-    for el in doc.iter("script", "style", "textarea", "title"):
-        el.drop_tree()
-    found = letters(doc.text_content())
-    for img in doc.iter("img"):
-        found += letters(img.get("alt") or "")
-    return found
-
-
-def article_letters(art) -> Counter:
-    found: Counter = Counter()
-    for block in art.blocks:
-        if not block.markup:
-            found += letters(block.text)
-            continue
-        nodes = inline.parse(block.text)
-        found += letters(inline.plain_of(nodes))
-        for node in inline.walk(nodes):
-            if isinstance(node, inline.Html):
-                found += letters(node.raw)
-            elif isinstance(node, inline.Link) and node.autolink:
-                found += letters(node.href)
-    return found
 
 
 def read(name: str, text: str):

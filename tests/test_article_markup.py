@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import lxml.html
@@ -16,7 +15,8 @@ from pipeline.cli import cli
 from pipeline.errors import ArticleError
 from pipeline.segment import segment_article, split_marked
 
-from .conftest import SEED
+from .paths import SEED
+from .support_letters import article_letters, letters, shown_letters
 
 DATA = Path(__file__).parent / "data" / "articles"
 
@@ -347,35 +347,6 @@ def test_bad_input_is_one_line_exit_1_nothing_written(runner, empty_project, nam
 
 # --------------------------------------------------------------------------- properties
 
-def _letters(text: str) -> Counter:
-    return Counter(c for c in text if c.isalnum())
-
-
-def _article_letters(art) -> Counter:
-    out: Counter = Counter()
-    for b in art.blocks:
-        if not b.markup:
-            out += _letters(b.text)
-            continue
-        nodes = inline.parse(b.text)
-        out += _letters(inline.plain_of(nodes))
-        for node in inline.walk(nodes):
-            if isinstance(node, inline.Html):
-                out += _letters(node.raw)
-    return out
-
-
-def _rendered_letters(body: str) -> Counter:
-    html = inline.markdown().render(body)
-    if not html.strip():
-        return Counter()
-    doc = lxml.html.document_fromstring(f"<div>{html}</div>")
-    letters = _letters(doc.text_content())
-    for img in doc.iter("img"):
-        letters += _letters(img.get("alt") or "")
-    return letters
-
-
 BODY = st.lists(st.sampled_from([
     "Word", "two", ". ", "\n", "\n\n", "- ", "1. ", "> ", "# ", "## ", "*", "**", "_", "`", "~~",
     "[", "](", ")", "![", "<https://a.b/c>", "|", "---", "\n|---|---|\n", "    ", "```", "\\",
@@ -383,30 +354,22 @@ BODY = st.lists(st.sampled_from([
 ]), max_size=40).map("".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.parametrize("kind", ["md", "html"])
+@settings(max_examples=125, deadline=None, suppress_health_check=list(HealthCheck))
 @given(body=BODY)
 @example(body="- a\n  - b\n\n> q\n")
-def test_markdown_reading_never_crashes_nor_loses_words(body):
-    try:
-        art = parse_article("story.md", "---\ntitle: T\n---\n\n" + body)
-    except ArticleError:
-        return
-    segment_article(art)
-    missing = _rendered_letters(body) - _article_letters(art)
-    assert not missing, (body, missing)
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
-@given(body=BODY)
-def test_html_reading_never_crashes_nor_loses_words(body):
+def test_reading_never_crashes_nor_loses_words(kind, body):
+    """Random Markdown, read as a Markdown article and, rendered, as an HTML one."""
     html = inline.markdown().render(body)
+    name, text = ("story.md", "---\ntitle: T\n---\n\n" + body) if kind == "md" else \
+        ("story.html", "<h1>T</h1>\n" + html)
     try:
-        art = parse_article("story.html", "<h1>T</h1>\n" + html)
+        art = parse_article(name, text)
     except ArticleError:
         return
     segment_article(art)
-    missing = _rendered_letters(body) - _article_letters(art)
-    assert not missing, (html, missing)
+    missing = shown_letters(html) - article_letters(art)
+    assert not missing, (text, missing)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -535,11 +498,11 @@ def test_html_reader_on_any_markup_keeps_every_shown_word(body):
     for el in list(doc.iter(*DROPPED)):
         if el.getparent() is not None:
             el.drop_tree()
-    shown = _letters(doc.text_content())
+    shown = letters(doc.text_content())
     for img in doc.iter("img"):
         if not any(a.tag in ("pre", "code") for a in img.iterancestors()):  # code keeps its text only
-            shown += _letters(img.get("alt") or "")
-    missing = shown - _article_letters(art)
+            shown += letters(img.get("alt") or "")
+    missing = shown - article_letters(art)
     assert not missing, (page, missing)
 
 

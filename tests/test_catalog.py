@@ -13,6 +13,7 @@ from pipeline.config import load_project
 from pipeline.extract import extract_article
 
 from .paths import PO_REAL, SEED
+from .support_memory import one_article
 from .tools import msgfmt_check
 
 def msgfmt_ok(path: Path) -> None:
@@ -112,12 +113,7 @@ def _translate_all(project, slug, lang="ar"):
 
 @pytest.fixture
 def town(tmp_path):
-    root = tmp_path / "town"
-    (root / "articles").mkdir(parents=True)
-    article = root / "articles" / "town.txt"
-    article.write_text(ORIGINAL, encoding="utf-8")
-    project = load_project(root)
-    extract_article(project, article, ["ar"])
+    project, article = one_article(tmp_path / "town", "town.txt", ORIGINAL)
     reviewed = _translate_all(project, "town")
     return project, article, reviewed
 

@@ -9,8 +9,9 @@ import pytest
 
 from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
-from pipeline.config import load_project
 from pipeline.extract import extract_article
+
+from .support_memory import one_article
 
 ARTICLE = """\
 Army retakes the town of Hit
@@ -25,12 +26,7 @@ Residents returned to their homes on Tuesday.
 
 @pytest.fixture
 def desk(tmp_path):
-    root = tmp_path / "desk"
-    (root / "articles").mkdir(parents=True)
-    article = root / "articles" / "hit.txt"
-    article.write_text(ARTICLE, encoding="utf-8")
-    project = load_project(root)
-    extract_article(project, article, ["ar"])
+    project, article = one_article(tmp_path / "desk", "hit.txt", ARTICLE)
     path = project.catalog_path("hit", "ar")
     po = load_catalog(path)
     for e in po:  # a translator reviews everything

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from pipeline.export import run as export
 
 from .paths import KIRKUK as DATA
 from .support_state import stage_records
-from .test_export_incremental import LANGS, SLUG, edition_files, run
+from .test_export_incremental import SLUG, edition_files, run
 
 
 def _records(root: Path) -> dict:

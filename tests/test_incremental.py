@@ -8,7 +8,6 @@ writes nothing and does not even segment; deleting ``.newsloc/`` is safe.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 

@@ -16,16 +16,8 @@ from pipeline.translate.cache import MTCache
 from pipeline.translate.memory import Memory, Unit, load_memory
 
 from .paths import BBC
-from .support_memory import article, entries, make_project, review, stand_in
-from .support_pg import memory_backend, pg_databases  # noqa: F401  (fixtures)
-
-SHARED = "Heavy rain flooded dozens of homes in the port city on Monday, officials said."
-NEAR_OLD = "Rescue teams evacuated more than 200 families from low-lying districts."
-NEAR_NEW = "Rescue teams evacuated more than 300 families from low-lying districts."
-NEW = "Schools will reopen next week, the education ministry announced."
-STORM = article("Storm hits the northern coast", SHARED, NEAR_OLD,
-                "The weather service expects the storm to weaken by Wednesday.")
-FLOOD = article("Flood waters recede in the north", SHARED, NEAR_NEW, NEW)
+from .support_memory import (FLOOD, NEAR_NEW, NEAR_OLD, NEW, SHARED, STORM, entries, make_project,
+                             review, stand_in)
 
 
 @pytest.fixture
