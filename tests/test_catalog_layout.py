@@ -23,7 +23,7 @@ from pipeline.catalog import catalog_text, load_catalog, parse_catalog
 from pipeline.catalog.layout import entry_lines, possible_breaks, string_lines, width_breaks
 from pipeline.cli import cli
 
-from .paths import BBC, PO_REAL, REPO, allow_links_outside, allow_links_outside
+from .paths import BBC, PO_REAL, REPO, allow_links_outside
 
 MSGCAT = shutil.which("msgcat")
 IN_CI = os.environ.get("CI") == "true"
