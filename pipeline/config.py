@@ -39,6 +39,13 @@ from .errors import ConfigError, LocaleError, SettingsError
 
 DEFAULT_LANGUAGES = ("ar", "ckb", "ku")
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+#: Default sizes newsloc refuses with a message (``[tool.newsloc.limits]`` overrides them).
+DEFAULT_LIMITS = {
+    "article_bytes": 4 << 20,    # one article file (a 50 MB one took 1.1 GB to extract)
+    "entry_chars": 20_000,       # one segment, or one translation (check)
+    "glossary_terms": 50_000,    # one glossary file (a million rows took translate 150 s)
+}
+
 #: Slugs an article may not have: names of files newsloc generates beside editions.
 RESERVED_SLUGS = {"index": "index page of each language (index.html, index.json)",
                   "proof": "folder of proof pages"}
@@ -71,6 +78,10 @@ class Project:
 
     def catalog_path(self, slug: str, lang: str) -> Path:
         return self.locales_dir / lang / f"{slug}.po"
+
+    def limit(self, name: str) -> int:
+        """The size limit *name* (:data:`DEFAULT_LIMITS`), from ``[tool.newsloc.limits]`` if set."""
+        return int(self.section("limits").get(name) or DEFAULT_LIMITS[name])
 
     def section(self, name: str) -> dict[str, Any]:
         """Return the ``[tool.newsloc.<name>]`` sub-table (empty if absent)."""

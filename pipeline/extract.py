@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 from . import errors as _errors
 from . import fsutil as _fsutil
 from .config import Project, slug_for
-from .errors import CatalogError, PipelineError
+from .errors import ArticleError, CatalogError, PipelineError
 from .fsutil import UNCHECKED, atomic_write_many
 from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
 from .parallel import map_chunks, resolve_jobs, start_pool
@@ -210,8 +210,14 @@ def _segment(project: Project, path: Path, article: Article | None):
     from .catalog import build_template, load_catalog, same_entries
     from .segment import segment_article
     source_digest = digest_path(path)  # before reading: an edit made meanwhile is seen next run
-    article = article or read_article(path)
+    article = article or read_article(path, max_bytes=project.limit("article_bytes"))
     segments = segment_article(article, project.source)
+    longest = project.limit("entry_chars")
+    for segment in segments:
+        if len(segment.source) > longest:
+            raise ArticleError(f"a segment of {len(segment.source):,} characters; the limit is "
+                               f"{longest:,} ([tool.newsloc.limits] entry_chars): split the "
+                               "paragraph", path=path, lineno=segment.lineno)
     template = build_template(segments, source_ref=source_ref(project, path),
                               title=article.headline)
     result = ExtractResult(slug=article.slug, entries=len(template), source_digest=source_digest,
@@ -262,15 +268,20 @@ def _write_batch(pendings: list[_Pending]) -> None:
 def _finish(pending: _Pending) -> ExtractResult:
     """Complete the article's writes (unless a batch did); return the result.
 
-    Raises the first failed write, after every write of the article was tried.
+    A failed write (full disk, a link, a translator's save) is one of the
+    result's errors; the files that were written are still counted, so the
+    summary says what is on disk (it once said "0 file(s) written" after
+    replacing 3 of 4). A file without a digest is looked at again next run.
     """
     result = pending.result
     if pending.outcomes is None:
         _write_batch([pending])
-    for outcome in pending.outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
     for (path, data), written in zip(pending.writes, pending.outcomes):
+        if isinstance(written, PipelineError):
+            result.errors.append(written)
+            continue
+        if isinstance(written, BaseException):
+            raise written
         (result.written if written else result.unchanged).append(path)
         result.digests[path] = digest_bytes(data)
     result.written.sort(key=lambda p: pending.order.get(p, len(pending.order)))

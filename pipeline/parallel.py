@@ -20,20 +20,35 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 T = TypeVar("T")
 
 
-def resolve_jobs(jobs: int | None) -> int:
-    """Return the number of worker processes for a ``--jobs`` value.
-
-    >>> resolve_jobs(3)
-    3
-    >>> resolve_jobs(None) >= 1
-    True
-    """
-    if jobs is not None and jobs >= 1:
-        return jobs
+def cpu_count() -> int:
+    """CPUs this process may use."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+#: Most worker processes a run starts: more than a few per CPU only costs memory
+#: (``NEWSLOC_JOBS=100000`` started 300 processes before this cap).
+JOBS_PER_CPU = 4
+
+
+def max_jobs() -> int:
+    """The cap on ``--jobs``: :data:`JOBS_PER_CPU` per CPU this process may use."""
+    return JOBS_PER_CPU * cpu_count()
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """Return the number of worker processes for a ``--jobs`` value (capped at :func:`max_jobs`).
+
+    >>> resolve_jobs(1)
+    1
+    >>> resolve_jobs(None) >= 1, resolve_jobs(10 ** 6) == max_jobs()
+    (True, True)
+    """
+    if jobs is not None and jobs >= 1:
+        return min(jobs, max_jobs())
+    return cpu_count()
 
 
 def process_pool(processes: int) -> multiprocessing.pool.Pool:

@@ -92,6 +92,7 @@ CASES = [
      "MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY", "أخبار العراق"),
     ("engine-garbage", "ckb", "Iraq News", "None", "هەواڵی عێراق"),
     ("blank", "ar", "Iraq News", "   ", "أخبار العراق"),
+    ("too-long", "ar", "Iraq News", "أخبار العراق " * 30, "أخبار العراق"),   # issue 13: runaway text
     ("whitespace", "ku", "Total: ", "Tevahî:", "Tevahî: "),
 ]
 

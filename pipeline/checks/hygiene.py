@@ -7,6 +7,7 @@ import re
 from typing import Iterator
 
 from ..textpatterns import PROSE_WORD, TWO_LETTERS, WORD_SPLIT, short, strip_protected
+from ..config import DEFAULT_LIMITS
 from .registry import Unit, register
 
 # --------------------------------------------------------------------------- hygiene
@@ -54,6 +55,23 @@ def blank(u: Unit) -> Iterator[str]:
         yield "translation is only whitespace"
     elif not u.target and u.plural:
         yield f"plural form msgstr[{u.form}] is empty while other forms are translated"
+
+
+#: A translation longer than this is refused (the default ``[tool.newsloc.limits] entry_chars``).
+ENTRY_CHARS = DEFAULT_LIMITS["entry_chars"]
+
+
+@register("too-long", "error", "hygiene", fuzzy=True)
+def too_long(u: Unit) -> Iterator[str]:
+    """No runaway translation: at most ten times the source (plus 200) and 20,000 characters.
+
+    A 1 MB translation used to pass every check; a model or an engine that
+    loops, or a paste gone wrong, ends here instead of in an edition.
+    """
+    limit = min(ENTRY_CHARS, 10 * len(u.source) + 200)
+    if len(u.target) > limit:
+        yield (f"translation of {len(u.target):,} characters for a source of {len(u.source):,} "
+               f"(at most {limit:,})")
 
 
 @register("whitespace", "warning", "hygiene")

@@ -18,6 +18,7 @@ from .. import __version__
 from ..config import Project, load_project
 from ..errors import PipelineError, SettingsError
 from ..locales import parse_locale
+from ..parallel import JOBS_PER_CPU, max_jobs
 
 
 class NewslocGroup(click.Group):
@@ -133,9 +134,10 @@ def cli(root: Path | None) -> None:
 
 
 jobs_option = click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+    "--jobs", "-j", type=click.IntRange(min=1, max=max_jobs()), default=None, metavar="N",
     envvar="NEWSLOC_JOBS", show_envvar=True,
-    help="Worker processes for articles that need work (default: one per CPU; 1 = in-process).")
+    help=f"Worker processes for articles that need work (default: one per CPU; 1 = in-process; "
+         f"at most {JOBS_PER_CPU} per CPU).")
 
 
 def main() -> None:

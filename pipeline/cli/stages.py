@@ -181,7 +181,7 @@ def export(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]
     report = export_editions(project, paths if articles else None, languages_of(project, langs),
                              formats=formats, out=out, policy=policy, jobs=jobs, force=force)
     _echo_export(report)
-    if not report.exported:
+    if not report.exported or report.failed:
         ctx.exit(1)
 
 
@@ -221,7 +221,7 @@ def build(ctx: click.Context, langs: tuple[str, ...], formats: tuple[str, ...] |
     if result.translate_note:
         click.echo(f"translate: {result.translate_note}")
     _echo_export(result.export)
-    if not result.export.exported:
+    if not result.export.exported or result.export.failed:
         ctx.exit(1)
 
 

@@ -40,8 +40,9 @@ written, and the files of a few articles (``BATCH``) are written together by
 filesystem, renames, one fsync per folder): each file is as atomic and
 durable as with ``atomic_write``, for a fraction of the fsyncs. An edition
 with a file that could not be written is an error: the manifest does not
-record it (it is retried next run), and the run ends with the first such
-error once everything else is written and recorded.
+record it (it is retried next run), and the report lists every such
+edition with the files that failed (:attr:`ExportReport.failed`), once
+everything else is written, recorded and indexed.
 """
 
 from __future__ import annotations
@@ -113,6 +114,11 @@ class ExportReport:
     @property
     def skipped(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.exported]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Editions with a file that could not be written (each names its files)."""
+        return [o for o in self.outcomes if o.write_failed]
 
 
 def _findings(project: Project, po_path: Path, lang: str) -> list[Any] | None:
@@ -196,7 +202,6 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
             units.append(by_slug[slug])
 
     report = ExportReport()
-    write_errors: list[str] = []
     # Workers start before check's records are read: a forked worker carries
     # every page of its parent, and those records are not its business.
     pool = start_pool(jobs, work=sum(len(u.articles) for u in units), threshold=POOL_THRESHOLD,
@@ -221,8 +226,6 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
                 if entry is not None:
                     index_entries[lang][outcome.slug] = entry
                 item = _item(lang, refs[k])
-                if outcome.write_failed:
-                    write_errors.append(outcome.reason)
                 if record is None:
                     manifest.drop(item)  # an error: retried (and reported) every run
                 else:
@@ -246,12 +249,9 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
             written = _update_index(project, out, lang, index_entries[lang])
             for path, changed in written:
                 (report.written if changed else report.unchanged).append(path)
-    if write_errors:
-        # As a single write's failure always did: the run fails naming the file,
-        # once every other edition is written, recorded and indexed.
-        more = f" (and {len(write_errors) - 1} more edition(s) with write errors)" \
-            if len(write_errors) > 1 else ""
-        raise ExportError(write_errors[0] + more)
+    # Editions whose files could not all be written (a full disk) are in the
+    # report, each with its reason: the caller reports every one of them, not
+    # only the first, once every other edition is written, recorded and indexed.
     return report
 
 
@@ -400,7 +400,7 @@ def _render_article(job: _Job, path: Path, todo: dict[str, _Inputs]) -> list[_Re
     """Render (not write) the editions of one article in the languages of *todo*."""
     project = job.project
     try:
-        article = read_article(path)
+        article = read_article(path, max_bytes=job.project.limit("article_bytes"))
         segments = segment_article(article, project.source)
     except PipelineError as exc:
         return [(lang, inputs, Outcome(slug_for(path), lang, "error", str(exc)), None, {})

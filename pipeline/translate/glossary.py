@@ -116,6 +116,10 @@ def load_glossary(project: Project, lang: str) -> Glossary:
             rows = read_csv(path)
         else:
             rows = read_tbx(path, project.source, lang)
+        if len(rows) > project.limit("glossary_terms"):
+            raise ConfigError(f"glossary of {len(rows):,} terms; the limit is "
+                              f"{project.limit('glossary_terms'):,} ([tool.newsloc.limits] "
+                              "glossary_terms)", path=path)
         for term, target, note in rows:
             glossary.terms[term] = target or term
             if note:
