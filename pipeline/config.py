@@ -128,6 +128,23 @@ class Project:
             seen[key] = path
         return paths
 
+    def orphan_catalogs(self, languages: Iterable[str]) -> list[Path]:
+        """Catalogues of *languages* with no article of their slug (renamed, or the article gone).
+
+        Their translations are used by nothing; ``status`` and ``check``
+        report them so that a translator's renamed file (``slug-mine.po``)
+        is not silently ignored while an empty catalogue takes its place.
+        """
+        slugs = {p.stem for p in self.article_paths()}
+        found = []
+        for lang in languages:
+            folder = self.locales_dir / lang
+            if not folder.is_dir():
+                continue
+            found += sorted(p for p in folder.glob("*.po")
+                            if p.stem not in slugs and not p.name.startswith("."))
+        return found
+
     def find_article(self, name: str | Path) -> Path:
         """Resolve an article given as a path or as a slug."""
         return self.find_articles([name])[0]

@@ -157,3 +157,14 @@ def test_article_named_like_a_generated_page_is_an_error(runner, empty_project, 
     result = newsloc(runner, empty_project, "extract")
     assert result.exit_code == 1
     assert name in result.output and "newsloc generates" in result.output
+
+
+def test_orphan_catalogue_is_reported_by_status_and_check(runner, project):
+    """A translator's renamed catalogue (slug-mine.po) was ignored without a word."""
+    mine = project / "locales" / "ar" / f"{SEED_SLUG}-mine.po"
+    shutil.copy(project / "locales" / "ar" / f"{SEED_SLUG}.po", mine)
+    for command in ("status", "check"):
+        result = newsloc(runner, project, command)
+        warning = [line for line in result.output.splitlines() if f"{SEED_SLUG}-mine.po" in line]
+        assert warning and "used by nothing" in warning[0], (command, result.output)
+    assert f"{SEED_SLUG}-mine.po" not in newsloc(runner, project, "status", SEED_SLUG).output

@@ -134,8 +134,18 @@ def status(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]
     for row in rows:
         if row.error:
             click.echo(f"Error: {row.error}", err=True)
+    _echo_orphans(project, languages_of(project, langs), articles)
     if any(row.error for row in rows):
         ctx.exit(1)
+
+
+def _echo_orphans(project: Project, langs: list[str], targets: tuple[str, ...]) -> None:
+    """Warn about catalogues no article uses (only when the whole project was asked about)."""
+    if targets:
+        return
+    for path in project.orphan_catalogs(langs):
+        click.echo(f"Warning: {path}: no article {project.articles_dir.name}/{path.stem}.*: "
+                   "this catalogue is used by nothing (renamed? its article removed?)", err=True)
 
 
 def _check_targets(project: Project, targets: tuple[str, ...], langs: tuple[str, ...]):
@@ -227,6 +237,7 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
             click.echo(str(f))
         for path in missing:
             click.echo(f"{path}: no catalogue yet (run `newsloc extract`)", err=True)
+        _echo_orphans(project, languages_of(project, langs), targets)
         unchanged = f" ({report.cached} unchanged since the last check)" if report.cached else ""
         click.echo(f"{len(pairs)} catalogue(s) checked: {errors} error(s), {warnings} warning(s)"
                    + unchanged)
