@@ -192,7 +192,7 @@ articles = st.tuples(inline(), st.lists(block(), max_size=5)).map(
     lambda parts: "\n\n".join([parts[0], *parts[1]]) + "\n")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(body=articles)
 def test_random_articles_as_markdown_and_as_web_pages(desk, body):
     source_html = REFERENCE.render(body)

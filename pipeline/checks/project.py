@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 #: Fewer catalogues than this to check are checked in-process (a pool costs more).
 POOL_THRESHOLD = 24
-LIBRARIES = ("polib", "babel")
+LIBRARIES = ("polib", "babel", "markdown-it-py")  # markdown-it: the inline group parses md-text entries
 
 
 @dataclass(frozen=True)

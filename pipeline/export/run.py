@@ -258,7 +258,7 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
 # --------------------------------------------------------------------------- incremental, parallel
 
 STAGE = "export"
-LIBRARIES = ("Jinja2", "MarkupSafe", "babel", "polib", "pysbd", "PyYAML")
+LIBRARIES = ("Jinja2", "MarkupSafe", "babel", "polib", "pysbd", "PyYAML", "markdown-it-py", "lxml")
 #: Below this many articles to render, a process pool costs more than it saves.
 POOL_THRESHOLD = 8
 
