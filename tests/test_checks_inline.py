@@ -76,6 +76,19 @@ def test_dangerous_schemes_are_errors(destination):
     assert image["link-schemes"] and image["link-targets"]
 
 
+def test_repointed_link_is_only_a_warning_whatever_its_numbers():
+    source = "Read [the report](/news/2024/the-parliament-report) on **Tuesday** with the committee."
+    target = "[ڕاپۆرتەکە](/ckb/news/2025/raport) بخوێنەوە ڕۆژی **سێشەممە** لەگەڵ لیژنەکە."
+    entry = RawEntry(lineno=1, msgid=source, msgstr={None: target}, flags=["md-text"])
+    unit = Unit(source, target, "ckb", entry, None, None, (source,))
+    found = {name: list(c.func(unit)) for name, c in CHECKS.items() if c.scope == "entry"}
+    assert {name: f for name, f in found.items() if f} == {
+        "link-targets": ["link target changed: /news/2024/the-parliament-report → /ckb/news/2025/raport"]}
+    dropped = "[ڕاپۆرتەکە](/ckb/news/2025/raport) بخوێنەوە ڕۆژی **سێشەممە** ٢٠٢٤ لەگەڵ لیژنەکە."
+    assert list(CHECKS["numbers"].func(Unit(source, dropped, "ckb", entry, None, None, (source,)))) == [
+        "number 2024 not in the source"]
+
+
 def test_plain_entries_are_not_looked_at():
     assert findings("Use *stars* here.", "استخدم النجوم هنا.", flagged=False)["spans"] == []
 

@@ -7,6 +7,8 @@ import functools
 import re
 from typing import Iterator
 
+from ..article.inline import plain
+from ..segment import MARKUP_FLAG
 from ..textpatterns import NUMBER, normalise_digits, strip_protected
 from .registry import Unit, register
 
@@ -44,11 +46,16 @@ def numbers(u: Unit) -> Iterator[str]:
     A plural form may spell its number out, so it is only checked for
     numbers the source does not have.
     """
-    src = set().union(*(numbers_in(s) for s in u.sources)) if u.plural else numbers_in(u.source)
-    tgt = numbers_in(u.target)
+    source, target = u.source, u.target
+    if MARKUP_FLAG in u.entry.flags:
+        # Inline markup: the numbers readers see. A link target (which a translator may
+        # repoint, /news/2024/... → /ar/news/2025/...) is the inline group's business.
+        source, target = plain(source), plain(target)
+    src = set().union(*(numbers_in(s) for s in u.sources)) if u.plural else numbers_in(source)
+    tgt = numbers_in(target)
     if not u.plural:
         # 0, 1 and 2 standing alone are often words ("no items", Arabic dual "ملفان").
-        spelt = set(_SMALL.findall(strip_protected(normalise_digits(u.source))))
+        spelt = set(_SMALL.findall(strip_protected(normalise_digits(source))))
         missing = sorted(src - tgt - spelt, key=lambda x: (len(x), x))
         if missing:
             yield f"number{'s' if len(missing) > 1 else ''} {', '.join(missing)} of the source missing"
