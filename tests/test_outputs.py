@@ -62,17 +62,37 @@ locale = { ar = "ar_IQ" }
 
 
 
+_ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+_LETTER_OR_ESCAPE = re.compile(r"\\.|[A-Za-z]")
+
+
+def _arabic_letters(quoted: str) -> str:
+    """Latin letters of a PO string line in Arabic letters (escapes such as \\n kept)."""
+    return _LETTER_OR_ESCAPE.sub(lambda m: m.group(0) if len(m.group(0)) > 1 else
+                                 _ARABIC[ord(m.group(0).lower()) - 97], quoted)
+
+
 def review_every_other_article(root: Path) -> None:
-    """A translator accepts every suggestion of every other article: its entries lose ``fuzzy``."""
+    """A translator reviews every suggestion of every other article: its entries lose ``fuzzy``,
+    and in ar and ckb the accepted suggestions' Latin letters become Arabic ones (the fake engine only
+    upper-cases; a reviewed translation in Latin letters is a check error that blocks export)."""
     for k, slug in enumerate(sorted(p.stem for p in (root / "articles").iterdir())):
         for po in sorted((root / "locales").glob(f"*/{slug}.po")) if k % 2 == 0 else ():
-            lines = []
+            arabic = po.parent.name in ("ar", "ckb")
+            lines, accepted, in_msgstr = [], False, False
             for line in po.read_text(encoding="utf-8").split("\n"):
+                if not line:
+                    accepted = False
                 if line.startswith("#, "):
                     flags = [f for f in line[3:].split(", ") if f != "fuzzy"]
+                    accepted = "fuzzy" in line[3:].split(", ")
                     if not flags:
                         continue
                     line = "#, " + ", ".join(flags)
+                in_msgstr = line.startswith("msgstr") or (in_msgstr and line.startswith('"'))
+                if arabic and accepted and in_msgstr:
+                    quote = line.index('"')
+                    line = line[:quote] + _arabic_letters(line[quote:])
                 lines.append(line)
             po.write_text("\n".join(lines), encoding="utf-8")
 
