@@ -359,10 +359,22 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
     mt_records: dict[str, dict] = {}
     todo: dict[Path, bool] = {}
     fresh: dict[Path, dict[str, Any]] = {}
+    # Which file describes each pair (its catalogue, else its template, else none):
+    # looked up once per run, not once per loop (stat calls are the no-op's cost).
+    sources: dict[tuple[str, str], tuple[Path, Path | None]] = {}
+    templates: dict[str, Path | None] = {}
     for slug, lang in pairs:
         path = project.catalog_path(slug, lang)
-        source = path if path.is_file() else project.template_path(slug)
-        if source in todo or source in fresh or not source.is_file():
+        if path.is_file():
+            sources[(slug, lang)] = (path, path)
+            continue
+        if slug not in templates:
+            pot = project.template_path(slug)
+            templates[slug] = pot if pot.is_file() else None
+        sources[(slug, lang)] = (path, templates[slug])
+    for slug, lang in pairs:
+        path, source = sources[(slug, lang)]
+        if source is None or source in todo or source in fresh:
             continue
         record = manifest.get(_item(project, source)) if manifest is not None else None
         if record is not None and record.get("catalog") == (source == path) \
@@ -390,10 +402,9 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
     rows = []
     try:
         for slug, lang in pairs:
-            path = project.catalog_path(slug, lang)
-            source = path if path.is_file() else project.template_path(slug)
+            path, source = sources[(slug, lang)]
             status = CatalogStatus(slug, lang, path)
-            if not source.is_file():
+            if source is None:
                 status.note = "not extracted yet"
                 rows.append(status)
                 continue
@@ -435,8 +446,9 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
     finally:
         cache.close()
     if manifest is not None:
+        seen = {_item(project, source) for _path, source in sources.values() if source is not None}
         manifest.keep_only(item for item in manifest.records
-                           if (project.root / item).is_file() or Path(item).is_file())
+                           if item in seen or (project.root / item).is_file() or Path(item).is_file())
         if mt_records:
             mt_manifest = mt_manifest or Manifest.load(project, "status-mt", status_key(project))
             for item, record in mt_records.items():
