@@ -41,6 +41,7 @@ from .catalog import PROVENANCE, load_catalog
 from .config import Project, slug_for
 from .errors import PipelineError
 from .translate.cache import MTCache
+from .state.store import open_store
 from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
 from .parallel import map_chunks, resolve_jobs, start_pool
 
@@ -356,7 +357,6 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
     pairs = [(slug, lang) for slug in slugs for lang in langs]
     jobs = resolve_jobs(jobs)
     # Read what changed first (in a pool when it pays), then assemble the rows in order.
-    mt_records: dict[str, dict] = {}
     todo: dict[Path, bool] = {}
     fresh: dict[Path, dict[str, Any]] = {}
     # Which file describes each pair (its catalogue, else its template, else none):
@@ -382,25 +382,45 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
             fresh[source] = record["summary"]
         else:
             todo[source] = source == path
-    if todo:
-        work = list(todo.items())
-        pool = start_pool(jobs, work=len(work), threshold=POOL_THRESHOLD)
-        with pool or contextlib.nullcontext():
-            results = list(map_chunks(_read_summaries, None, work, pool=pool, jobs=jobs, cap=32,
-                                      ordered=True))
-        for (source, is_catalog), (digest, summary) in zip(work, results):
-            fresh[source] = summary
-            if manifest is not None and digest is not None:
-                manifest.put(_item(project, source), _record_of(digest, is_catalog, summary))
-                mt_records[_item(project, source)] = {"digest": digest, "mt": summary.get("mt", [])}
     # Post-edit distances need the MT cache: a record keeps them, with the cache's
-    # mark (its newest row), until the file or the cache changes. The reviewed
-    # MT entries themselves are kept apart ("status-mt"), read only then.
+    # mark (its newest row), until the file or the cache changes. The reviewed MT
+    # entries themselves are kept apart (records "status-mt"), read only then, one
+    # catalogue at a time: memory stays flat however large the archive.
     cache = _Cache(project)
-    mt_manifest: Manifest | None = None
-    mark: object = ...
-    rows = []
+    marks: list = []
+
+    def mark() -> object:
+        if not marks:
+            marks.append(cache.mark())
+        return marks[0]
+
+    lang_of = {source: lang for (_slug, lang), (path, source) in sources.items() if source == path}
+    key = status_key(project)
+    store = open_store(project) if manifest is not None else None
+    mt_put: dict[str, dict] = {}
     try:
+        if todo:
+            work = list(todo.items())
+            pool = start_pool(jobs, work=len(work), threshold=POOL_THRESHOLD)
+            with pool or contextlib.nullcontext():
+                results = map_chunks(_read_summaries, None, work, pool=pool, jobs=jobs, cap=32,
+                                     ordered=True)
+                for (source, is_catalog), (digest, summary) in zip(work, results):
+                    mt = summary.pop("mt", None) or []
+                    if "error" not in summary:
+                        summary["pe"] = _post_edit(mt, project, lang_of.get(source, ""), cache) if mt else {}
+                    fresh[source] = summary
+                    if manifest is None or digest is None:
+                        continue
+                    item = _item(project, source)
+                    manifest.put(item, {"digest": digest, "catalog": is_catalog,
+                                        "summary": {k: v for k, v in summary.items() if k != "pe"},
+                                        "has_mt": bool(mt), "pe": summary.get("pe", {}),
+                                        "mark": mark() if mt else None})
+                    mt_put[item] = {"digest": digest, "mt": mt}
+                    if len(mt_put) >= 256:
+                        _save_mt(store, key, mt_put)
+        rows = []
         for slug, lang in pairs:
             path, source = sources[(slug, lang)]
             status = CatalogStatus(slug, lang, path)
@@ -418,30 +438,23 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
             if source != path:
                 status.note = "no catalogue yet"
             _apply_states(status, summary["states"])
+            if "pe" in summary:  # read this run
+                _apply_post_edit(status, summary["pe"])
+                rows.append(status)
+                continue
             item = _item(project, source)
             record = manifest.get(item) if manifest is not None else None
-            if manifest is None or record is None:
+            if record is None:
                 _apply_post_edit(status, _post_edit(summary.get("mt", ()), project, lang, cache))
-                rows.append(status)
-                continue
-            if record.get("has_mt") and mark is ...:
-                mark = cache.mark()
-            if "pe" in record and (not record.get("has_mt") or record.get("mark") == mark):
+            elif "pe" in record and (not record.get("has_mt") or record.get("mark") == mark()):
                 _apply_post_edit(status, record["pe"])
-                rows.append(status)
-                continue
-            mt = summary.get("mt")
-            if mt is None:
-                if mt_manifest is None:
-                    mt_manifest = Manifest.load(project, "status-mt", status_key(project))
-                kept = mt_manifest.get(item)
-                mt = kept["mt"] if kept is not None and kept.get("digest") == record.get("digest") \
+            else:
+                kept = store.record("status-mt", key, item) if store is not None else None
+                mt = kept["mt"] if isinstance(kept, dict) and kept.get("digest") == record.get("digest") \
                     else _read_summary(source, source == path)[1].get("mt", [])
-            if mark is ...:
-                mark = cache.mark()
-            pe = _post_edit(mt, project, lang, cache)
-            _apply_post_edit(status, pe)
-            manifest.put(item, dict(record, pe=pe, mark=mark, has_mt=bool(mt)))
+                pe = _post_edit(mt, project, lang, cache)
+                _apply_post_edit(status, pe)
+                manifest.put(item, dict(record, pe=pe, mark=mark(), has_mt=bool(mt)))
             rows.append(status)
     finally:
         cache.close()
@@ -449,21 +462,23 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
         seen = {_item(project, source) for _path, source in sources.values() if source is not None}
         manifest.keep_only(item for item in manifest.records
                            if item in seen or (project.root / item).is_file() or Path(item).is_file())
-        if mt_records:
-            mt_manifest = mt_manifest or Manifest.load(project, "status-mt", status_key(project))
-            for item, record in mt_records.items():
-                if record["mt"]:
-                    mt_manifest.put(item, record)
-                else:
-                    mt_manifest.drop(item)
         try:
+            _save_mt(store, key, mt_put)
             manifest.save()
-            if mt_manifest is not None:
-                mt_manifest.keep_only(manifest.records)
-                mt_manifest.save()
         except PipelineError as exc:  # a read-only checkout still gets its status
             log.warning("cannot save the status manifest: %s", exc)
     return rows
+
+
+def _save_mt(store, key: str, put: dict[str, dict]) -> None:
+    """Write the reviewed MT entries of catalogues read this run (records "status-mt")."""
+    if store is None or not put:
+        return
+    try:
+        store.save_records("status-mt", key, {i: r for i, r in put.items() if r["mt"]},
+                           [i for i, r in put.items() if not r["mt"]], replace=False)
+    finally:
+        put.clear()
 
 
 def totals(rows: Iterable[CatalogStatus]) -> dict[str, CatalogStatus]:

@@ -183,6 +183,15 @@ class Store:
                 continue  # a damaged record: redo that item
         return out
 
+    def record(self, stage: str, key: str, item: str) -> Any:
+        """One record of *stage* made under *key* (None when absent, damaged or of another key)."""
+        row = self.db.one("SELECT r.data FROM records r JOIN stages s ON s.stage = r.stage "
+                          "WHERE r.stage = ? AND r.item = ? AND s.key = ?", (stage, item, key))
+        try:
+            return json.loads(row[0]) if row else None
+        except ValueError:
+            return None
+
     def save_records(self, stage: str, key: str, put: dict[str, Any], drop: Iterable[str],
                      replace: bool) -> None:
         """Write changed records of *stage* (all of them with *replace*: a new key)."""

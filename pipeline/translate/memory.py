@@ -83,6 +83,8 @@ from .units import Unit, normalize_space
 
 log = logging.getLogger(__name__)
 
+#: Files whose units are written per transaction when many changed (a cold build).
+SYNC_CHUNK = 200
 #: The desk of a project's own SQLite store (a shared memory names desks: see desk_name).
 LOCAL_DESK = "."
 IMPORTED_NAME = "memory.tmx"
@@ -361,6 +363,9 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
         rebuilt.append(rel)
         changed.append((stamp, [(u.source, u.target, u.lang, u.origin, u.line, u.imported, u.obsolete)
                                 for u in file_units]))
+        if len(changed) >= SYNC_CHUNK:  # a cold build streams: memory stays flat however large the archive
+            tables.replace_files(desk, changed, removed=())
+            changed = []
     tables.replace_files(desk, changed, removed=old)
     tables.restamp(desk, restamped)
     memory = Memory(tables=tables, desk=desk)
