@@ -1,6 +1,6 @@
 """Coverage-guided fuzzing of newsloc's readers with atheris (libFuzzer).
 
-Feeds arbitrary bytes to the article reader (as ``.txt`` and ``.md``) and
+Feeds arbitrary bytes to the article reader (as ``.txt``, ``.md`` and ``.html``) and
 to the PO reader, then, for input they accept, to segmentation and
 catalogue writing. Anything but a :class:`PipelineError` is a crash, and
 so is a reader writing a file.
@@ -32,12 +32,12 @@ def test_one_input(data: bytes) -> None:
         return
     env = _env
     workdir: Path = env["workdir"]
-    kind, body = data[0] % 3, data[1:]
-    name = ("story.txt", "story.md", "ar.po")[kind]
+    kind, body = data[0] % 4, data[1:]
+    name = ("story.txt", "story.md", "story.html", "ar.po")[kind]
     path = workdir / name
     path.write_bytes(body)
     try:
-        if kind < 2:
+        if kind < 3:
             article = env["read_article"](path)
             segments = env["segment_article"](article, "en")
             template = env["build_template"](segments, source_ref="articles/" + name,
