@@ -73,22 +73,14 @@ def chat_translate(text: str, target: str) -> str:
 
 
 class ChatServer(LoopbackServer):
+    url_path = "/v1"
+
     def __init__(self, latency: float = 0.0, api_key: str | None = None) -> None:
         super().__init__(_Handler, latency, api_key)
         self.retry_after = "0"
         self.times: list[float] = []     # time.monotonic() of each request's arrival
         self.paths: list[str] = []       # each request's path and query
         self.headers: list[dict] = []    # each request's headers
-
-    @property
-    def url(self) -> str:
-        """The base URL a client is given (``--url``)."""
-        return f"http://127.0.0.1:{self.server_address[1]}/v1"
-
-    def requests(self) -> list[dict]:
-        """The request bodies received so far."""
-        with self.lock:
-            return list(self.log)
 
     def arrivals(self) -> list[float]:
         """When each request arrived (``time.monotonic()``)."""
@@ -97,11 +89,10 @@ class ChatServer(LoopbackServer):
 
     def reset(self) -> None:
         with self.lock:
-            self.log.clear()
             self.times.clear()
             self.paths.clear()
             self.headers.clear()
-        self.mode, self.fail_first = "ok", None
+        super().reset()
 
 
 def entries_of(body: dict) -> list[dict]:

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class LoopbackServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    url_path = "/"   # what follows the port in :attr:`url`
 
     def __init__(self, handler: type[BaseHTTPRequestHandler], latency: float = 0.0,
                  api_key: str | None = None) -> None:
@@ -27,6 +28,22 @@ class LoopbackServer(ThreadingHTTPServer):
         self.log: list[dict] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
+
+    @property
+    def url(self) -> str:
+        """The base URL a client is given (``--url``)."""
+        return f"http://127.0.0.1:{self.server_address[1]}{self.url_path}"
+
+    def requests(self) -> list[dict]:
+        """What the server logged of each request so far."""
+        with self.lock:
+            return list(self.log)
+
+    def reset(self) -> None:
+        """Forget the log; answer normally again."""
+        with self.lock:
+            self.log.clear()
+        self.mode, self.fail_first = "ok", None
 
     def handle_error(self, request, client_address) -> None:
         """Stay quiet when a client hangs up mid-answer: fault and deadline tests give up on the server."""

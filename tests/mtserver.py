@@ -79,18 +79,9 @@ class MTServer(LoopbackServer):
         self.bomb_size = 64 << 20       # bytes the ``bomb`` answer inflates to
         self.trickle_delay = 0.25       # seconds between two bytes in ``trickle``
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/"
-
     def translations(self) -> list[dict]:
-        with self.lock:
-            return list(self.log)
-
-    def reset(self) -> None:
-        with self.lock:
-            self.log.clear()
-        self.mode, self.fail_first = "ok", None
+        """Every translation request so far (engine, q, target, path, params)."""
+        return self.requests()
 
 
 class _Handler(BaseHTTPRequestHandler):

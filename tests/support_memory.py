@@ -82,3 +82,10 @@ NEW = "Schools will reopen next week, the education ministry announced."
 STORM = article("Storm hits the northern coast", SHARED, NEAR_OLD,
                 "The weather service expects the storm to weaken by Wednesday.")
 FLOOD = article("Flood waters recede in the north", SHARED, NEAR_NEW, NEW)
+
+
+def storm_and_flood(root: Path) -> Path:
+    """The two articles (STORM, FLOOD) extracted, the first one reviewed in Arabic."""
+    make_project(root, {"storm.txt": STORM, "flood.txt": FLOOD})
+    review(root, "storm", "ar")
+    return root

@@ -34,6 +34,13 @@ def blank_half(root: Path) -> dict[str, dict[str, str]]:
     return reviewed
 
 
+def blank_half_then_fault(root: Path, server, mode: str) -> tuple[dict[str, dict[str, str]], int]:
+    """blank_half, then *server* answers in fault *mode*: (the reviewed entries, untranslated count)."""
+    reviewed = blank_half(root)
+    server.mode = mode
+    return reviewed, untranslated(root)
+
+
 def reviewed_now(root: Path) -> dict[str, dict[str, str]]:
     return {lang: {e.msgid: str(e) for e in load_catalog(path) if is_reviewed(e)}
             for lang, path in catalogs(root).items()}

@@ -24,7 +24,8 @@ from pipeline.translate.glossary import load_glossary
 from pipeline.translate.protect import mask, restore
 from pipeline.translate.run import translate_project
 from .chatserver import chat_translate, entries_of, target_of
-from .support_mt import NUMBER, SEED_SLUG, blank_half, catalogs, reviewed_now, untranslated
+from .support_mt import (NUMBER, SEED_SLUG, blank_half, blank_half_then_fault, catalogs,
+                         reviewed_now, untranslated)
 
 ARTICLE = f"articles/{SEED_SLUG}.txt"
 FAST = "retries = 2\nbackoff = 0.01\ntimeout = 5\n"
@@ -148,10 +149,8 @@ def test_kurmanji_prompt_and_script(runner, project, chat):
     ("long", "ckb", "too long", 1),
 ])
 def test_answers_matched_by_id_never_shifted(runner, project, chat, mode, lang, kind, refused):
-    reviewed = blank_half(project)
     configure(project)
-    before = untranslated(project)
-    chat.mode = mode
+    reviewed, before = blank_half_then_fault(project, chat, mode)
     result = run(runner, project, chat, "--lang", lang)
     assert len(chat.requests()) == 1
     assert reviewed_now(project) == reviewed
@@ -242,10 +241,8 @@ def test_hung_server_ends_at_the_deadline(runner, project, chat):
                                        ("notjson", "malformed answer")])
 def test_hostile_server_ends_in_a_counted_failure(runner, project, chat, mode, kind):
     """A server that trickles, floods or answers garbage: the run ends, nothing is written."""
-    reviewed = blank_half(project)
     configure(project, "timeout = 0.5\nretries = 0\n")
-    before = untranslated(project)
-    chat.mode = mode
+    reviewed, before = blank_half_then_fault(project, chat, mode)
     result = run(runner, project, chat, "--lang", "ckb")
     assert result.exit_code == 1
     assert kind in result.output, result.output

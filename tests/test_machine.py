@@ -13,8 +13,8 @@ from pipeline.cli import cli
 from pipeline.translate.engines import EngineOptions
 from pipeline.translate.run import translate_project
 
-from .support_mt import (NUMBER, blank_half, catalogs, project_of, reviewed_now,
-                         set_translate_config, untranslated)
+from .support_mt import (NUMBER, blank_half, blank_half_then_fault, catalogs, project_of,
+                         reviewed_now, set_translate_config, untranslated)
 
 NO_RATE = "rate = 0"  # the loopback server needs no pause between requests (google: 5/s, mymemory: 2/s)
 
@@ -92,10 +92,8 @@ def test_fuzzy_with_previous_msgid_kept_unless_retranslate(runner, project, mt):
                                        pytest.param("hang", "timeout", marks=pytest.mark.slow),
                                        ("lose", "lost placeholder")])
 def test_faults_end_in_clear_message_with_nothing_lost(runner, project, mt, mode, kind):
-    reviewed = blank_half(project)
     set_translate_config(project, "timeout = 0.5\nconcurrency = 4\nbackoff = 0.05\nretries = 1")
-    before = untranslated(project)
-    mt.mode = mode
+    reviewed, before = blank_half_then_fault(project, mt, mode)
     started = time.monotonic()
     result = run(runner, project, "--engine", "libre", "--url", mt.url)
     assert time.monotonic() - started < 30

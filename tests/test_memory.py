@@ -17,15 +17,13 @@ from pipeline.translate.units import Unit
 from pipeline.translate.run import pretranslate_catalogs
 
 from .support_memory import (FLOOD, NEAR_NEW, NEAR_OLD, NEW, SHARED, STORM, article, entries,
-                             make_project, review, stand_in)
+                             make_project, review, stand_in, storm_and_flood)
 
 
 @pytest.fixture
 def desk(tmp_path):
     """Two articles sharing sentences; the first one reviewed in Arabic."""
-    root = make_project(tmp_path / "desk", {"storm.txt": STORM, "flood.txt": FLOOD})
-    review(root, "storm", "ar")
-    return root
+    return storm_and_flood(tmp_path / "desk")
 
 
 def test_exact_and_fuzzy_matches_across_articles(desk):

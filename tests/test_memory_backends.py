@@ -17,14 +17,12 @@ from pipeline.translate.memory import Memory, Unit, load_memory
 
 from .paths import BBC
 from .support_memory import (FLOOD, NEAR_NEW, NEAR_OLD, NEW, SHARED, STORM, entries, make_project,
-                             review, stand_in)
+                             review, stand_in, storm_and_flood)
 
 
 @pytest.fixture
 def desk(tmp_path, memory_backend):
-    root = make_project(tmp_path / "desk", {"storm.txt": STORM, "flood.txt": FLOOD})
-    review(root, "storm", "ar")
-    return root
+    return storm_and_flood(tmp_path / "desk")
 
 
 def test_exact_fuzzy_and_incremental_updates(desk):
