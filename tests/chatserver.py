@@ -84,8 +84,7 @@ class ChatServer(LoopbackServer):
 
     def arrivals(self) -> list[float]:
         """When each request arrived (``time.monotonic()``)."""
-        with self.lock:
-            return list(self.times)
+        return self.snapshot(self.times)
 
     def reset(self) -> None:
         with self.lock:
@@ -225,10 +224,4 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":  # manual use: python -m tests.chatserver
-    server = ChatServer().start()
-    print(f"serving on {server.url} (Ctrl-C to stop)")
-    try:
-        while True:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        server.stop()
+    ChatServer().serve_until_interrupted()

@@ -36,8 +36,12 @@ class LoopbackServer(ThreadingHTTPServer):
 
     def requests(self) -> list[dict]:
         """What the server logged of each request so far."""
+        return self.snapshot(self.log)
+
+    def snapshot(self, items: list) -> list:
+        """A copy of one of the server's lists, taken under its lock."""
         with self.lock:
-            return list(self.log)
+            return list(items)
 
     def reset(self) -> None:
         """Forget the log; answer normally again."""
@@ -60,6 +64,15 @@ class LoopbackServer(ThreadingHTTPServer):
         self.stopping.set()
         self.shutdown()
         self.server_close()
+
+    def serve_until_interrupted(self) -> None:
+        """Manual use (``python -m tests.mtserver``): serve until Ctrl-C."""
+        self.start()
+        print(f"serving on {self.url} (Ctrl-C to stop)")
+        try:
+            self.stopping.wait()
+        except KeyboardInterrupt:
+            self.stop()
 
     def fault(self) -> str:
         """The mode for this request (``fail_first`` counts requests)."""

@@ -285,10 +285,4 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":  # manual use: python -m tests.mtserver
-    server = MTServer().start()
-    print(f"serving on {server.url} (Ctrl-C to stop)")
-    try:
-        while True:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        server.stop()
+    MTServer().serve_until_interrupted()
