@@ -175,7 +175,7 @@ def empty_project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def kirkuk(tmp_path: Path) -> Path:
-    """The small test newsroom of tests/data/export: one dated Markdown article, reviewed ar/ckb/ku catalogues."""
+    """The small newsroom of tests/data/export: a dated Markdown article, reviewed ar/ckb/ku catalogues."""
     root = tmp_path / "desk"
     shutil.copytree(KIRKUK, root)
     return root
@@ -183,7 +183,10 @@ def kirkuk(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def full_disk(monkeypatch):
-    """``full_disk(".po")``: renaming onto a file whose name ends so fails with ENOSPC; ``full_disk(None)`` ends it."""
+    """``full_disk(".po")``: renaming onto a file whose name ends so fails with ENOSPC.
+
+    ``full_disk(None)`` frees the disk again.
+    """
     from pipeline import fsutil
     real_replace = os.replace
 

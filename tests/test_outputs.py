@@ -1,14 +1,15 @@
 """newsloc's outputs, byte for byte, against a committed manifest of digests.
 
 What a newsroom runs on a fresh checkout (``extract``, ``translate --engine
-fake``, a translator accepting the suggestions of every other article, ``export
---min-reviewed 0 --machine``, ``check --json``, ``status --json``) on two projects: the seed article with the committed catalogues
-(reviewed translations and all), and a deterministic 24-article BBC sample
-from nothing. Every file the commands leave in the project (catalogues,
-editions, proof pages, index pages; not the ``.newsloc`` state, whose layout
-is an implementation detail) and every command's exit code and output (the
-project path replaced by ``<root>``, durations by ``<seconds>``) is digested and compared with
-``tests/golden/outputs/<project>.json``.
+fake``, a translator accepting the suggestions of every other article,
+``export --min-reviewed 0 --machine``, ``check --json``, ``status --json``)
+on two projects: the seed article with the committed catalogues (reviewed
+translations and all), and a deterministic 24-article BBC sample from
+nothing. Every file the commands leave in the project (catalogues, editions,
+proof pages, index pages; not the ``.newsloc`` state, whose layout is an
+implementation detail) and every command's exit code and output (the project
+path replaced by ``<root>``, durations by ``<seconds>``) is digested and
+compared with ``tests/golden/outputs/<project>.json``.
 
 A change that means to change outputs rewrites the manifest with
 ``pytest --update-golden tests/test_outputs.py`` and the diff of the manifest
@@ -137,7 +138,7 @@ def _run(root: Path, args: tuple[str, ...], code: Path) -> dict:
 
 
 def digest_run(root: Path, code: Path = CODE) -> dict:
-    """Run the commands (the newsloc of checkout *code*) in *root*; digest their outputs and every file they leave."""
+    """Run the commands (the newsloc of checkout *code*) in *root*; digest outputs and files left."""
     commands = [step(root) if callable(step) else _run(root, step, code) for step in STEPS]
     files = {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
              for p in sorted(root.rglob("*"))
@@ -165,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import tempfile
     parser = argparse.ArgumentParser(prog="python3 -m tests.test_outputs", description=main.__doc__)
-    parser.add_argument("before", type=Path, help="checkout whose code runs first (e.g. a worktree of a55a6f0)")
+    parser.add_argument("before", type=Path,
+                        help="checkout whose code runs first (e.g. a worktree of a55a6f0)")
     parser.add_argument("after", type=Path, help="checkout to compare with it")
     parser.add_argument("--articles", type=int, default=0, help="BBC articles (default: every one)")
     args = parser.parse_args(argv)
