@@ -51,7 +51,13 @@ class PgDb:
         self.lock = threading.RLock()
         self._tx: Any = None
         try:
-            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=15)
+            # synchronous_commit off: a commit returns before its WAL reaches the disk.
+            # Everything here is derived or re-requestable (memory rows are rebuilt from the
+            # PO files, a lost cache row costs one request), and a killed client still loses
+            # nothing it committed; only a crash of the database server can lose the last
+            # fraction of a second. It takes a round trip's fsync off every cached result.
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=15,
+                                        options="-c synchronous_commit=off")
         except psycopg.Error as exc:
             raise StateError(f"cannot connect to the shared memory {self.name}: "
                              f"{str(exc).strip().splitlines()[0] if str(exc).strip() else exc}") from exc

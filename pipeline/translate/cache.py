@@ -59,6 +59,26 @@ class MTCache:
                 return result, glossary
         return None
 
+    def lookup_many(self, engine: str, source: str, target: str, texts: list[str],
+                    glossary_of) -> dict[str, str]:
+        """:meth:`lookup` for many texts in a few queries: text → result (hits only).
+
+        *glossary_of(text)* is the glossary fingerprint each text's result must carry.
+        """
+        by_key = {text_key(t): t for t in texts}
+        keys = list(by_key)
+        hits: dict[str, str] = {}
+        for k in range(0, len(keys), 500):
+            part = keys[k:k + 500]
+            marks = ",".join("?" * len(part))
+            for key, stored, result, glossary in self.db.execute(
+                    "SELECT key, text, result, glossary FROM mt WHERE engine = ? AND source = ? "
+                    f"AND target = ? AND key IN ({marks})", (engine, source, target, *part)):
+                text = by_key.get(key)
+                if text is not None and stored == text and glossary == glossary_of(text):
+                    hits[text] = result
+        return hits
+
     def put(self, engine: str, source: str, target: str, text: str, result: str,
             glossary: str = "") -> None:
         """Store (and commit) one result."""

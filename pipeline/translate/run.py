@@ -693,8 +693,15 @@ def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]], p
         return _usable(cache.lookup(engine, project.source, lang, text, prints(lang, whole)),
                        text, run.options)
 
+    # Whole texts are looked up in the cache in bulk (a few queries per language, not
+    # one per text: a round trip each on a shared PostgreSQL cache).
+    hits: dict[tuple[str, str], str] = {}
+    for lang in sorted({lang for lang, _ in wanted}):
+        texts = [text for lg, text in wanted if lg == lang]
+        found = cache.lookup_many(engine, project.source, lang, texts, lambda t, lg=lang: prints(lg, t))
+        hits.update(((lang, t), r) for t, r in found.items())
     for (lang, text) in wanted:
-        cached = lookup(lang, text, text)
+        cached = _usable(hits.get((lang, text)), text, run.options)
         if cached is not None:
             summary.cache_hits += 1
             finished.append(((lang, text), cached))
