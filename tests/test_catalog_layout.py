@@ -90,17 +90,23 @@ def _real_po_files():
 @pytest.mark.shared
 @pytest.mark.parametrize("path", _real_po_files(), ids=lambda p: p.name)
 def test_real_po_files_read_and_written_back_as_msgcat_writes_them(path, tmp_path):
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        pytest.skip("gettext 0.21 cannot read a file with a byte order mark")
+    source = path
+    if path.read_bytes().startswith(b"\xef\xbb\xbf"):
+        # gettext 0.21 cannot read a byte order mark (newsloc drops it): compare without it.
+        source = tmp_path / f"nobom-{path.name}"
+        source.write_bytes(path.read_bytes()[3:])
     written = tmp_path / path.name
     written.write_text(catalog_text(load_catalog(path)), encoding="utf-8")
     # The writer's layout is msgcat's own ...
     assert_msgcat_leaves([written])
+    if source is not path:
+        # This file's header field also lacks its "\n", which newsloc writes:
+        # its content changes, so only the layout is compared.
+        return
     # ... and it is the layout msgcat gives the original file, line for line,
     # except what polib's reader does not keep: empty "#." lines and the
     # header's "#:" line (both meaningless to gettext's tools).
-    reference = msgcat(path).decode("utf-8")
+    reference = msgcat(source).decode("utf-8")
     reference = re.sub(r"(?m)^#\.\n", "", reference)
     head, _, rest = reference.partition('msgid ""\n')
     reference = re.sub(r"(?m)^#: .*\n", "", head) + 'msgid ""\n' + rest
