@@ -76,7 +76,7 @@ class MTServer(LoopbackServer):
                  languages: list[str] | None = None) -> None:
         super().__init__(_Handler, latency, api_key)
         self.languages = list(languages or LANGUAGES)
-        self.bomb_size = 64 << 20       # bytes the ``bomb`` answer inflates to
+        self.bomb_size = 16 << 20       # bytes the ``bomb`` answer inflates to (> the 4 MiB cap)
         self.trickle_delay = 0.25       # seconds between two bytes in ``trickle``
 
     def translations(self) -> list[dict]:

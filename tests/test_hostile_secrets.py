@@ -18,7 +18,7 @@ from pipeline.config import load_project
 from pipeline.lock import acquire, lock_path, release
 from pipeline.translate.engines.base import redact
 
-from tests.support_mt import blank_half
+from tests.support_mt import blank_half, set_translate_config
 
 from .paths import REPO
 
@@ -43,6 +43,7 @@ def test_password_in_url_is_never_printed_or_logged(runner, project, caplog):
 def test_password_in_url_never_reaches_a_failure_message(runner, project, mt, caplog):
     caplog.set_level(logging.DEBUG)
     blank_half(project)
+    set_translate_config(project, "retries = 0")
     mt.mode = "500"
     url = mt.url.replace("http://", f"http://desk:{PASSWORD}@")
     result = translate(runner, project, "--engine", "libre", "--url", url)
