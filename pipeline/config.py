@@ -213,6 +213,8 @@ def load_project(root: str | Path = ".") -> Project:
                             allow_outside=bool(table.get("allow_outside", False)))
                for key in ("articles", "locales", "editions")}
     settings = {k: v for k, v in table.items() if isinstance(v, dict)}
+    if not table.get("allow_outside", False):
+        _refuse_linked_catalogs(root, folders["locales"])
     return Project(
         root=root,
         source=str(table.get("source", "en")),
@@ -223,6 +225,28 @@ def load_project(root: str | Path = ".") -> Project:
         settings=settings,
         allow_outside=bool(table.get("allow_outside", False)),
     )
+
+
+def _refuse_linked_catalogs(root: Path, locales: Path) -> None:
+    """Raise ConfigError for a catalogue or template that is a link to a file outside *root*.
+
+    Such a file would be read as the desk's translations (and published);
+    ``allow_outside = true`` allows it. Links are found from the folder
+    listing (no stat per file), so the cost is one listing per language.
+    """
+    if not locales.is_dir():
+        return
+    with os.scandir(locales) as languages:
+        folders = [entry.path for entry in languages if entry.is_dir()]
+    for folder in folders:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink() and entry.name.endswith((".po", ".pot")) \
+                        and not is_inside(entry.path, root):
+                    raise ConfigError("is a link to a file outside the project "
+                                      f"({os.path.realpath(entry.path)}); newsloc does not read it "
+                                      "(set allow_outside = true in [tool.newsloc] to allow it)",
+                                      path=entry.path)
 
 
 def _folder(root: Path, key: str, value: str, pyproject: Path, *, allow_outside: bool) -> Path:

@@ -82,6 +82,9 @@ def test_linked_catalogue_is_refused(runner, project, outside):
     before = shared.read_bytes()
     po.unlink()
     po.symlink_to(shared)
+    pyproject = project / "pyproject.toml"   # reading it is allowed; writing through it never
+    pyproject.write_text(pyproject.read_text().replace("[tool.newsloc]\n",
+                                                       "[tool.newsloc]\nallow_outside = true\n", 1))
     article = project / "articles" / f"{SEED_SLUG}.txt"
     article.write_text(article.read_text().replace("fight: officials", "fight: US officials", 1))
     result = newsloc(runner, project, "extract")
@@ -168,3 +171,19 @@ def test_orphan_catalogue_is_reported_by_status_and_check(runner, project):
         warning = [line for line in result.output.splitlines() if f"{SEED_SLUG}-mine.po" in line]
         assert warning and "used by nothing" in warning[0], (command, result.output)
     assert f"{SEED_SLUG}-mine.po" not in newsloc(runner, project, "status", SEED_SLUG).output
+
+
+def test_catalogue_linked_from_outside_is_not_read_unless_allowed(runner, project, outside):
+    shared = outside.parent / "ar.po"
+    po = project / "locales" / "ar" / f"{SEED_SLUG}.po"
+    shutil.copy(po, shared)
+    po.unlink()
+    po.symlink_to(shared)
+    for command in ("status", "check", "export"):
+        result = newsloc(runner, project, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert f"{SEED_SLUG}.po" in result.output and "outside the project" in result.output
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("[tool.newsloc]\n",
+                                                       "[tool.newsloc]\nallow_outside = true\n", 1))
+    assert newsloc(runner, project, "status").exit_code == 0
