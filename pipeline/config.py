@@ -191,11 +191,7 @@ def load_project(root: str | Path = ".") -> Project:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise SettingsError(f"not valid TOML: {exc}", path=pyproject) from exc
         table = data.get("tool", {}).get("newsloc", {}) or {}
-    from .schema import SettingsInvalid, validate_settings  # pydantic: only on load
-    try:
-        validate_settings(table)
-    except SettingsInvalid as exc:
-        raise SettingsError(str(exc), path=pyproject) from None
+    checked = _validate(root, table, pyproject)
     languages = table.get("languages", list(DEFAULT_LANGUAGES))
     if isinstance(languages, str):
         languages = [languages]
@@ -215,6 +211,8 @@ def load_project(root: str | Path = ".") -> Project:
     settings = {k: v for k, v in table.items() if isinstance(v, dict)}
     if not table.get("allow_outside", False):
         _refuse_linked_catalogs(root, folders["locales"])
+    if checked is not None:
+        _remember_checked(root, checked)
     return Project(
         root=root,
         source=str(table.get("source", "en")),
@@ -225,6 +223,56 @@ def load_project(root: str | Path = ".") -> Project:
         settings=settings,
         allow_outside=bool(table.get("allow_outside", False)),
     )
+
+
+#: Where a project remembers the digest of the last settings that passed the schema.
+SETTINGS_OK = Path(".newsloc") / "settings.ok"
+
+
+def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
+    """Check *table* against :mod:`pipeline.schema`; raise SettingsError naming the key.
+
+    Importing pydantic and building the schema costs about a tenth of a
+    second, more than a no-op ``status`` spends on its work; so the digest of
+    settings that passed (with the schema's own source) is kept in
+    ``.newsloc/settings.ok`` and the same settings are not checked again.
+    Derived state: deleting the file costs one check. Returns the digest to
+    remember once every other check of the project passed (None: nothing to
+    remember).
+    """
+    if not table:
+        return None  # nothing set: nothing to check (and nothing written into a bare folder)
+    import hashlib
+    import json
+    schema_source = Path(__file__).with_name("schema.py")
+    try:
+        schema_digest = hashlib.sha256(schema_source.read_bytes()).hexdigest()
+    except OSError:
+        schema_digest = ""
+    text = json.dumps(table, sort_keys=True, default=str, ensure_ascii=False)
+    digest = hashlib.sha256(f"{schema_digest}\n{text}".encode()).hexdigest()
+    marker = root / SETTINGS_OK
+    try:
+        if not marker.is_symlink() and marker.read_text(encoding="ascii").strip() == digest:
+            return None
+    except (OSError, UnicodeDecodeError):
+        pass
+    from .schema import SettingsInvalid, validate_settings  # pydantic: only when needed
+    try:
+        validate_settings(table)
+    except SettingsInvalid as exc:
+        raise SettingsError(str(exc), path=pyproject) from None
+    return digest
+
+
+def _remember_checked(root: Path, digest: str) -> None:
+    """Record that the settings with *digest* passed every check (see :func:`_validate`)."""
+    from .errors import PipelineError
+    from .fsutil import atomic_write
+    try:
+        atomic_write(root / SETTINGS_OK, digest + "\n")
+    except PipelineError:
+        pass  # a read-only checkout: check every time
 
 
 def _refuse_linked_catalogs(root: Path, locales: Path) -> None:

@@ -97,3 +97,12 @@ def test_settings_error_is_a_config_error_with_the_file(empty_project):
         load_project(empty_project)
     assert info.value.path == empty_project / "pyproject.toml"
     assert str(info.value).endswith("[tool.newsloc.translate] retries: expected an integer, got true")
+
+
+def test_settings_checked_once_are_checked_again_when_they_change(runner, empty_project):
+    write_settings(empty_project, "[tool.newsloc.translate]\nretries = 2\n")
+    assert runner.invoke(cli, ["--root", str(empty_project), "status"]).exit_code in (0, 1)
+    assert (empty_project / ".newsloc" / "settings.ok").is_file()     # the pydantic check is skipped next time
+    write_settings(empty_project, "[tool.newsloc.translate]\nretries = -2\n")
+    result = runner.invoke(cli, ["--root", str(empty_project), "status"])
+    assert result.exit_code == 2 and "retries: must be ≥ 0, got -2" in result.output
