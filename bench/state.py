@@ -12,9 +12,11 @@ process tree:
    then with nothing to do, then ``--retranslate`` (every entry again, all
    from the MT cache);
 3. a stand-in review (every entry reviewed; not timed);
-4. ``status``, ``check``, ``export`` cold, then each with nothing changed,
-   and a no-op ``extract`` (SQLite only: these do not touch PostgreSQL,
-   except ``status``'s post-edit distances);
+4. ``status``, ``check``, ``export`` cold, then each with nothing changed
+   (SQLite only: these do not touch PostgreSQL, except ``status``'s post-edit
+   distances); ``extract`` with nothing changed right after step 1. From
+   ``--large`` articles on (10,000), the cold check and export and the cached
+   translate are skipped: they take hours on a shared 2-core machine;
 5. pre-translating ONE new article from the memory (``translate --engine
    memory NEW``): the first call (memory tables built from every catalogue),
    then three more new articles (median).
@@ -118,7 +120,8 @@ def step(results: dict, name: str, outcome: dict) -> dict:
     return outcome
 
 
-def bench_size(size: int, corpus: Path, tmp: Path, backend: str, pg_url: str | None) -> dict:
+def bench_size(size: int, corpus: Path, tmp: Path, backend: str, pg_url: str | None,
+               large: bool = False) -> dict:
     root = tmp / f"desk-{backend}-{size}"
     root.mkdir(parents=True)
     (root / "pyproject.toml").write_text(
@@ -128,6 +131,8 @@ def bench_size(size: int, corpus: Path, tmp: Path, backend: str, pg_url: str | N
     results: dict = {"articles": size, "backend": backend, "load_before": load()}
     print(f"{size} articles, {backend}", file=sys.stderr)
     step(results, "extract_cold", newsloc(root, "extract", env=env))
+    if backend == "sqlite":
+        noop(results, "extract_noop", root, "extract", env=env)
     cold = step(results, "translate_fake_cold", newsloc(root, "translate", "--engine", "fake", env=env))
     found = _SEGMENTS.search(" ".join(cold["output"]))
     segments = int(found.group(1)) if found else 0
@@ -136,16 +141,17 @@ def bench_size(size: int, corpus: Path, tmp: Path, backend: str, pg_url: str | N
         results["fake_ms_per_segment"] = round(cold["seconds"] / segments * 1000, 4)
         results["fake_cpu_ms_per_segment"] = round(cold["cpu_s"] / segments * 1000, 4)
     noop(results, "translate_noop", root, "translate", "--engine", "fake", env=env)
-    step(results, "translate_cached", newsloc(root, "translate", "--engine", "fake", "--retranslate", env=env))
+    if not large:
+        step(results, "translate_cached", newsloc(root, "translate", "--engine", "fake", "--retranslate",
+                                                  env=env))
     results["reviewed_catalogues"] = review(root)
     step(results, "status_cold", newsloc(root, "status", env=env))
     noop(results, "status_noop", root, "status", env=env)
-    if backend == "sqlite":
+    if backend == "sqlite" and not large:
         step(results, "check_cold", newsloc(root, "check", env=env))
         noop(results, "check_noop", root, "check", env=env)
         step(results, "export_cold", newsloc(root, "export", env=env))
         noop(results, "export_noop", root, "export", env=env)
-        noop(results, "extract_noop", root, "extract", env=env)
     headlines, paragraphs = corpus_parts(corpus)
     warm = []
     for k in range(4):
@@ -191,6 +197,9 @@ def main() -> int:
     parser.add_argument("--pg", default=os.environ.get("NEWSLOC_TEST_PG_URL"),
                         help="PostgreSQL server URL (a database is created per size)")
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--large", type=int, default=10000,
+                        help="from this size on, skip the cold check/export and the cached translate "
+                             "(hours on a shared 2-core machine)")
     parser.add_argument("--json", type=Path, default=HERE / "results" / "state.json")
     args = parser.parse_args()
     if not args.corpus.is_dir():
@@ -203,7 +212,8 @@ def main() -> int:
             with tempfile.TemporaryDirectory(prefix="newsloc-state-bench-") as tmp:
                 pg_url, cleanup = (new_pg_database(args.pg) if backend == "postgresql" else (None, None))
                 try:
-                    out["runs"].append(bench_size(size, args.corpus, Path(tmp), backend, pg_url))
+                    out["runs"].append(bench_size(size, args.corpus, Path(tmp), backend, pg_url,
+                                                  large=size >= args.large))
                 finally:
                     if cleanup is not None:
                         admin, name = cleanup
