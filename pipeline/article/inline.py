@@ -433,6 +433,11 @@ def _render(node: Node, bang: bool = False) -> str:
         return "~~" + render(node.children) + "~~"
     if isinstance(node, Link):
         if node.autolink:
+            # An e-mail autolink is written as the address it shows (<a@b.org>), not as
+            # the mailto: target markdown-it gives it, so its text survives a round trip.
+            shown = plain_of(node.children)
+            if node.href.lower().startswith("mailto:") and node.href[7:] == shown and "@" in shown:
+                return "<" + shown + ">"
             return "<" + node.href + ">"
         return "[" + render(node.children) + "](" + _destination(node.href) + _title_part(node.title) + ")"
     if isinstance(node, Image):
