@@ -43,7 +43,15 @@ def pytest_configure(config):
             "beside the checkout or set NEWSLOC_SHARED.")
 
 
+#: Fixtures that make a test end to end over HTTP (a loopback server and real
+#: clients, timeouts and retries): such a test is ``slow``, out of the fast loop.
+SERVERS = {"mt", "chat", "gated"}
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SERVERS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     # Slow tests first: xdist hands out tests in this order, so the long ones
     # start early on both workers and the short ones fill in behind them
     # instead of one worker finishing a corpus test alone at the end.
