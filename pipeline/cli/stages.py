@@ -267,8 +267,8 @@ def _echo_translate(summary, memory, name: str) -> None:
         served = memory.served
         click.echo(f"memory: {served.exact + served.reviewed} exact ({served.reviewed} accepted as "
                    f"reviewed), {served.fuzzy} fuzzy; "
-                   + (f"{len(served.unmatched)} not in the memory, left untranslated"
-                      if name == "memory" else f"{len(served.unmatched)} sent on to {name}"))
+                   + (f"{served.left} not in the memory, left untranslated"
+                      if name == "memory" else f"{served.left} sent on to {name}"))
     if summary.kept:
         click.echo(f"{summary.kept} suggestion(s) not written: a translator edited those "
                    "entries meanwhile", err=True)

@@ -83,6 +83,8 @@ from .units import Unit, normalize_space
 
 log = logging.getLogger(__name__)
 
+#: Answers kept per memory object (then forgotten: memory stays flat on a cold run).
+BEST_CACHE = 20000
 #: Files whose units are written per transaction when many changed (a cold build).
 SYNC_CHUNK = 200
 #: The desk of a project's own SQLite store (a shared memory names desks: see desk_name).
@@ -180,6 +182,8 @@ class Memory:
         """The preferred unit for *source* and how many distinct translations compete."""
         key = (lang, source)
         if key not in self._best:
+            if len(self._best) >= BEST_CACHE:  # a cold run asks about every text of the archive
+                self._best.clear()
             units = [self._unit(r) for r in self.tables.units_of(lang, source)]
             if not units:
                 self._best[key] = None

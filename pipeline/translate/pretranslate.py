@@ -17,6 +17,10 @@ from pathlib import Path
 from ..config import Project
 from .memory import Match, Memory, load_memory, memory_settings, normalize_space
 
+#: Unmatched texts a report lists (the rest are counted).
+UNMATCHED_KEPT = 1000
+
+
 @dataclass
 class PretranslateReport:
     """What the memory did for one catalogue."""
@@ -24,11 +28,18 @@ class PretranslateReport:
     exact: int = 0          # filled from an identical sentence (fuzzy)
     reviewed: int = 0       # filled from an identical sentence and accepted as reviewed
     fuzzy: int = 0          # filled from a similar sentence
-    unmatched: list[str] = field(default_factory=list)  # msgids left for an engine
+    unmatched: list[str] = field(default_factory=list)  # msgids left for an engine (the first 1,000)
+    left: int = 0           # how many msgids were left for an engine
 
     @property
     def filled(self) -> int:
         return self.exact + self.reviewed + self.fuzzy
+
+    def leave(self, text: str) -> None:
+        """Count *text* as left for an engine (a cold run over an archive leaves a million)."""
+        self.left += 1
+        if len(self.unmatched) < UNMATCHED_KEPT:
+            self.unmatched.append(text)
 
 
 @dataclass
@@ -67,7 +78,7 @@ class MemoryPretranslator:
                 continue
             match = self.memory.lookup(normalize_space(text), lang, threshold=self.threshold)
             if match is None:
-                self.served.unmatched.append(text)
+                self.served.leave(text)
                 continue
             accept = self._accepts(match)
             if accept:
