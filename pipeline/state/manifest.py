@@ -124,11 +124,21 @@ class Manifest:
         self.dirty = False
 
     @classmethod
-    def load(cls, project: Project, stage: str, key: str) -> "Manifest":
-        """Read the records of *stage*; an unusable store gives an empty manifest."""
+    def load(cls, project: Project, stage: str, key: str, *, lazy: bool = False) -> "Manifest":
+        """Read the records of *stage*; an unusable store gives an empty manifest.
+
+        *lazy*: records are fetched one by one as :meth:`get` asks (a run that
+        touches a few items of a large archive); iterating ``records`` or
+        :meth:`keep_only` loads them all.
+        """
         for attempt in (1, 2):
             try:
                 store = open_store(project)
+                if lazy:
+                    manifest = cls(project, stage, key, None, store=store)
+                    manifest._lazy = store.stage_key(stage) == key
+                    manifest._replace = not manifest._lazy
+                    return manifest
                 records = store.records(stage, key)
                 return cls(project, stage, key, records, store=store)
             except PipelineError as exc:
@@ -137,19 +147,41 @@ class Manifest:
                     log.warning("%s: state store unusable, working without it (%s)", project.state_dir, exc)
         return cls(project, stage, key)
 
+    _lazy = False
+
+    @property
+    def records(self) -> dict[str, dict]:
+        if self._lazy:
+            self._lazy = False
+            loaded = self._store.records(self.stage, self.key)
+            for item in self._drop:
+                loaded.pop(item, None)
+            loaded.update(self._records)
+            self._records = loaded
+        return self._records
+
+    @records.setter
+    def records(self, value: dict[str, dict]) -> None:
+        self._records = value
+
     def get(self, item: str) -> dict | None:
-        record = self.records.get(item)
+        if self._lazy and item not in self._records and item not in self._drop:
+            record = self._store.record(self.stage, self.key, item)
+            if record is not None:
+                self._records[item] = record
+        record = self._records.get(item)
         return record if isinstance(record, dict) else None
 
     def put(self, item: str, record: dict) -> None:
-        if self.records.get(item) != record:
-            self.records[item] = record
+        if self.get(item) != record:
+            self._records[item] = record
             self._put[item] = record
             self._drop.discard(item)
             self.dirty = True
 
     def drop(self, item: str) -> None:
-        if self.records.pop(item, None) is not None:
+        if self.get(item) is not None:
+            self._records.pop(item, None)
             self._put.pop(item, None)
             self._drop.add(item)
             self.dirty = True

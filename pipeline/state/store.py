@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 STORE_NAME = "state.sqlite"
 RACY_SECONDS = 2.0
+#: Files a run may ask about one query at a time before the store loads every row.
+FEW_FILES = 256
 MEMORY_URL_ENV = "NEWSLOC_MEMORY_URL"
 #: Files of earlier newsloc versions that the store replaces.
 LEGACY = ("manifest", "memory", "cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm")
@@ -118,7 +120,9 @@ class Store:
             self.db = self._open()
         if any((project.state_dir / name).exists() for name in LEGACY[:3]):
             self._take_over_legacy()
-        self._files: dict[str, tuple] | None = None
+        self._files: dict[str, tuple | None] | None = None
+        self._all = False
+        self._asked = 0
         self._stamped: dict[str, tuple] = {}
         self.hashed = 0  # files read to digest them (the rest came from stat data)
 
@@ -140,10 +144,7 @@ class Store:
             st = os.stat(key)
         except OSError:
             return None
-        if self._files is None:
-            self._files = {row[0]: row[1:] for row in self.db.execute(
-                "SELECT path, size, mtime_ns, ctime_ns, ino, digest, seen FROM files")}
-        row = self._files.get(key)
+        row = self._recorded(key)
         if row is not None and trusted(row[:4], row[5], st):
             return row[4]
         seen = time.time()
@@ -154,6 +155,30 @@ class Store:
             self._files[key] = record
             self._stamped[key] = record
         return digest
+
+    def _recorded(self, key: str) -> tuple | None:
+        # A run that looks at a few files asks for them one by one; past
+        # FEW_FILES it loads every row at once (a no-op run over the archive).
+        if self._files is None:
+            self._files, self._asked = {}, 0
+        if key in self._files or self._all:
+            return self._files.get(key)
+        self._asked += 1
+        if self._asked > FEW_FILES:
+            self._files.update((row[0], row[1:]) for row in self.db.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, ino, digest, seen FROM files")
+                if row[0] not in self._stamped)
+            self._all = True
+            return self._files.get(key)
+        row = self.db.one("SELECT size, mtime_ns, ctime_ns, ino, digest, seen FROM files WHERE path = ?",
+                          (key,))
+        self._files[key] = row
+        return row
+
+    def stage_key(self, stage: str) -> str | None:
+        """The key the records of *stage* were made under (None: no records)."""
+        row = self.db.one("SELECT key FROM stages WHERE stage = ?", (stage,))
+        return row[0] if row else None
 
     def flush(self) -> None:
         """Write the digests taken since the last flush."""

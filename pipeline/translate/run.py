@@ -472,7 +472,7 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
     summary = Summary(engine=engine)
     eng = get_engine(engine, options)    # unknown name, missing key or URL: fail before anything
     run = _Run(project, engine, eng, options, retries, backoff, summary, progress)
-    manifest = Manifest.load(project, "translate", translate_key(project))
+    manifest = Manifest.load(project, "translate", translate_key(project), lazy=True)
     pairs = [(path, lang) for path in paths for lang in langs]
     try:
         for k in range(0, len(pairs), BATCH_CATALOGUES):
