@@ -49,6 +49,8 @@ from .store import cached_digest, digest_file, forget_store, open_store
 
 log = logging.getLogger(__name__)
 
+#: Records a lazy manifest fetches one by one before it loads them all.
+FEW_ITEMS = 256
 #: Bumped when the layout of records changes.
 FORMAT = 2
 
@@ -148,6 +150,7 @@ class Manifest:
         return cls(project, stage, key)
 
     _lazy = False
+    _asked = 0
 
     @property
     def records(self) -> dict[str, dict]:
@@ -166,6 +169,9 @@ class Manifest:
 
     def get(self, item: str) -> dict | None:
         if self._lazy and item not in self._records and item not in self._drop:
+            self._asked += 1
+            if self._asked > FEW_ITEMS:  # a run over the archive after all: one query for all
+                return self.records.get(item) if isinstance(self.records.get(item), dict) else None
             record = self._store.record(self.stage, self.key, item)
             if record is not None:
                 self._records[item] = record
