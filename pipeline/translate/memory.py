@@ -236,26 +236,33 @@ class Memory:
 
 def memory_files(project: Project) -> list[Path]:
     """Every file the memory is built from: catalogues and imported TMX, sorted."""
-    return [path for path, _st in memory_file_stats(project)]
+    return [Path(path) for _rel, path, _st in _memory_file_stats(project)]
 
 
 def memory_file_stats(project: Project) -> list[tuple[Path, os.stat_result]]:
     """:func:`memory_files` with each file's stat data (one ``stat`` per file: archives are large)."""
+    return [(Path(path), st) for _rel, path, st in _memory_file_stats(project)]
+
+
+def _memory_file_stats(project: Project) -> list[tuple[str, str, os.stat_result]]:
+    # (path relative to the project, path, stat data), with strings, not Path
+    # objects: a sync stats every memory file of the archive on every run.
     root = project.locales_dir
     try:
         folders = sorted((e for e in os.scandir(root) if e.is_dir()), key=lambda e: e.name)
     except OSError:
         return []
-    out: list[tuple[Path, os.stat_result]] = []
-    templates = project.templates_dir
+    base = _relative(project, root)
+    templates = os.fspath(project.templates_dir)
+    out: list[tuple[str, str, os.stat_result]] = []
     for folder in folders:
-        path = Path(folder.path)
-        if path == templates or folder.name.startswith("."):
+        if folder.path == templates or folder.name.startswith("."):
             continue
         try:
-            entries = sorted(os.scandir(path), key=lambda e: e.name)
+            entries = sorted(os.scandir(folder.path), key=lambda e: e.name)
         except OSError:
             continue
+        prefix = f"{base}/{folder.name}/"
         for entry in entries:
             name = entry.name
             # Glossaries may be PO files too; they are term lists, not sentences.
@@ -267,7 +274,7 @@ def memory_file_stats(project: Project) -> list[tuple[Path, os.stat_result]]:
             except OSError:
                 continue
             if stat.S_ISREG(st.st_mode):
-                out.append((path / name, st))
+                out.append((prefix + name, entry.path, st))
     return out
 
 
@@ -324,8 +331,8 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     hashed, and read again only when its bytes changed. *use_index* = False
     reads every file into a private in-memory memory (nothing is stored).
     """
-    found = memory_file_stats(project)
-    files = [path for path, _st in found]
+    found = _memory_file_stats(project)
+    files = [Path(path) for _rel, path, _st in found]
     if not use_index:
         units: list[Unit] = []
         skipped: list[PipelineError] = []
@@ -344,8 +351,7 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     tables = TMTables(db)
     old = tables.file_stamps(desk)
     changed, restamped, rebuilt, skipped = [], [], [], []
-    for path, st in found:
-        rel = _relative(project, path)
+    for rel, path, st in found:
         row = old.pop(rel, None)
         if row is not None and tuple(row[:3]) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns) \
                 and row[4] - st.st_mtime > RACY_SECONDS:
@@ -357,7 +363,7 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
             restamped.append(stamp)
             continue
         try:
-            file_units = _read_file_units(project, path)
+            file_units = _read_file_units(project, Path(path))
         except PipelineError as exc:
             log.warning("translation memory leaves out %s", exc)
             skipped.append(exc)
