@@ -74,6 +74,16 @@ def read_bytes(path: str | Path, *, error: type[PipelineError] = PipelineError) 
         raise error(f"cannot read: {exc.strerror or exc}", path=path) from exc
 
 
+def read_text(path: str | Path, *, what: str, error: type[PipelineError] = PipelineError) -> str:
+    """Return a UTF-8 text file (a byte order mark is dropped), or raise *error* naming it and *what* it is."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{what} is not UTF-8 ({exc.reason})", path=path) from exc
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror or exc}", path=path) from exc
+
+
 def default_mode() -> int:
     """Return the mode a new file gets from ``open()`` under the current umask."""
     try:  # Linux: read the umask without changing it (thread-safe)

@@ -316,13 +316,7 @@ def width_breaks(text: str, width: int, start_column: int,
 
 def _width_breaks(text: str, width: int, start_column: int,
                   overrides: Sequence[int] | None = None) -> list[int]:
-    """Return the positions (indexes into *text*) where lines break to fit *width* columns.
-
-    The first line starts at *start_column*; a break goes at the last
-    opportunity before the line would overflow (libunistring's
-    ``ulc_width_linebreaks``). *overrides* force a position to
-    ``BREAK_PROHIBITED`` (or possible); ``BREAK_UNDEFINED`` leaves it to UAX #14.
-    """
+    """:func:`width_breaks` through full UAX #14 classes, for text holding complex characters."""
     breaks = possible_breaks(text)
     chosen: list[int] = []
     last_p = -1

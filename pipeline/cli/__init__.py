@@ -133,6 +133,15 @@ def cli(root: Path | None) -> None:
     """
 
 
+#: The ARTICLES argument of every command that works on articles (slugs or paths; none = all).
+articles_argument = click.argument("articles", nargs=-1)
+
+
+def force_option(what: str):
+    """``--force``: redo *what* even where the records say nothing changed."""
+    return click.option("--force", is_flag=True, help=f"{what}, even where nothing changed since the last run.")
+
+
 jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(min=1, max=max_jobs()), default=None, metavar="N",
     envvar="NEWSLOC_JOBS", show_envvar=True,

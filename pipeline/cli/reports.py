@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..config import Project
-from . import article_paths, cli, jobs_option, lang_option, languages_of, project_of, writes_project
+from . import (article_paths, articles_argument, cli, force_option, jobs_option, lang_option, languages_of,
+               project_of, writes_project)
 
 
 @cli.group(epilog="""\b
@@ -105,7 +106,7 @@ Examples:
   newsloc status --json | jq '.languages.ar.percent_reviewed'
   newsloc status --jobs 4                # read changed catalogues in 4 processes
 """)
-@click.argument("articles", nargs=-1)
+@articles_argument
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 @jobs_option
@@ -193,8 +194,7 @@ Examples:
 @click.option("--errors-only", is_flag=True, help="Do not print warnings.")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
 @jobs_option
-@click.option("--force", is_flag=True,
-              help="Check every catalogue again, ignoring the findings kept from the last run.")
+@force_option("Check every catalogue again")
 @click.pass_context
 def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], as_json: bool,
           only: tuple[str, ...], include_fuzzy: bool, errors_only: bool, list_checks: bool,

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..config import Project
-from . import article_paths, cli, jobs_option, lang_option, languages_of, project_of, writes_project
+from . import (article_paths, articles_argument, cli, force_option, jobs_option, lang_option, languages_of,
+               project_of, writes_project)
 
 
 @cli.command(epilog="""\b
@@ -17,13 +18,12 @@ Examples:
   newsloc extract
   newsloc extract articles/coalition.txt --lang ckb
   newsloc extract --jobs 4          # four worker processes
-  newsloc extract --force           # ignore .newsloc/manifest, redo every article
+  newsloc extract --force           # ignore the state records, redo every article
 """)
-@click.argument("articles", nargs=-1)
+@articles_argument
 @lang_option
 @jobs_option
-@click.option("--force", is_flag=True,
-              help="Redo every article, even those whose files are unchanged since the last run.")
+@force_option("Redo every article")
 @writes_project
 @click.pass_context
 def extract(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
@@ -151,12 +151,11 @@ Examples:
   newsloc export --min-reviewed 80 --machine       # partial editions, MT marked
   newsloc export --jobs 2                          # two worker processes
 """)
-@click.argument("articles", nargs=-1)
+@articles_argument
 @lang_option
 @_with_export_options
 @jobs_option
-@click.option("--force", is_flag=True,
-              help="Render every edition again, even those whose inputs have not changed.")
+@force_option("Render every edition again")
 @writes_project
 @click.pass_context
 def export(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...],
@@ -294,7 +293,7 @@ Examples:
   newsloc translate --engine llm --url http://gpu.desk.local:8000/v1 --model qwen2.5-32b
   newsloc translate --json | jq .tokens_in
 """)
-@click.argument("articles", nargs=-1)
+@articles_argument
 @lang_option
 @click.option("--engine", default=None, metavar="NAME",
               help="google (default), microsoft, libre, mymemory, deepl, fake, memory "

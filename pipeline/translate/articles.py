@@ -39,6 +39,7 @@ from ..catalog import Entry, is_reviewed
 from ..segment import MARKUP_FLAG
 from ..config import Project
 from ..errors import ConfigError
+from ..fsutil import read_text
 from .engines.base import ArticleContext, ArticleRequest, Item, Neighbour
 from .engines.prompt import STYLE_MAX_CHARS, estimate_tokens
 from .glossary import Glossary
@@ -70,13 +71,7 @@ def read_style(project: Project, lang: str) -> str:
     path = style_path(project, lang)
     if not path.is_file():
         return ""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"style notes are not UTF-8 ({exc.reason})", path=path) from exc
-    except OSError as exc:
-        raise ConfigError(f"cannot read style notes: {exc.strerror or exc}", path=path) from exc
-    return text.strip()[:STYLE_MAX_CHARS]
+    return read_text(path, what="style notes", error=ConfigError).strip()[:STYLE_MAX_CHARS]
 
 
 def style_fingerprint(style: str) -> str:

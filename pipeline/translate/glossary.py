@@ -37,6 +37,7 @@ from pathlib import Path
 
 from ..config import Project
 from ..errors import ConfigError
+from ..fsutil import read_text
 
 GLOSSARY_NAMES = ("glossary.csv", "glossary.tbx")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -130,12 +131,7 @@ def load_glossary(project: Project, lang: str) -> Glossary:
 
 def read_csv(path: Path) -> list[tuple[str, str, str]]:
     """Parse a glossary CSV into (term, translation, note) rows."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"glossary is not UTF-8 ({exc.reason})", path=path) from exc
-    except OSError as exc:
-        raise ConfigError(f"cannot read glossary: {exc.strerror or exc}", path=path) from exc
+    text = read_text(path, what="glossary", error=ConfigError)
     rows: list[tuple[str, str, str]] = []
     seen: dict[str, int] = {}
     reader = csv.reader(io.StringIO(text))
