@@ -17,7 +17,9 @@ from .errors import PipelineError
 from .export import ExportReport, Policy, export_editions
 from .extract import ExtractSummary, extract_articles
 from .translate.pretranslate import MemoryPretranslator
-from .translate.run import Summary, engine_options, translate_project
+from .translate.options import engine_options
+from .translate.run import translate_project
+from .translate.summary import Summary
 
 
 @dataclass

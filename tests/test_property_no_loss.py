@@ -6,7 +6,7 @@ edits, reorders, splits and joins sentences and paragraphs of a small
 article, and sometimes deletes or rewrites exactly a sentence that was
 reviewed; ``extract`` runs (the core :func:`pipeline.extract.extract_article`);
 machine translation runs (the real stage
-:func:`pipeline.machine.translate_project` with the offline ``fake`` engine,
+:func:`pipeline.translate.run.translate_project` with the offline ``fake`` engine,
 with and without ``retranslate``, or a direct fill as fuzzy with an ``MT:``
 line); a translator reviews entries the way Poedit saves them (msgstr set,
 fuzzy flag and previous msgid removed).

@@ -331,7 +331,8 @@ def translate(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, .
     they arrive: after a failure or Ctrl-C, run the command again to resume.
     """
     from ..translate.pretranslate import MemoryPretranslator
-    from ..translate.run import default_engine, engine_options, translate_project
+    from ..translate.options import default_engine, engine_options
+    from ..translate.run import translate_project
     project = project_of(ctx)
     paths = article_paths(project, articles)
     if not paths:

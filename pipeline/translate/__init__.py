@@ -16,6 +16,8 @@ The stage, in the order a text goes through it:
 
 from __future__ import annotations
 
-from .run import Summary, default_engine, engine_options, pretranslate_catalogs, translate_project
+from .options import default_engine, engine_options
+from .run import pretranslate_catalogs, translate_project
+from .summary import Summary
 
 __all__ = ["Summary", "default_engine", "engine_options", "pretranslate_catalogs", "translate_project"]

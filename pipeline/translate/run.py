@@ -51,21 +51,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import queue
-import signal
-import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Sequence
 
-from ..catalog import (Catalog, Entry, catalog_text, fill_fuzzy, is_reviewed, load_catalog, now_stamp,
-                       save_catalog)
 from ..config import Project, slug_for
 from .engines import EngineOptions, get_engine
-from ..errors import CatalogError, EngineError, PipelineError
-from ..fsutil import ChangedOnDisk, atomic_write_many, file_digest
-from ..state.manifest import Manifest, digest_path, stage_key
+from ..errors import EngineError
+from ..state.manifest import Manifest
 from .glossary import Glossary, load_glossary
 from .cache import MTCache
 from ..segment import MARKUP_FLAG
@@ -76,333 +70,14 @@ from .articles import Batch, plan_batches, read_style, style_fingerprint
 from .engines.prompt import language_facts
 from .protect import Masked, MaskError
 from .answer import AnswerRefused, check_answer
-from .sender import (BACKOFF, RETRIES, ArticleResult, ArticleWork, Failure, Pool, Request,
+from .catalogs import (SAVE_BATCH, CatalogState, apply_fill, collect, provenance_line, record_done, save_states, translate_key)
+from .sender import (BACKOFF, RETRIES, ArticleResult, ArticleWork, DeferredInterrupt, Failure, Pool, Request,
                      failure_kind, split_text, validate)
+from .summary import PreTranslator, Summary
 
 log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 2.0          # save received results at least this often
-SAVE_BATCH = 32              # completed catalogues saved together (one sync to disk)
-class PreTranslator(Protocol):
-    """A step run before the engine (translation memory plugs in here).
-
-    Called once per target language with the texts still needing a
-    translation; returns ``{text: (translation, provenance_line)}`` for the
-    ones it can fill, e.g. ``("...", "TM 96% other-article")``. Fills are
-    written fuzzy with that provenance line. A value may carry two more
-    items, ``(translation, provenance, previous_msgid, reviewed)``: the
-    source the suggestion was made for (shown as ``#| msgid``) and whether
-    it is written as reviewed (an exact memory match the project accepts).
-    """
-
-    def __call__(self, project: Project, lang: str, texts: list[str]) -> dict[str, tuple[str, str]]:
-        ...
-
-
-@dataclass
-class Summary:
-    """What a translate run did."""
-
-    engine: str = ""
-    catalogs: int = 0
-    segments: int = 0          # entries that needed a translation
-    unique: int = 0            # distinct (language, text) pairs among them
-    prefilled: int = 0
-    cache_hits: int = 0
-    requests: int = 0          # HTTP requests (retries included)
-    chars_sent: int = 0
-    translated: int = 0        # entries filled
-    kept: int = 0              # fills not applied: a translator edited the entry meanwhile
-    failures: list[Failure] = field(default_factory=list)
-    errors: list[PipelineError] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    stopped: str | None = None  # why sending stopped early
-    tokens_in: int = 0         # prompt tokens the server counted (article-level engines)
-    tokens_out: int = 0        # completion tokens the server counted
-    extra_items: int = 0       # answer items with an id that was not asked (ignored)
-    interrupted: bool = False
-    elapsed: float = 0.0
-
-    _written: set = field(default_factory=set, repr=False)
-
-    def wrote(self, path: Path) -> None:
-        """Count *path* as written (once, in the order of first writes; a set, not a list scan)."""
-        if path not in self._written:
-            self._written.add(path)
-            self.written.append(path)
-
-    @property
-    def failed(self) -> int:
-        """Entries left untranslated because of a failure."""
-        return self._failed_entries
-
-    _failed_entries: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not (self.failures or self.errors or self.stopped or self.interrupted)
-
-    def reasons(self) -> Counter:
-        return Counter(f.kind for f in self.failures)
-
-    def as_dict(self, root: Path | None = None) -> dict:
-        """The summary as plain data (``newsloc translate --json``); paths relative to *root*."""
-        def rel(path: Path) -> str:
-            try:
-                return str(path.relative_to(root)) if root else str(path)
-            except ValueError:
-                return str(path)
-        return {
-            "engine": self.engine, "ok": self.ok, "catalogs": self.catalogs,
-            "segments": self.segments, "unique": self.unique, "prefilled": self.prefilled,
-            "cache_hits": self.cache_hits, "requests": self.requests,
-            "chars_sent": self.chars_sent, "tokens_in": self.tokens_in,
-            "tokens_out": self.tokens_out, "translated": self.translated, "failed": self.failed,
-            "kept": self.kept, "extra_items": self.extra_items,
-            "failures": [{"lang": f.lang, "text": f.text, "kind": f.kind, "detail": f.detail}
-                         for f in self.failures],
-            "errors": [str(e) for e in self.errors],
-            "written": [rel(p) for p in self.written],
-            "stopped": self.stopped, "interrupted": self.interrupted,
-            "elapsed": round(self.elapsed, 3),
-        }
-
-
-# ---------------------------------------------------------------------------
-# Step 1: collect
-
-def needs_translation(entry: Entry, retranslate: bool = False) -> bool:
-    """True when the stage may write a suggestion into *entry*."""
-    if entry.obsolete or not entry.msgid or entry.msgid_plural:
-        return False
-    if is_reviewed(entry):
-        return False          # a translator's work: never
-    if not entry.msgstr:
-        return True
-    return retranslate        # fuzzy with a translation (source changed / earlier suggestion)
-
-
-def _key(entry: Entry) -> tuple[str | None, str]:
-    return (entry.msgctxt, entry.msgid)
-
-
-@dataclass
-class _Fill:
-    text: str
-    provenance: str
-    seen: str               # msgstr when read: a fill applies only if it is still this
-    previous: str | None = None   # source the suggestion translates, when not this msgid
-    reviewed: bool = False        # written without the fuzzy flag
-
-
-@dataclass
-class _CatalogState:
-    path: Path
-    lang: str
-    po: Catalog
-    digest: str
-    needs: dict[tuple[str | None, str], str] = field(default_factory=dict)  # key → msgstr seen
-    pending: dict[tuple[str | None, str], _Fill] = field(default_factory=dict)
-    open_texts: set[str] = field(default_factory=set)
-
-    def entries(self) -> dict[tuple[str | None, str], Entry]:
-        return {_key(e): e for e in self.po if not e.obsolete}
-
-
-def translate_key(project: Project) -> str:
-    """The key of the translate stage's records ("nothing open in this catalogue")."""
-    return stage_key("translate", libraries=("polib",), settings={"root": str(project.root)})
-
-
-def _open_counts(po: Catalog) -> dict[str, int]:
-    return {"open": sum(1 for e in po if needs_translation(e, False)),
-            "open_all": sum(1 for e in po if needs_translation(e, True))}
-
-
-def _item(project: Project, path: Path) -> str:
-    try:
-        return path.relative_to(project.root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _collect(project: Project, pairs: Sequence[tuple[Path, str]], retranslate: bool,
-             summary: Summary, manifest: Manifest | None = None) -> list[_CatalogState]:
-    """Read the catalogues of *pairs* (article, language) that have something to translate.
-
-    A catalogue whose bytes are those recorded with no entry open (for this
-    mode) is not parsed: a translate with nothing to do reads the state store
-    and file metadata only.
-    """
-    states = []
-    mode = "open_all" if retranslate else "open"
-    for path, lang in pairs:
-        po_path = project.catalog_path(slug_for(path), lang)
-        digest = digest_path(po_path)
-        if digest is None and not po_path.is_file():
-            summary.errors.append(CatalogError(
-                "no catalogue: run `newsloc extract` first", path=po_path))
-            continue
-        record = manifest.get(_item(project, po_path)) if manifest is not None else None
-        summary.catalogs += 1
-        if digest is not None and record is not None and record.get("digest") == digest \
-                and record.get(mode) == 0:
-            continue
-        try:
-            if digest is None:
-                raise CatalogError("cannot read the catalogue", path=po_path)
-            po = load_catalog(po_path)
-        except PipelineError as exc:
-            summary.errors.append(exc)
-            continue
-        state = _CatalogState(po_path, lang, po, digest)
-        for entry in po:
-            if needs_translation(entry, retranslate):
-                state.needs[_key(entry)] = entry.msgstr
-                state.open_texts.add(entry.msgid)
-        states.append(state)
-    return states
-
-
-def _record(project: Project, manifest: Manifest | None, states: list[_CatalogState]) -> None:
-    """Record what each catalogue still has open, for the bytes now on disk."""
-    if manifest is None:
-        return
-    for state in states:
-        if not state.pending:  # pending fills are not on disk: the next run reads it again
-            manifest.put(_item(project, state.path), {"digest": state.digest, **_open_counts(state.po)})
-    try:
-        manifest.save()
-    except PipelineError as exc:  # a read-only checkout: the next run reads the catalogues again
-        log.warning("cannot save the translate records: %s", exc)
-
-
-def _provenance(engine: str) -> str:
-    return f"MT: {engine} {now_stamp()[:10]}"
-
-
-def _apply(state: _CatalogState, text: str, translation: str, provenance: str,
-           previous: str | None = None, reviewed: bool = False) -> int:
-    """Queue a fill for every entry of *state* with msgid *text*; return how many."""
-    n = 0
-    for key, seen in state.needs.items():
-        if key[1] == text and key not in state.pending:
-            state.pending[key] = _Fill(translation, provenance, seen, previous, reviewed)
-            n += 1
-    state.open_texts.discard(text)
-    return n
-
-
-def save_state(state: _CatalogState, summary: Summary) -> None:
-    """Write pending fills; if the file changed on disk, only into entries still untouched.
-
-    Pending fills are forgotten only once the catalogue holding them is on
-    disk: a Ctrl-C or a failed write during the save leaves them pending, and
-    the next save (the interrupt handler's, or the next batch's) writes them.
-    The write itself is refused if a translator saved the file between our
-    check and the rename (``expect=``); then the file is re-read and merged
-    again.
-    """
-    if not state.pending:
-        return
-    for _attempt in range(3):
-        try:
-            current = file_digest(state.path) if state.path.is_file() else None
-        except OSError:
-            current = None
-        if current != state.digest:
-            log.warning("%s changed on disk during translate: re-reading it; your edits are kept",
-                        state.path)
-            try:
-                state.po = load_catalog(state.path)
-            except PipelineError as exc:
-                summary.errors.append(exc)
-                state.pending.clear()
-                return
-            state.digest = current
-        applied = _apply_pending(state, summary)
-        try:
-            if save_catalog(state.po, state.path, expect=state.digest):
-                summary.wrote(state.path)
-            state.digest = file_digest(state.path)
-        except ChangedOnDisk:
-            continue  # a translator saved just now: re-read, merge again
-        except PipelineError as exc:
-            summary.errors.append(exc)
-            return
-        for key in state.pending:
-            state.needs.pop(key, None)
-        state.pending.clear()
-        summary.translated += applied
-        return
-    summary.errors.append(PipelineError("kept changing on disk while translate tried to save it; "
-                                        "run translate again", path=state.path))
-
-
-def save_states(states: Sequence[_CatalogState], summary: Summary) -> None:
-    """Save the pending fills of several catalogues with one flush to disk.
-
-    Each catalogue is saved exactly as :func:`save_state` would (fills only
-    into entries still as they were read, the write refused if a translator
-    saved the file meanwhile), but the files are written together
-    (:func:`pipeline.fsutil.atomic_write_many`: one sync instead of two per
-    file, which dominated a cold run). A catalogue that changed on disk
-    goes through :func:`save_state`, which re-reads and merges it.
-    """
-    ready = [s for s in states if s.pending]
-    if len(ready) < 2:
-        for state in ready:
-            save_state(state, summary)
-        return
-    items, applied, slow = [], [], []
-    for state in ready:
-        current = file_digest(state.path) if state.path.is_file() else None
-        if current != state.digest:
-            slow.append(state)  # a translator saved it: re-read and merge, one by one
-            continue
-        applied.append((state, _apply_pending(state, summary)))
-        items.append((state.path, catalog_text(state.po).encode("utf-8"), state.digest))
-    outcomes = atomic_write_many(items, error=CatalogError) if items else []
-    for (state, count), (_path, data, _expect), outcome in zip(applied, items, outcomes):
-        if isinstance(outcome, ChangedOnDisk):
-            slow.append(state)
-            continue
-        if isinstance(outcome, PipelineError):
-            summary.errors.append(outcome)
-            continue
-        if outcome:
-            summary.wrote(state.path)
-        state.digest = hashlib.sha256(data).hexdigest()
-        for key in state.pending:
-            state.needs.pop(key, None)
-        state.pending.clear()
-        summary.translated += count
-    for state in slow:
-        save_state(state, summary)
-
-
-def _apply_pending(state: _CatalogState, summary: Summary) -> int:
-    """Put pending fills into the in-memory catalogue; return how many were applied."""
-    entries = state.entries()
-    applied = 0
-    for key, fill in state.pending.items():
-        entry = entries.get(key)
-        if entry is not None and fill.text != fill.seen and entry.msgstr == fill.text \
-                and fill.provenance in (entry.comment or ""):
-            applied += 1  # put there by an earlier save that did not reach the disk
-            continue
-        if entry is None or entry.msgstr != fill.seen or is_reviewed(entry):
-            summary.kept += 1
-            continue
-        fill_fuzzy(entry, fill.text, fill.provenance)
-        if fill.previous:
-            entry.previous_msgid = fill.previous
-        if fill.reviewed:
-            entry.flags.remove("fuzzy")
-        applied += 1
-    return applied
-
-
 # ---------------------------------------------------------------------------
 # The stage
 
@@ -476,12 +151,12 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
     pairs = [(path, lang) for path in paths for lang in langs]
     try:
         for k in range(0, len(pairs), BATCH_CATALOGUES):
-            states = _collect(project, pairs[k:k + BATCH_CATALOGUES], retranslate, summary, manifest)
+            states = collect(project, pairs[k:k + BATCH_CATALOGUES], retranslate, summary, manifest)
             try:
                 if states:
                     _translate_batch(run, states, prefill)
             finally:
-                _record(project, manifest, states)
+                record_done(project, manifest, states)
             if summary.interrupted or summary.stopped:
                 break
         run.report()
@@ -495,14 +170,14 @@ def translate_project(project: Project, paths: Sequence[Path], langs: Sequence[s
     return summary
 
 
-def _translate_batch(run: _Run, states: list[_CatalogState], prefill: Sequence[PreTranslator]) -> None:
+def _translate_batch(run: _Run, states: list[CatalogState], prefill: Sequence[PreTranslator]) -> None:
     project, eng, summary = run.project, run.eng, run.summary
     summary.segments += sum(len(s.needs) for s in states)
     langs = sorted({s.lang for s in states})
 
     # Which catalogues need each (language, text), in catalogue order so that
     # early catalogues complete first (one pass: linear in segments).
-    holders: dict[tuple[str, str], list[_CatalogState]] = {}
+    holders: dict[tuple[str, str], list[CatalogState]] = {}
     for state in states:
         for entry in state.po:
             if entry.msgid in state.open_texts:
@@ -520,12 +195,12 @@ def _translate_batch(run: _Run, states: list[_CatalogState], prefill: Sequence[P
             for text, fill in pre(project, lang, texts).items():
                 for state in holders.get((lang, text), ()):
                     if text in state.open_texts:
-                        filled = _apply(state, text, *fill)
+                        filled = apply_fill(state, text, *fill)
                         summary.prefilled += filled
                         run.done += filled
 
     # Step 3: dedupe (language, text) across catalogues.
-    wanted: dict[tuple[str, str], list[_CatalogState]] = {}
+    wanted: dict[tuple[str, str], list[CatalogState]] = {}
     for key, owners in holders.items():
         owners = [s for s in owners if key[1] in s.open_texts]
         if owners:
@@ -577,12 +252,12 @@ class _Writer:
     all catalogues per result made a cold run quadratic in the archive's size.
     """
 
-    def __init__(self, states: list[_CatalogState], summary: Summary) -> None:
+    def __init__(self, states: list[CatalogState], summary: Summary) -> None:
         self.states, self.summary = states, summary
-        self.touched: dict[int, _CatalogState] = {}
+        self.touched: dict[int, CatalogState] = {}
         self.last = time.monotonic()
 
-    def touch(self, state: _CatalogState) -> None:
+    def touch(self, state: CatalogState) -> None:
         self.touched[id(state)] = state
 
     def flush(self, force: bool = False, due: bool = False) -> None:
@@ -610,9 +285,9 @@ def _drive(pool: Pool, works: list, handle: Callable[[object], None], writer: _W
     """Step 7: send *works* through *pool*, hand each result to *handle*, save as they arrive.
 
     Ctrl-C stops at a clean point between two results (see
-    :class:`_DeferredInterrupt`); whatever was received is saved by the caller.
+    :class:`DeferredInterrupt`); whatever was received is saved by the caller.
     """
-    stop = _DeferredInterrupt()
+    stop = DeferredInterrupt()
     try:
         stop.install()
         pool.start()
@@ -645,7 +320,7 @@ def _drive(pool: Pool, works: list, handle: Callable[[object], None], writer: _W
             summary.stopped = stopped
 
 
-def _failer(wanted: dict[tuple[str, str], list[_CatalogState]], summary: Summary,
+def _failer(wanted: dict[tuple[str, str], list[CatalogState]], summary: Summary,
             writer: _Writer):
     """Return fail(lang, text, kind, detail): count a text's entries as failed, once."""
     def fail(lang: str, text: str, kind: str, detail: str) -> None:
@@ -658,12 +333,12 @@ def _failer(wanted: dict[tuple[str, str], list[_CatalogState]], summary: Summary
     return fail
 
 
-def _completer(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]], provenance: str,
+def _completer(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]], provenance: str,
                writer: _Writer):
     """Return complete((lang, text), translation): queue the fill in every catalogue wanting it."""
     def complete(key: tuple[str, str], translation: str) -> None:
         for state in wanted[key]:
-            run.done += _apply(state, key[1], translation, provenance)
+            run.done += apply_fill(state, key[1], translation, provenance)
             writer.touch(state)
     return complete
 
@@ -679,12 +354,12 @@ def _usable(cached: str | None, text: str, options: EngineOptions) -> str | None
         return None
 
 
-def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]], prints: _Prints,
+def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]], prints: _Prints,
                 writer: _Writer):
     """Steps 4-6 for a per-text engine: cache, mask, split; return (requests, result handler)."""
     project, engine, eng, summary = run.project, run.engine, run.eng, run.summary
     glossaries, cache = run.glossaries, run.cache
-    complete = _completer(run, wanted, _provenance(engine), writer)
+    complete = _completer(run, wanted, provenance_line(engine), writer)
     fail = _failer(wanted, summary, writer)
     jobs: dict[tuple[str, str], dict] = {}     # (lang, text) → pieces, translations
     requests_by_piece: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
@@ -789,7 +464,7 @@ def refused_kind(reason: str) -> str:
     return "malformed item"
 
 
-def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]],
+def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]],
                    prints: _Prints, writer: _Writer):
     """Steps 4-6 for an article-level engine: cache and mask per entry, then one request per
     article and language (split by the engine's token budget); return (requests, handler).
@@ -805,7 +480,7 @@ def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]]
         if lang not in run.styles:    # a bad style.md stops the run before anything is sent
             run.styles[lang] = read_style(project, lang)
     styles = run.styles
-    complete = _completer(run, wanted, _provenance(eng.provenance), writer)
+    complete = _completer(run, wanted, provenance_line(eng.provenance), writer)
     fail = _failer(wanted, summary, writer)
     extra = {lang: "|".join(p for p in (style_fingerprint(styles[lang]), eng.cache_salt) if p)
              for lang in glossaries}
@@ -814,7 +489,7 @@ def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[_CatalogState]]
         return "|".join(p for p in (prints(lang, text), extra[lang]) if p)
     key = eng.cache_engine
     todo: dict[int, dict[str, Masked]] = {}     # id(first catalogue needing it) → msgid → masked
-    owner: dict[int, _CatalogState] = {}
+    owner: dict[int, CatalogState] = {}
     for (lang, text), holders in wanted.items():
         cached = _usable(cache.lookup(key, project.source, lang, text, fingerprint(lang, text)),
                          text, run.options)
@@ -888,80 +563,3 @@ def pretranslate_catalogs(project: Project, slugs: Iterable[str], languages: Ite
         raise summary.errors[0]
     return ProjectPretranslation(report=step.served, written=list(summary.written),
                                  missing=[e.path for e in summary.errors if e.path is not None])
-
-
-class _DeferredInterrupt:
-    """Turn Ctrl-C into a request the translate loop honours between two results.
-
-    A KeyboardInterrupt raised at an arbitrary point could land between
-    caching a result and queueing it for the catalogue, leaving a received
-    suggestion only in the cache. With this handler the loop stops at a clean
-    point and saves everything received. A second Ctrl-C interrupts at once.
-    Only installed in the main thread (signal handlers cannot be set elsewhere).
-    """
-
-    def __init__(self) -> None:
-        self.requested = False
-        self.previous = None
-
-    def install(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-
-    def uninstall(self) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-            self.previous = None
-
-    def _handle(self, signum, frame) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def check(self) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-
-
-#: Seconds per request when no ``timeout`` is set: a model writes a whole article per request.
-DEFAULT_TIMEOUT = {"llm": 300.0}
-#: Settings passed to engines as they are (``EngineOptions.extra``).
-EXTRA_KEYS = ("email", "free", "retries", "backoff", "deadline", "max_response_bytes",
-              "temperature", "max_tokens", "token_budget", "context", "response_format",
-              "api_version")
-
-
-def engine_options(project: Project, *, engine: str, url: str | None = None,
-                   api_key: str | None = None, model: str | None = None,
-                   environ: dict | None = None) -> EngineOptions:
-    """Merge ``[tool.newsloc.translate]`` (and its ``.<engine>`` sub-table), environment and flags."""
-    import os
-    from .engines import KEY_VARIABLES
-    environ = os.environ if environ is None else environ
-    section = project.section("translate")
-    own = section.get(engine, {}) if isinstance(section.get(engine), dict) else {}
-    merged = {k: v for k, v in section.items() if not isinstance(v, dict)}
-    merged.update(own)
-    key = api_key or environ.get(KEY_VARIABLES.get(engine, ""), None) or merged.get("api_key")
-    try:
-        return EngineOptions(
-            url=url or merged.get("url"),
-            api_key=key or None,
-            region=merged.get("region"),
-            timeout=float(merged.get("timeout", DEFAULT_TIMEOUT.get(engine, 30.0))),
-            concurrency=int(merged["concurrency"]) if "concurrency" in merged else None,
-            rate=float(merged["rate"]) if "rate" in merged else None,
-            extra={k: v for k, v in merged.items() if k in EXTRA_KEYS},
-            model=model or (str(merged["model"]) if merged.get("model") else None),
-            # pipeline.schema checked these when the project loaded
-            **{k: merged[k] for k in ("max_response_bytes", "max_answer_ratio") if k in merged},
-        )
-    except (TypeError, ValueError) as exc:
-        from ..errors import ConfigError
-        raise ConfigError(f"[tool.newsloc.translate] has a bad value: {exc}",
-                          path=project.root / "pyproject.toml") from exc
-
-
-def default_engine(project: Project) -> str:
-    """The engine named in ``[tool.newsloc.translate] engine``, else google."""
-    return str(project.section("translate").get("engine", "google"))

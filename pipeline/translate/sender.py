@@ -14,6 +14,7 @@ import logging
 import queue
 import random
 import re
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -408,3 +409,36 @@ class Pool:
 
 # ---------------------------------------------------------------------------
 # Step 10: write
+
+
+class DeferredInterrupt:
+    """Turn Ctrl-C into a request the translate loop honours between two results.
+
+    A KeyboardInterrupt raised at an arbitrary point could land between
+    caching a result and queueing it for the catalogue, leaving a received
+    suggestion only in the cache. With this handler the loop stops at a clean
+    point and saves everything received. A second Ctrl-C interrupts at once.
+    Only installed in the main thread (signal handlers cannot be set elsewhere).
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.previous = None
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+
+    def uninstall(self) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+    def _handle(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
