@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 
+import logging
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -200,3 +201,23 @@ class ArticleSession(Protocol):
     def translate_article(self, request: ArticleRequest, *, timeout: float | None = None
                           ) -> ArticleAnswer:
         """Translate the items of *request* with exactly one request."""
+
+
+class RedactFilter(logging.Filter):
+    """Remove secrets from urllib3's debug lines (they show full URLs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = redact(record.getMessage(), sorted(self.secrets))
+            record.msg, record.args = message, ()
+        return True
+
+
+#: Installed on the HTTP libraries' loggers; engines add their keys to ``LOG_REDACTION.secrets``.
+LOG_REDACTION = RedactFilter()
+for _name in ("urllib3.connectionpool", "urllib3.util.retry", "requests"):
+    logging.getLogger(_name).addFilter(LOG_REDACTION)

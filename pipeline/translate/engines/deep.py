@@ -70,7 +70,7 @@ from deep_translator.exceptions import (
 
 from ...errors import EngineError, EngineUnsupported
 from ...locales import base_language
-from .base import EngineOptions, FatalError, TransientError, redact
+from .base import LOG_REDACTION, EngineOptions, FatalError, TransientError, redact
 
 log = logging.getLogger(__name__)
 
@@ -263,25 +263,6 @@ for _module in CLIENT_MODULES:
     _module.requests = _SHIM
 
 
-class _RedactFilter(logging.Filter):
-    """Remove secrets from urllib3's debug lines (they show full URLs)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = redact(record.getMessage(), sorted(self.secrets))
-            record.msg, record.args = message, ()
-        return True
-
-
-_REDACT = _RedactFilter()
-for _name in ("urllib3.connectionpool", "urllib3.util.retry", "requests"):
-    logging.getLogger(_name).addFilter(_REDACT)
-
-
 # --------------------------------------------------------------------------
 # Clients
 
@@ -384,7 +365,7 @@ class DeepEngine:
         if name == "libre" and not options.url:
             raise EngineError("engine libre needs the server's address: --url http://host:port/ "
                               "(or url = ... in [tool.newsloc.translate])")
-        _REDACT.secrets.update(options.secrets())
+        LOG_REDACTION.secrets.update(options.secrets())
         self._codes: dict[str, str] = {}
         self._libre_languages: list[dict] | None = None
 
