@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalog import catalog_text, load_catalog, parse_catalog
+from pipeline.catalog import catalog_text, load_catalog
 from pipeline.catalog.layout import entry_lines, string_lines
 from pipeline.catalog.linebreak import possible_breaks, width_breaks
 from pipeline.cli import cli
