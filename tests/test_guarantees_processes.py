@@ -153,10 +153,8 @@ def test_lock_of_a_killed_run_is_recovered(desk, gated):
     # A temporary file such as a run killed mid-write leaves behind.
     stale = desk / "locales" / "ar" / f".{SEED_SLUG}.po.abc123xy.newsloc.tmp"
     stale.write_text("half a catalogue", encoding="utf-8")
-    started = time.monotonic()
-    again = run_newsloc(desk, "extract")  # no --wait: the lock must be free at once
+    again = run_newsloc(desk, "extract")  # no --wait: a held lock would fail at once, not wait
     assert again.returncode == 0, again.stdout + again.stderr
-    assert time.monotonic() - started < 20
     assert not stale.exists()
     assert_catalogues_valid(desk)
 

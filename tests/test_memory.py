@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 
 import pytest
 
@@ -201,8 +200,8 @@ def _sentence(rng: random.Random, words: list[str]) -> str:
     return " ".join(rng.choice(words) for _ in range(rng.randint(8, 30))).capitalize() + "."
 
 
-def test_fuzzy_lookup_is_fast_and_agrees_with_brute_force():
-    """20,000 segments: a 40-sentence article is matched well under a second."""
+def test_prefiltered_fuzzy_lookup_agrees_with_brute_force():
+    """20,000 segments: the prefiltered lookup finds what a full scan finds (bench/tm.py times it)."""
     rng = random.Random(7)
     vocabulary = [f"w{i}" for i in range(3000)] + ["the", "of", "and", "to", "in", "said"] * 50
     sources = list({_sentence(rng, vocabulary) for _ in range(20000)})
@@ -214,10 +213,7 @@ def test_fuzzy_lookup_is_fast_and_agrees_with_brute_force():
         queries.append(" ".join(words))
     queries += [_sentence(rng, vocabulary) for _ in range(10)]  # unknown sentences
     memory.lookup("warm up", "ar")
-    started = time.perf_counter()
     found = [memory.lookup(q, "ar") for q in queries]
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, elapsed
     from rapidfuzz import fuzz, process
     for q, match in zip(queries, found):
         best = process.extractOne(q, sources, scorer=fuzz.ratio, score_cutoff=75)

