@@ -211,6 +211,8 @@ def load_project(root: str | Path = ".") -> Project:
     settings = {k: v for k, v in table.items() if isinstance(v, dict)}
     if not table.get("allow_outside", False):
         _refuse_linked_catalogs(root, folders["locales"])
+    for key in ("locales", "editions"):
+        _refuse_outward_subfolders(root, folders[key])
     if checked is not None:
         _remember_checked(root, checked)
     return Project(
@@ -295,6 +297,24 @@ def _refuse_linked_catalogs(root: Path, locales: Path) -> None:
                                       f"({os.path.realpath(entry.path)}); newsloc does not read it "
                                       "(set allow_outside = true in [tool.newsloc] to allow it)",
                                       path=entry.path)
+
+
+def _refuse_outward_subfolders(root: Path, folder: Path) -> None:
+    """Raise ConfigError for a folder of *folder* (``locales/ar``, ``editions/ckb``) that is a link out of *root*.
+
+    newsloc writes catalogues and editions into these folders; a link would
+    send those writes outside the project, so it is refused whatever
+    ``allow_outside`` says (that setting is for reading only).
+    """
+    if not folder.is_dir():
+        return
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_symlink() and entry.is_dir() and not is_inside(entry.path, root):
+                raise ConfigError("is a link to a folder outside the project "
+                                  f"({os.path.realpath(entry.path)}); newsloc writes there and "
+                                  "never writes through a link (replace it by the folder itself)",
+                                  path=entry.path)
 
 
 def _folder(root: Path, key: str, value: str, pyproject: Path, *, allow_outside: bool) -> Path:

@@ -187,3 +187,25 @@ def test_catalogue_linked_from_outside_is_not_read_unless_allowed(runner, projec
     pyproject.write_text(pyproject.read_text().replace("[tool.newsloc]\n",
                                                        "[tool.newsloc]\nallow_outside = true\n", 1))
     assert newsloc(runner, project, "status").exit_code == 0
+
+
+@pytest.mark.parametrize("folder", ["locales", "editions"])
+def test_language_folder_linked_outside_is_refused_before_any_write(runner, kirkuk, tmp_path, folder):
+    """locales/ar or editions/ar as a link out of the project: nothing is written there, even with allow_outside."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (kirkuk / folder).mkdir(exist_ok=True)
+    lang = kirkuk / folder / "ar"
+    if lang.exists():
+        shutil.rmtree(lang)
+    lang.symlink_to(elsewhere, target_is_directory=True)
+    for allow in (False, True):
+        if allow:
+            pyproject = kirkuk / "pyproject.toml"
+            pyproject.write_text(pyproject.read_text(encoding="utf-8").replace(
+                "[tool.newsloc]\n", "[tool.newsloc]\nallow_outside = true\n", 1), encoding="utf-8")
+        for command in ("extract", "export"):
+            result = newsloc(runner, kirkuk, command)
+            assert result.exit_code != 0, result.output
+            assert "link to a folder outside the project" in result.output and str(lang) in result.output
+    assert list(elsewhere.iterdir()) == []
