@@ -52,3 +52,20 @@ def test_structured_outputs_carry_text_never_markup(runner, kirkuk):
     index = json.loads((kirkuk / "editions" / "ar" / "index.json").read_text(encoding="utf-8"))
     headline = index["editions"][0]["headline"]
     assert "<" not in headline and "alert" in headline and "تُفتح" in headline
+
+
+def test_checks_that_crash_refuse_the_edition_instead_of_waving_it_through(runner, kirkuk, monkeypatch):
+    """A bug in a check must not publish an unchecked edition; the proof page still goes out."""
+    from pipeline.export import run as export_run
+
+    def crash(po_path, lang, project):
+        raise RuntimeError("a check bug")
+    monkeypatch.setattr(export_run, "check_catalog", crash)
+    result = run(runner, kirkuk, "export", "--lang", "ar")
+    assert result.exit_code == 1, result.output
+    assert "the checks could not run" in result.output and "a check bug" in result.output
+    assert not (kirkuk / "editions" / "ar" / f"{SLUG}.html").exists()
+    assert (kirkuk / "editions" / "proof" / "ar" / f"{SLUG}.html").is_file()
+    forced = run(runner, kirkuk, "export", "--lang", "ar", "--allow-check-errors")
+    assert forced.exit_code == 0, forced.output
+    assert (kirkuk / "editions" / "ar" / f"{SLUG}.html").is_file()

@@ -192,12 +192,3 @@ def _text(nodes: Iterable[Any], isolate: Words, localise: Words) -> str:
         else:
             out.append(_text(node.children, isolate, localise))
     return "".join(out)
-
-
-def inline_plain(text: str) -> str:
-    """What a reader sees of one entry (for ``alt`` and ``title`` attributes).
-
-    >>> inline_plain("The *best* [one](https://x.org)")
-    'The best one'
-    """
-    return plain_of(parse(text))

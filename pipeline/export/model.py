@@ -12,14 +12,14 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 
 from ..article import Article, inline
 from ..catalog import Catalog, is_reviewed
 from ..config import Project
 from ..errors import ExportError
-from ..locales import (convert_digits, format_publication_date, number_symbols, text_direction)
+from ..locales import base_language, convert_digits, format_publication_date, number_symbols, text_direction
 from ..segment import MARKUP_FLAG, Segment, segment_article
 from ..textpatterns import (HAS_LATIN, ISOLATE_LATIN_RUN, LOCAL_NUMBER)
 from .words import Words
@@ -76,8 +76,8 @@ class Text:
 
     def _run(self, group: list[Piece]) -> Run:
         lang = "en" if group[0].shown == SHOWN_SOURCE else self.lang
-        join = join_markup if group[0].markup else join_sentences
-        return Run(join([p.text for p in group], lang), group[0].shown, group[0].markup)
+        markup = group[0].markup
+        return Run(join_sentences([p.text for p in group], lang, markup=markup), group[0].shown, markup)
 
     @property
     def plain(self) -> str:
@@ -174,43 +174,25 @@ class Edition:
     def partial(self) -> bool:
         return self.readiness.reviewed < self.readiness.total
 
-    @property
-    def shown_kinds(self) -> set[str]:
-        texts = [*self.sections, self.headline, *([self.byline] if self.byline else [])]
-        for item in _every_item(self.items):
-            texts += [t for t in (item.text, item.lead, item.credit) if t is not None]
-        return {p.shown for t in texts for p in t.pieces}
-
-
-def _every_item(items: Sequence[Item]) -> Iterator[Item]:
-    for item in items:
-        yield item
-        yield from _every_item(item.children)
-
-
-def join_sentences(sentences: Sequence[str], lang: str) -> str:
+def join_sentences(sentences: Sequence[str], lang: str, *, markup: bool = False) -> str:
     """Join sentences as *lang* writes them: one space (none for CJK/Thai), no doubled blanks.
 
     >>> join_sentences(["جملة أولى. ", " جملة ثانية."], "ar")
     'جملة أولى. جملة ثانية.'
     >>> join_sentences(["一。", "二。"], "zh")
     '一。二。'
-    """
-    base = lang.replace("-", "_").split("_")[0]
-    glue = "" if base in _NO_SPACE_LANGUAGES else " "
-    parts = [" ".join(s.split()) for s in sentences]
-    return glue.join(p for p in parts if p)
 
+    With *markup* the sentences are inline CommonMark and a hard break
+    (backslash-newline) is kept: only runs of blanks are collapsed.
 
-def join_markup(sentences: Sequence[str], lang: str) -> str:
-    r"""Join sentences of inline CommonMark: as :func:`join_sentences`, keeping hard breaks.
-
-    >>> join_markup(["One\\\ntwo.", "  Three  four. "], "ar")
+    >>> join_sentences(["One\\\ntwo.", "  Three  four. "], "ar", markup=True)
     'One\\\ntwo. Three four.'
     """
-    base = lang.replace("-", "_").split("_")[0]
-    glue = "" if base in _NO_SPACE_LANGUAGES else " "
-    parts = [re.sub(r"[ \t]+", " ", s.strip()) for s in sentences]
+    glue = "" if base_language(lang) in _NO_SPACE_LANGUAGES else " "
+    if markup:
+        parts = [re.sub(r"[ \t]+", " ", s.strip()) for s in sentences]
+    else:
+        parts = [" ".join(s.split()) for s in sentences]
     return glue.join(p for p in parts if p)
 
 
@@ -252,7 +234,7 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
         raise ExportError(f"{lang}: {reason}", path=article.path)
     locale = settings.locale_of(lang)
     digits = settings.digits_of(lang)
-    localise = _digit_localiser(locale, digits)
+    localise = digit_localiser(locale, digits)
 
     by_block: dict[int, list[Piece]] = {}
     for st in readiness.states:
@@ -274,7 +256,7 @@ def assemble_edition(project: Project, article: Article, lang: str, po: Catalog,
             # translate: every edition shows it as it is.
             block = article.blocks[index]
             markup = block.markup  # inline CommonMark ("\\*\\*\\*", a code span): rendered as such
-            text = join_markup([block.text], lang) if markup else " ".join(block.text.split())
+            text = join_sentences([block.text], lang, markup=True) if markup else " ".join(block.text.split())
             pieces = [Piece(text, SHOWN_REVIEWED, text, markup)] if text else []
         return Text(tuple(pieces), lang)
 
@@ -390,21 +372,15 @@ def _closed(node: Any) -> Item:
     return Item(frame.kind, children=items, attrs=attrs)
 
 
-def digit_localiser(locale: str, system: str) -> Callable[[str], str]:
-    """Return a function writing the numbers of a text in numbering *system* (cached)."""
-    return _digit_localiser(locale, system)
-
-
 @functools.lru_cache(maxsize=None)
 def words_for(lang: str) -> Words:
     """The edition's fixed words ("By", "Photo:", labels) in *lang*, loaded once."""
-    """The fixed words of *lang*, read once per process."""
     return Words(lang)
 
 
 @functools.lru_cache(maxsize=None)
-def _digit_localiser(locale: str, system: str) -> Callable[[str], str]:
-    """Return a function writing the numbers of a translation in numbering *system*."""
+def digit_localiser(locale: str, system: str) -> Callable[[str], str]:
+    """Return a function writing the numbers of a translation in numbering *system* (cached)."""
     if system == "latn":
         # Only digits change: a Latin-digit translator's separators are already right.
         def to_latin(text: str) -> str:

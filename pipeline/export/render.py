@@ -131,7 +131,6 @@ def render_edition(edition: Edition, fmt: str) -> str:
         "e": edition, "w": words, "inline": inline, "lang_tag": lang_tag(edition.lang),
         "dir": direction, "fonts": _font_stack(direction), "generator": f"newsloc {__version__}",
         "published": words("Published {date}", date=edition.date_text) if edition.date_text else None,
-        "photo": lambda credit: words("Photo: {credit}", credit=str(credit)),
         "title": edition.headline.plain, "partial": edition.partial, "body": None,
         # front matter carries text, never markup (issue 13)
         "title_text": text_only(edition.headline.plain),

@@ -60,8 +60,10 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .. import __version__
 from ..article import Article, read_article
 from ..catalog import load_catalog
-from ..textpatterns import text_only
 from ..checks import Finding, check_catalog, recorded_findings
+from ..extract import source_ref
+from ..locales import base_language
+from ..textpatterns import short, text_only
 from ..config import Project, slug_for
 from ..errors import ExportError, PipelineError
 from ..fsutil import UNCHECKED, atomic_write, atomic_write_many
@@ -121,13 +123,18 @@ class ExportReport:
         return [o for o in self.outcomes if o.write_failed]
 
 
-def _findings(project: Project, po_path: Path, lang: str) -> list[Any] | None:
-    """Return ``check`` findings for a catalogue, or None when the checks failed."""
+def _findings(project: Project, po_path: Path, lang: str) -> tuple[list[Any] | None, str]:
+    """Return ``check``'s findings for a catalogue, or None and why the checks could not run.
+
+    A check that crashes must not take the proof page down with it, nor let an
+    unchecked edition through: the caller refuses the edition (unless
+    ``--allow-check-errors``) and the proof page says the checks did not run.
+    """
     try:
-        return list(check_catalog(po_path, lang, project))
-    except Exception as exc:  # a failing check must not block the proof or the edition
+        return list(check_catalog(po_path, lang, project)), ""
+    except Exception as exc:  # noqa: BLE001 - any check bug: reported, and the edition refused
         log.warning("checks failed on %s: %s", po_path, exc)
-        return None
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 def _recorded_findings(po_path: Path, checked: tuple[tuple, ...]) -> list[Any]:
@@ -174,7 +181,7 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     index_entries: dict[str, dict[str, IndexEntry]] = {lang: {} for lang in languages}
     units: list[_Unit] = []
     by_slug: dict[str, _Unit] = {}
-    refs = [_ref(project, p) for p in paths]
+    refs = [source_ref(project, p) for p in paths]
     for k, path in enumerate(paths):
         ref = refs[k]
         slug = slug_for(path)
@@ -207,10 +214,11 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     pool = start_pool(jobs, work=sum(len(u.articles) for u in units), threshold=POOL_THRESHOLD,
                       tasks=len(units))
     try:
-        if units and proof:
-            # Proof pages show check findings; `newsloc check` records them per
-            # catalogue digest, so a catalogue it has seen is not checked again here.
-            recorded = _check_records(project)
+        if units:
+            # Proof pages show check findings and check errors block publication;
+            # `newsloc check` records them per catalogue digest, so a catalogue it
+            # has seen is not checked again here.
+            recorded = recorded_findings(project)
             if recorded is not None:
                 for unit in units:
                     for _, path, todo in unit.articles:
@@ -314,19 +322,10 @@ def export_key(job: _Job) -> str:
 
 def _words_digest(lang: str) -> str:
     """Digest of the edition-words catalogues a language reads (its own and its base's)."""
-    base = lang.replace("-", "_").split("_")[0]
+    base = base_language(lang)
     folder = _PACKAGE / "data" / "words"
     return digest_bytes("\0".join(str(digest_path(folder / f"{code}.po"))
                                    for code in dict.fromkeys((base, lang))).encode())
-
-
-def _ref(project: Project, path: Path) -> str:
-    """The article as the manifest names it: relative to the project root, with slashes."""
-    root = str(project.root)
-    absolute = os.path.abspath(path)
-    if absolute.startswith(root + os.sep):
-        absolute = absolute[len(root) + 1:]
-    return absolute.replace(os.sep, "/")
 
 
 def _item(lang: str, ref: str) -> str:
@@ -358,11 +357,6 @@ def _recorded(slug: str, lang: str, record: dict, out: Path) -> tuple[Outcome, I
     if isinstance(index, list) and len(index) == 4:
         entry = IndexEntry(slug, str(index[0]), index[1], index[2], bool(index[3]))
     return outcome, entry
-
-
-def _check_records(project: Project) -> Callable[[Path, str, str | None], tuple | None] | None:
-    """Return check's lookup of recorded findings (see :func:`checks.recorded_findings`), or None."""
-    return recorded_findings(project)
 
 
 _Done = tuple[str, Outcome, "dict | None", "IndexEntry | None"]
@@ -486,17 +480,21 @@ def _render_one(project: Project, article: Article, segments: list[Segment], lan
     readiness = assess(segments, po)
     missing = sum(s.state == MISSING for s in readiness.states)
     files: dict[Path, str] = {}
-    findings = _findings(project, po_path, lang) if checked is None else \
-        _recorded_findings(po_path, checked)
+    findings, crash = _findings(project, po_path, lang) if checked is None else \
+        (_recorded_findings(po_path, checked), "")
     if proof:
         files[out / "proof" / lang / f"{article.slug}.html"] = render_proof(
             article, lang, readiness, policy=policy, findings=findings, catalog_name=po_path.name)
+    if crash and not policy.allow_check_errors:
+        outcome.reason = (f"the checks could not run on {po_path.name} ({crash}); "
+                          "fix it, or pass --allow-check-errors")
+        return outcome, None, files
     blocking = check_errors_in_reviewed(findings, readiness)
     if blocking and not policy.allow_check_errors:
         first = blocking[0]
         more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
         outcome.reason = (f"check error in a reviewed entry: {first.check} at "
-                          f"{po_path.name}:{first.lineno} ({_short(first.msgid)}): "
+                          f"{po_path.name}:{first.lineno} ({short(' '.join(first.msgid.split()), 50)!r}): "
                           f"{first.message}{more}; fix it, or pass --allow-check-errors")
         return outcome, None, files   # the proof page still shows what to fix
     outcome.check_errors = len(blocking)
@@ -526,11 +524,6 @@ def check_errors_in_reviewed(findings: Sequence[Any] | None, readiness) -> list[
         return []
     reviewed = {s.segment.source for s in readiness.states if s.state == REVIEWED}
     return [f for f in findings if f.severity == "error" and f.msgid in reviewed]
-
-
-def _short(text: str, width: int = 50) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= width else text[:width - 3] + "...")
 
 
 def _update_index(project: Project, out: Path, lang: str,

@@ -2,7 +2,7 @@
 
 "By", "Photo:", "Published", the labels on unreviewed text, the index
 title... are not in any article, so they live in a gettext catalogue of their
-own per language, shipped with newsloc: ``pipeline/data/words/<lang>.po``
+own per language, shipped with newsloc: ``pipeline/export/data/words/<lang>.po``
 (read through :mod:`pipeline.catalog`, like every catalogue). Only reviewed
 (non-fuzzy) entries are used.
 
@@ -20,6 +20,7 @@ import logging
 from importlib import resources
 
 from ..catalog import load_catalog, translations
+from ..locales import base_language
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Words:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        base = lang.replace("-", "_").split("_")[0]
+        base = base_language(lang)
         self._table = {**_catalogue(base), **(_catalogue(lang) if lang != base else {})}
         if not self._table and base != "en":
             log.warning("no edition words for %s: editions use the English words", lang)
@@ -74,6 +75,3 @@ class Words:
                         msgid, self.lang)
             return msgid.format(**fields)
 
-    def missing(self) -> list[str]:
-        """Return the fixed words this language has no reviewed translation for."""
-        return [w for w in WORDS if w not in self._table]
