@@ -19,7 +19,6 @@ from babel import Locale, UnknownLocaleError
 from .errors import LocaleError
 
 
-@functools.lru_cache(maxsize=None)
 def base_language(code: str) -> str:
     """Return the language part of a locale code.
 
@@ -29,6 +28,7 @@ def base_language(code: str) -> str:
     return code.replace("-", "_").split("_", 1)[0].lower()
 
 
+@functools.lru_cache(maxsize=None)
 def _parse(code: str) -> Locale:
     return Locale.parse(code.replace("-", "_"))
 

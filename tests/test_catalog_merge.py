@@ -106,3 +106,20 @@ def test_catalogue_without_header_is_an_error_for_check_and_restored_by_extract(
         assert proc.returncode == 0, proc.stderr
     result = runner.invoke(cli, ["--root", root, "extract", "--lang", "ar"])
     assert "no header entry" not in result.output
+
+
+def test_a_kept_translation_revived_over_an_empty_twin_keeps_the_twins_comment_and_flags():
+    """A hand-merged file: an empty live entry and its obsolete translated twin."""
+    import polib
+
+    from pipeline.catalog import merge, parse_catalog
+    po = parse_catalog('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                       '"Language: ar\\n"\n\n'
+                       '# translator: check the name\n#, my-flag\nmsgid "Hello"\nmsgstr ""\n\n'
+                       '#~ msgid "Hello"\n#~ msgstr "مرحبا"\n')
+    template = polib.POFile()
+    template.metadata = {"POT-Creation-Date": "2026-01-01 00:00+0000"}
+    template.append(polib.POEntry(msgid="Hello", msgstr=""))
+    [entry] = [e for e in merge(po, template, "ar") if not e.obsolete]
+    assert entry.msgstr == "مرحبا"
+    assert entry.tcomment == "translator: check the name" and "my-flag" in entry.flags

@@ -243,12 +243,17 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
         key = tentry.msgid_with_context
         old = active.get(key)
         dead = obsolete.get(key)
+        twin = None
         if old is None or (not _translated(old) and dead is not None and _translated(dead)):
             # An empty active twin (a hand-merged file) must not hide a kept translation.
-            old = dead
+            twin, old = old, dead
         if old is not None:
             entry = _copy(old)
             entry.obsolete = False
+            if twin is not None:  # ... nor lose what a translator wrote on the twin
+                if twin.tcomment and twin.tcomment not in (entry.tcomment or ""):
+                    entry.tcomment = "\n".join(c for c in (entry.tcomment, twin.tcomment) if c)
+                entry.flags += [f for f in twin.flags if f != "fuzzy" and f not in entry.flags]
         else:
             entry = polib.POEntry(msgid=tentry.msgid, msgctxt=tentry.msgctxt, msgstr="")
             source = None
@@ -406,14 +411,15 @@ def _head_text(po: Catalog) -> str:
     Header fields are written in the order they have (the file's order for
     a catalogue that was read, so a translator's tool's order is kept).
     """
-    content_type = po.metadata.get("Content-Type")
+    fields = dict(po.metadata)  # written, not changed: the caller's catalogue stays as it was
+    content_type = fields.get("Content-Type")
     if content_type is not None and "charset=utf-8" not in content_type.lower():
-        po.metadata["Content-Type"] = (re.sub(r"charset=[^;\s]+", "charset=UTF-8", content_type)
-                                       if "charset=" in content_type
-                                       else content_type + "; charset=UTF-8")
+        fields["Content-Type"] = (re.sub(r"charset=[^;\s]+", "charset=UTF-8", content_type)
+                                  if "charset=" in content_type
+                                  else content_type + "; charset=UTF-8")
     fuzzy = po.metadata_is_fuzzy
     flags = list(fuzzy) if isinstance(fuzzy, (list, tuple)) else (["fuzzy"] if fuzzy else [])
-    msgstr = "".join(f"{key}: {value}\n" for key, value in po.metadata.items())
+    msgstr = "".join(f"{key}: {value}\n" for key, value in fields.items())
     return "\n".join(entry_lines(msgid="", msgstr=msgstr, tcomment=po.header or "", flags=flags,
                                  width=WRAP_WIDTH))
 
