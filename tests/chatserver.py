@@ -200,6 +200,9 @@ class _Handler(BaseHTTPRequestHandler):
             items[0]["text"] = items[0]["text"] * 50
         elif mode == "arabic" and items:
             items[0]["text"] = chat_translate(entries[0]["source"], "ckb")
+        elif mode == "quota":          # a free tier's warning in place of every translation
+            for item in items:
+                item["text"] = "MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY"
         elif mode == "lose":
             for item in items:
                 item["text"] = MASK.sub("", item["text"])

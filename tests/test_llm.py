@@ -381,3 +381,15 @@ def test_parse_answer_never_moves_a_text_to_another_id(data):
     assert not set(parsed.texts) & set(parsed.refused)
     assert set(parsed.texts) == {i for i in ids if kept.count(i) == 1}
     assert set(parsed.extra) == set(extra) - set(ids)
+
+
+def test_a_quota_warning_as_the_answer_stops_sending(runner, project, chat):
+    """As with the per-sentence engines: the first quota warning ends the run, nothing more is paid for."""
+    blank_half(project)
+    configure(project, "concurrency = 1")
+    chat.mode = "quota"
+    result = run(runner, project, chat)                     # ar, ckb and ku: three requests planned
+    assert result.exit_code == 1, result.output
+    assert "stopped sending" in result.output and "quota" in result.output.lower()
+    assert len(chat.requests()) == 1
+    assert not any(filled(project, lang) for lang in ("ar", "ckb", "ku"))

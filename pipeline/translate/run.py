@@ -308,6 +308,8 @@ def _drive(pool: Pool, works: list, handle: Callable[[object], None], writer: _W
             summary.requests += result.attempts
             summary.chars_sent += result.chars
             handle(result)
+            if isinstance(result, ArticleResult):
+                pool.judge(result)
             writer.tick()
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -521,6 +523,7 @@ def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]],
             summary.tokens_in += answer.tokens_in
             summary.tokens_out += answer.tokens_out
             summary.extra_items += len(answer.extra)
+        accepted = 0
         for ident, text in batch.texts.items():
             if result.failure is not None:
                 fail(lang, text, result.failure.kind, result.failure.detail)
@@ -532,14 +535,16 @@ def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]],
                 except AnswerRefused as exc:     # type, size, characters: never cached
                     fail(lang, text, exc.kind, str(exc))
                     continue
-                except (MaskError, EngineError) as exc:
+                except (MaskError, EngineError) as exc:  # a quota warning: the worker has stopped the pool
                     fail(lang, text, failure_kind(str(exc)), str(exc))
                     continue
                 cache.put(key, project.source, lang, text, translation, fingerprint(lang, text))
                 complete((lang, text), translation)
+                accepted += 1
             else:
                 reason = answer.refused.get(ident, "missing from the answer")
                 fail(lang, text, refused_kind(reason), reason)
+        result.refused_all = result.failure is None and bool(batch.texts) and not accepted
         run.report()
 
     works = [ArticleWork(b.lang, b.request, b.chars) for b in batches]

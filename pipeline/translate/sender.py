@@ -169,11 +169,11 @@ def validate(request: Request, result: object, *, script: str | None = None,
     if result is None or (isinstance(result, str) and not result.strip()):
         raise MaskError("no translation in the answer")
     result = check_answer(result, request.masked.text, max_ratio=max_ratio)
+    if QUOTA_WARNING.search(result):     # before the script: a quota warning in any script
+        raise QuotaExceeded(f"the engine answered with a quota warning: {result.strip()[:80]}")
     problem = wrong_script(result, script)
     if problem:
         raise MaskError(problem)
-    if QUOTA_WARNING.search(result):
-        raise QuotaExceeded(f"the engine answered with a quota warning: {result.strip()[:80]}")
     if result.strip() == request.masked.text.strip():
         words = re.findall(r"[^\W\d_]+", request.masked.text)
         if len(words) >= UNCHANGED_MIN_WORDS:
@@ -217,6 +217,7 @@ class ArticleResult:
     failure: Failure | None = None
     attempts: int = 0
     chars: int = 0
+    refused_all: bool = False     # set by the orchestrator: the answer parsed, every item refused
 
 
 class Pool:
@@ -335,7 +336,11 @@ class Pool:
             try:
                 answer = session.translate_article(work.request, timeout=min(self.timeout, left))
                 result.answer = answer
-                if answer.malformed:
+                quota = next((t for t in answer.texts.values()
+                              if isinstance(t, str) and QUOTA_WARNING.search(t)), None)
+                if quota is not None:  # stop here, as _run does: no further request is sent
+                    self.halt(f"the engine answered with a quota warning: {quota.strip()[:80]}")
+                elif answer.malformed:
                     self._count_failure("malformed answer")
                 else:
                     with self.lock:
@@ -398,6 +403,15 @@ class Pool:
                 result.failure = Failure(request.lang, request.source, failure_kind(message), message)
                 self._count_failure(message)
                 return result
+
+    def judge(self, result: ArticleResult) -> None:
+        """Count an article answer whose every item was refused toward the breaker, as :meth:`_run` does.
+
+        Its items are checked in the orchestrator (that needs the request's
+        masks), after the worker has counted the answer as a success.
+        """
+        if result.refused_all:
+            self._count_failure("every item of the answer refused")
 
     def _count_failure(self, message: str) -> None:
         with self.lock:
