@@ -356,6 +356,21 @@ def _usable(cached: str | None, text: str, options: EngineOptions) -> str | None
         return None
 
 
+def _cached(cache: MTCache, key: str, source: str, wanted: Iterable[tuple[str, str]],
+            fingerprint: Callable[[str, str], str]) -> dict[tuple[str, str], str]:
+    """The cache's answers for *wanted* (lang, text) pairs, looked up in bulk.
+
+    A few queries per language, not one per text: a round trip each on a
+    shared PostgreSQL cache.
+    """
+    hits: dict[tuple[str, str], str] = {}
+    for lang in sorted({lang for lang, _ in wanted}):
+        texts = [text for lg, text in wanted if lg == lang]
+        found = cache.lookup_many(key, source, lang, texts, lambda t, lg=lang: fingerprint(lg, t))
+        hits.update(((lang, t), r) for t, r in found.items())
+    return hits
+
+
 def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]], prints: _Prints,
                 writer: _Writer):
     """Steps 4-6 for a per-text engine: cache, mask, split; return (requests, result handler)."""
@@ -370,13 +385,7 @@ def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]], pr
         return _usable(cache.lookup(engine, project.source, lang, text, prints(lang, whole)),
                        text, run.options)
 
-    # Whole texts are looked up in the cache in bulk (a few queries per language, not
-    # one per text: a round trip each on a shared PostgreSQL cache).
-    hits: dict[tuple[str, str], str] = {}
-    for lang in sorted({lang for lang, _ in wanted}):
-        texts = [text for lg, text in wanted if lg == lang]
-        found = cache.lookup_many(engine, project.source, lang, texts, lambda t, lg=lang: prints(lg, t))
-        hits.update(((lang, t), r) for t, r in found.items())
+    hits = _cached(cache, engine, project.source, wanted, prints)
     for (lang, text) in wanted:
         cached = _usable(hits.get((lang, text)), text, run.options)
         if cached is not None:
@@ -384,7 +393,6 @@ def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]], pr
             finished.append(((lang, text), cached))
             continue
         core = text.strip()
-        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
         is_markup = prints.is_markup(text)
         whole = mask(text, glossaries[lang], markup=is_markup)
         if whole.only_masks:
@@ -397,7 +405,7 @@ def _plan_texts(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]], pr
                  f"limit ({eng.max_chars})")
             continue
         pieces = [(p, g) for p, g in split_text(core, limit)] if len(whole.text) > limit else [(core, "")]
-        job = {"pieces": pieces, "out": [None] * len(pieces), "lead": lead, "trail": trail,
+        job = {"pieces": pieces, "out": [None] * len(pieces), "lead": whole.lead, "trail": whole.trail,
                "left": len(pieces)}
         jobs[(lang, text)] = job
         for index, (piece, _gap) in enumerate(pieces):
@@ -492,9 +500,9 @@ def _plan_articles(run: _Run, wanted: dict[tuple[str, str], list[CatalogState]],
     key = eng.cache_engine
     todo: dict[int, dict[str, Masked]] = {}     # id(first catalogue needing it) → msgid → masked
     owner: dict[int, CatalogState] = {}
+    hits = _cached(cache, key, project.source, wanted, fingerprint)
     for (lang, text), holders in wanted.items():
-        cached = _usable(cache.lookup(key, project.source, lang, text, fingerprint(lang, text)),
-                         text, run.options)
+        cached = _usable(hits.get((lang, text)), text, run.options)
         if cached is not None:
             summary.cache_hits += 1
             complete((lang, text), cached)
