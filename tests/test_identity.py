@@ -47,7 +47,7 @@ KNOWN_MARKDOWN = {
 KNOWN_HTML = {
     623: _JOINED, 627: _JOINED, 628: _JOINED, 629: _JOINED, 630: _JOINED, 631: _JOINED,
     463: _NESTED_EM, 465: _NESTED_EM, 202: _EMPTY_LINK, 487: _EMPTY_LINK, 488: _EMPTY_LINK,
-    569: _EMPTY_LINK, 502: "a link target with a backslash-escaped ) is read as words",
+    569: _EMPTY_LINK,
     138: "an empty code span is dropped",
     **{n: _EMPTY_PAGE for n in (11, 43, 47, 50, 51, 52, 53, 54, 79, 98, 126, 129, 130, 144, 209, 241,
                                  242, 286, 336, 489, 583)},

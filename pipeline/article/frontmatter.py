@@ -1,6 +1,6 @@
 """YAML front matter of Markdown articles: read safely, with the line of every problem.
 
-``split_front_matter(path, text)`` returns ``(front, body, body_start, lines)``:
+``split_front_matter(path, text)`` returns ``(front, body, body_start, key_lines)``:
 the mapping of keys, the body text after the closing ``---``, the body's
 first line number, and the article's lines (to find the line of a key).
 
@@ -53,9 +53,10 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int, list[str]]:
+def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int, dict[str, int]]:
     """Split *text* into its front matter (a mapping, ``{}`` if absent) and its body."""
     front: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
     body_start = 1
     lines = text.split("\n")
     if lines and lines[0].strip() == "---":
@@ -80,7 +81,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int,
         body = "\n".join(lines[end + 1:])
     else:
         body = text
-    return front, body, body_start, lines
+    return front, body, body_start, key_lines
 
 
 def _load(path: Path, source: str) -> tuple[Any, dict[str, int]]:

@@ -38,6 +38,7 @@ import lxml.etree
 import lxml.html
 
 from ..errors import ArticleError
+from ..textpatterns import safe_link_target
 from . import inline
 from .model import Article, Block, Frame
 from .textblocks import parse_date
@@ -76,7 +77,6 @@ _CHROME = re.compile(r"(?:^|[-_\s])(?:share|sharing|social|related|comments?|new
 _BYLINE = re.compile(r"(?:^|[-_\s])(?:byline|author|by-?line)(?:$|[-_\s])", re.IGNORECASE)
 _CREDIT_CLASS = re.compile(r"credit|copyright|source", re.IGNORECASE)
 _CREDIT_TAIL = re.compile(r"^(?P<caption>.*\S)\s*\[(?P<credit>[^\[\]]{2,120})\]\s*$", re.S)
-_SAFE_HREF = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
 
 def parse_html(path: Path, text: str) -> Article:
@@ -470,7 +470,7 @@ class _HtmlReader:
             href = (el.get("href") or "").strip()
             if not href:
                 return kids
-            if not _SAFE_HREF.match(href):
+            if not safe_link_target(href):
                 self.warnings.append(f"link target {href[:40]!r} (line {el.sourceline or '?'}) "
                                      "is not http(s), mailto or relative: only its words are kept")
                 return kids

@@ -47,28 +47,24 @@ _COMMENT_ONLY = re.compile(r"^\s*(?:<!--.*?-->\s*)+$", re.S)
 
 def parse_markdown(path: Path, text: str) -> Article:
     """Read a Markdown article (front matter + CommonMark body)."""
-    front, body, body_start, lines = split_front_matter(path, text)
+    front, body, body_start, key_lines = split_front_matter(path, text)
     blocks: list[Block] = []
     meta: dict[str, Any] = {}
 
-    def line_of(key: str) -> int:
-        for k, line in enumerate(lines[:body_start], start=1):
-            if re.match(rf"\s*{re.escape(key)}\s*:", line):
-                return k
-        return 1
+    def line_of(*keys: str) -> int:
+        """The line of the first of *keys* the front matter has (the key the value came from)."""
+        return next((key_lines[k] for k in keys if k in key_lines), 1)
 
     sections = front.get("section") or front.get("sections") or []
-    if isinstance(sections, str):
-        sections = [sections]
-    if not isinstance(sections, list):
+    if isinstance(sections, str):  # frontmatter._check_types allows a string or a list
         sections = [sections]
     for label in sections:
-        blocks.append(Block("section", clean_line(str(label)), line_of("section")))
+        blocks.append(Block("section", clean_line(str(label)), line_of("section", "sections")))
 
     reader = _BodyReader(path, body, body_start)
     title = front.get("title") or front.get("headline")
     if title:
-        blocks.append(Block("headline", clean_line(str(title)), line_of("title")))
+        blocks.append(Block("headline", clean_line(str(title)), line_of("title", "headline")))
     else:
         heading = reader.take_title()
         if heading is None:
@@ -102,9 +98,11 @@ def parse_markdown(path: Path, text: str) -> Article:
         blocks.append(Block("alt", clean_line(str(alt)), line_of("image"), figure,
                             {"src": str(src), "title": None}))
     if caption:
-        blocks.append(Block("caption", clean_line(str(caption)), line_of("caption"), figure))
+        blocks.append(Block("caption", clean_line(str(caption)),
+                            line_of("image.caption", "caption", "image_caption"), figure))
     if credit:
-        blocks.append(Block("credit", clean_line(str(credit)).strip("[]"), line_of("credit"), figure))
+        blocks.append(Block("credit", clean_line(str(credit)).strip("[]"),
+                            line_of("image.credit", "credit", "image_credit"), figure))
     for k in ("author", "tags", "slug", "image"):
         if k in front:
             meta[k] = front[k]

@@ -15,6 +15,7 @@ import re
 import threading
 from typing import Any, Iterable, Iterator, Sequence
 
+from ..textpatterns import redact_url
 from .db import StateError
 
 _PLACEHOLDER = re.compile(r"\?")
@@ -24,15 +25,6 @@ def _pg(sql: str) -> str:
     # Portable SQL never contains a literal "%"; PostgreSQL-only statements
     # write the pg_trgm operator as "%%" themselves and pass raw=True.
     return _PLACEHOLDER.sub("%s", sql)
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for messages.
-
-    >>> redacted("postgresql://desk:secret@db.example/newsloc")
-    'postgresql://desk:***@db.example/newsloc'
-    """
-    return re.sub(r"(//[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 class PgDb:
@@ -46,7 +38,7 @@ class PgDb:
         except ImportError as exc:  # pragma: no cover - a declared dependency
             raise StateError("the PostgreSQL memory needs psycopg 3: pip install 'psycopg[binary]'") from exc
         self._psycopg = psycopg
-        self.name = redacted(url)
+        self.name = redact_url(url)   # no password (address or query) in any message
         self.path = None
         self.lock = threading.RLock()
         self._tx: Any = None
