@@ -41,7 +41,6 @@ from .catalog import PROVENANCE, load_catalog
 from .config import Project, slug_for
 from .errors import PipelineError
 from .translate.cache import MTCache
-from .state.store import open_store
 from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
 from .parallel import map_chunks, resolve_jobs, start_pool
 
@@ -395,8 +394,9 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
         return marks[0]
 
     lang_of = {source: lang for (_slug, lang), (path, source) in sources.items() if source == path}
-    key = status_key(project)
-    store = open_store(project) if manifest is not None else None
+    key = manifest.key if manifest is not None else status_key(project)
+    # The store the manifest opened (None when it was unusable: status still answers).
+    store = manifest.store if manifest is not None else None
     mt_put: dict[str, dict] = {}
     try:
         if todo:
@@ -419,7 +419,7 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
                                         "mark": mark() if mt else None})
                     mt_put[item] = {"digest": digest, "mt": mt}
                     if len(mt_put) >= 256:
-                        _save_mt(store, key, mt_put)
+                        store = _save_mt(store, key, mt_put)
         rows = []
         for slug, lang in pairs:
             path, source = sources[(slug, lang)]
@@ -462,23 +462,32 @@ def project_status(project: Project, articles: Iterable[Path], langs: Iterable[s
         seen = {_item(project, source) for _path, source in sources.values() if source is not None}
         manifest.keep_only(item for item in manifest.records
                            if item in seen or (project.root / item).is_file() or Path(item).is_file())
+        _save_mt(store, key, mt_put)
         try:
-            _save_mt(store, key, mt_put)
             manifest.save()
         except PipelineError as exc:  # a read-only checkout still gets its status
             log.warning("cannot save the status manifest: %s", exc)
     return rows
 
 
-def _save_mt(store, key: str, put: dict[str, dict]) -> None:
-    """Write the reviewed MT entries of catalogues read this run (records "status-mt")."""
+def _save_mt(store, key: str, put: dict[str, dict]):
+    """Write the reviewed MT entries of catalogues read this run (records "status-mt").
+
+    Returns the store to keep writing to: None once a write failed (a
+    read-only checkout still gets its status, with one warning).
+    """
     if store is None or not put:
-        return
+        put.clear()
+        return store
     try:
         store.save_records("status-mt", key, {i: r for i, r in put.items() if r["mt"]},
                            [i for i, r in put.items() if not r["mt"]], replace=False)
+    except PipelineError as exc:
+        log.warning("cannot save the status records: %s", exc)
+        return None
     finally:
         put.clear()
+    return store
 
 
 def totals(rows: Iterable[CatalogStatus]) -> dict[str, CatalogStatus]:

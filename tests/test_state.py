@@ -115,6 +115,21 @@ def test_store_of_a_newer_version_is_refused_with_one_line(runner, empty_project
     close_store()
 
 
+def test_status_answers_without_a_usable_store(runner, empty_project):
+    """status reads the catalogues themselves when the store cannot be used (it used to stop)."""
+    root = empty_project
+    assert run(runner, root, "extract").exit_code == 0
+    close_store()
+    db = sqlite3.connect(store_path(load_project(root)))
+    db.execute(f"PRAGMA user_version = {VERSION + 1}")
+    db.commit()
+    db.close()
+    result = run(runner, root, "status")
+    assert result.exit_code == 0, result.output
+    assert "UNTRANSLATED" in result.output and "Error" not in result.output
+    close_store()
+
+
 def test_stage_keys_follow_the_code(tmp_path, monkeypatch):
     """No module list to keep: any file of the package changes every stage key."""
     package = tmp_path / "pkg"

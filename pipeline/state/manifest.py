@@ -153,6 +153,11 @@ class Manifest:
     _asked = 0
 
     @property
+    def store(self):
+        """The state store the records came from; None when it was unusable (no records kept)."""
+        return self._store
+
+    @property
     def records(self) -> dict[str, dict]:
         if self._lazy:
             self._lazy = False
