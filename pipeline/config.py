@@ -160,7 +160,7 @@ class Project:
                 continue
             if known is None:
                 known = {}
-                for path in reversed(self.article_paths()):  # the first in slug order wins
+                for path in self.article_paths():  # slugs are unique (article_paths refuses twins)
                     known[path.name] = known[path.stem] = path
             if str(name) not in known:
                 raise ConfigError("no such article (looked for a file and for a slug in "
@@ -337,7 +337,6 @@ def is_inside(path: str | Path, root: str | Path, *, resolve: bool = True) -> bo
     >>> is_inside("/desk/../etc", "/desk", resolve=False)
     False
     """
-    import os
     if resolve:
         path, root = os.path.realpath(path), os.path.realpath(root)
     else:

@@ -255,9 +255,6 @@ class _HtmlReader:
             if _BYLINE.search(_classes(el)) and not self.have_text:
                 self._add("byline", self._inline_of(el), line, frames)
                 return
-            if tag == "address":
-                self._add("byline", self._inline_of(el), line, frames)
-                return
             self._container(el, frames)
             return
         if tag == "address":

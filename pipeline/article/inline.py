@@ -114,7 +114,7 @@ def parse(text: str) -> list[Node]:
     return from_tokens(children)
 
 
-def from_tokens(tokens, references: bool = True) -> list[Node]:
+def from_tokens(tokens) -> list[Node]:
     """Convert markdown-it inline tokens into nodes."""
     stack: list[tuple[object, list[Node]]] = [(None, [])]
     for tok in tokens:

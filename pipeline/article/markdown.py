@@ -129,9 +129,7 @@ class _BodyReader:
         self.pos = 0
         self.warnings: list[str] = []
         self.next_id = 0
-        headings = [t for t in self.tokens if t.type == "heading_open"]
         self.shift = 0
-        self.headings = headings
 
     # ------------------------------------------------------------ helpers
 

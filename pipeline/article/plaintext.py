@@ -41,9 +41,6 @@ _DATELINE = re.compile(
     r"(?:\s+\((?:[A-Za-z][A-Za-z .&-]{0,30})\))?)"                # (AFP)
     r"\s+(?:-|--|\u2013|\u2014)\s+(?=\S)"
 )
-_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")  # \x04 would split a msgid for msgfmt
-_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y")
 _SENTENCE_END = tuple('.?!:;,"\u201d\u2019)…')
 _MAX_SUBHEAD_WORDS = 10
 _MAX_SECTION_WORDS = 4

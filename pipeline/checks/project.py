@@ -188,7 +188,7 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
         if record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
                 and isinstance(record.get("findings"), list) \
                 and record.get("digest") is not None and record.get("digest") == digest_path(path):
-            per_target[index] = [Finding(str(path), *f) for f in _unpacked(record["findings"])]
+            per_target[index] = [Finding(str(path), *f) for f in record["findings"]]
             if record.get("readable"):
                 refs[index] = CatalogRef(path, lang, record["digest"], record.get("summary"))
             report.cached += 1
@@ -203,7 +203,7 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
             refs[index] = CatalogRef(path, lang, digest, summary)
         if item is not None and digest is not None:
             manifest.put(item, {"lang": lang, "digest": digest, "glossary": gdigest,
-                                "readable": readable, "findings": _packed(found),
+                                "readable": readable, "findings": [list(f) for f in found],
                                 "summary": summary})
     for found in per_target:
         report.findings.extend(found or ())
@@ -251,18 +251,8 @@ def recorded_findings(project: Project) -> Callable[[Path, str, str | None], tup
             glossaries[lang] = _glossary_digest(project, lang)
         if record.get("glossary") != glossaries[lang]:
             return None
-        return tuple(tuple(f) for f in _unpacked(record["findings"]))
+        return tuple(tuple(f) for f in record["findings"])
     return lookup
-
-
-def _packed(found: list[tuple]) -> list:
-    # Findings are plain JSON in the state store's record (no compression: the
-    # store reads one record per catalogue, not one file of all of them).
-    return [list(f) for f in found]
-
-
-def _unpacked(packed: list) -> list:
-    return packed
 
 
 def _forget_missing(project: Project, manifest: Manifest) -> None:

@@ -113,7 +113,7 @@ def run_document(doc: Document, project: Project | None, selected: dict[str, Che
             findings.append(Finding(shown, issue.lineno, issue.msgid, c.name,
                                     issue.severity or c.severity, issue.message))
     glossary_ = None
-    if project is not None and load_glossary is not None and _inside(doc.path, project.root):
+    if project is not None and _inside(doc.path, project.root):
         # A file from elsewhere (another project's PO) is not bound by this desk's glossary.
         glossary_ = _glossary_for(project, doc.lang)
     entry_checks = [c for c in selected.values() if c.scope == "entry"]
