@@ -170,7 +170,10 @@ def _check_targets(project: Project, targets: tuple[str, ...], langs: tuple[str,
         slug = slug_for(project.find_article(target))
         for lang in wanted:
             path = project.catalog_path(slug, lang)
-            (pairs if path.is_file() else missing).append((path, lang) if path.is_file() else path)
+            if path.is_file():
+                pairs.append((path, lang))
+            else:
+                missing.append(path)
     return pairs, missing
 
 
@@ -209,7 +212,7 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
     .newsloc/state.sqlite (content hashes; --force ignores them).
     """
     import json as json_
-    from ..checks import CHECKS, has_errors, run_checks
+    from ..checks import CHECKS, run_checks
     if list_checks:
         for c in sorted(CHECKS.values(), key=lambda c: (c.group, c.name)):
             click.echo(f"{c.group:<12} {c.name:<16} {c.severity:<8} {c.title}")
@@ -241,7 +244,7 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
         unchanged = f" ({report.cached} unchanged since the last check)" if report.cached else ""
         click.echo(f"{len(pairs)} catalogue(s) checked: {errors} error(s), {warnings} warning(s)"
                    + unchanged)
-    if has_errors(findings):
+    if errors:
         ctx.exit(1)
 
 

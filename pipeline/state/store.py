@@ -197,8 +197,7 @@ class Store:
 
     def records(self, stage: str, key: str) -> dict[str, Any]:
         """The records of *stage* made under *key* (none when the key differs)."""
-        row = self.db.one("SELECT key FROM stages WHERE stage = ?", (stage,))
-        if row is None or row[0] != key:
+        if self.stage_key(stage) != key:
             return {}
         out = {}
         for item, data in self.db.execute("SELECT item, data FROM records WHERE stage = ?", (stage,)):
@@ -222,8 +221,7 @@ class Store:
         """Write changed records of *stage* (all of them with *replace*: a new key)."""
         with self.db.transaction():
             self.flush()
-            row = self.db.one("SELECT key FROM stages WHERE stage = ?", (stage,))
-            if replace or row is None or row[0] != key:
+            if replace or self.stage_key(stage) != key:
                 self.db.execute("DELETE FROM records WHERE stage = ?", (stage,))
                 self.db.execute("INSERT INTO stages (stage, key) VALUES (?, ?) "
                                 "ON CONFLICT (stage) DO UPDATE SET key = excluded.key", (stage, key))
