@@ -71,9 +71,9 @@ class Segment:
             return f"{label}, sentence {self.sentence + 1} of {self.sentences}"
         return label
 
-    @property
+    @functools.cached_property
     def flags(self) -> tuple[str, ...]:
-        """Catalogue flags of the entry: ``md-text`` when the text holds markup."""
+        """Catalogue flags of the entry: ``md-text`` when the text holds markup (parsed once)."""
         return (MARKUP_FLAG,) if self.markup and inline.has_markup(self.source) else ()
 
 
