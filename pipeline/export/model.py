@@ -221,14 +221,16 @@ def assess(segments: Sequence[Segment], po: Catalog) -> Readiness:
 
 def assemble_edition(project: Project, article: Article, lang: str, po: Catalog, *,
                      policy: Policy = Policy(), settings: ExportSettings | None = None,
-                     segments: Sequence[Segment] | None = None) -> Edition:
+                     segments: Sequence[Segment] | None = None,
+                     readiness: Readiness | None = None) -> Edition:
     """Build the edition of *article* in *lang* from catalogue *po*.
 
+    *readiness*: :func:`assess` of these segments and *po*, when the caller has it.
     Raise :class:`ExportError` when *policy* refuses it (the message says why).
     """
     settings = settings or export_settings(project)
     segments = list(segments) if segments is not None else segment_article(article, project.source)
-    readiness = assess(segments, po)
+    readiness = readiness if readiness is not None else assess(segments, po)
     reason = readiness.refusal(policy)
     if reason:
         raise ExportError(f"{lang}: {reason}", path=article.path)

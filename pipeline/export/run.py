@@ -501,7 +501,7 @@ def _render_one(project: Project, article: Article, segments: list[Segment], lan
     entry = None
     try:
         edition = assemble_edition(project, article, lang, po, policy=policy,
-                                   settings=settings, segments=segments)
+                                   settings=settings, segments=segments, readiness=readiness)
     except ExportError as exc:
         outcome.reason = exc.message.split(": ", 1)[-1]
         if missing:
