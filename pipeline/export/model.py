@@ -175,7 +175,7 @@ class Edition:
         return self.readiness.reviewed < self.readiness.total
 
 def join_sentences(sentences: Sequence[str], lang: str, *, markup: bool = False) -> str:
-    """Join sentences as *lang* writes them: one space (none for CJK/Thai), no doubled blanks.
+    r"""Join sentences as *lang* writes them: one space (none for CJK/Thai), no doubled blanks.
 
     >>> join_sentences(["جملة أولى. ", " جملة ثانية."], "ar")
     'جملة أولى. جملة ثانية.'
