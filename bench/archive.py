@@ -51,6 +51,10 @@ def article_text(index: int, headlines: list[str], paragraphs: list[str]) -> str
         if rng.random() < 1 / 3:
             para = _NUMBER.sub(lambda m: str(rng.randint(2, 999)), para)
         body.append(para)
+    if not body[0].endswith((".", "!", "?", '"', "'", ")")):
+        # A short headline over an unpunctuated paragraph reads as a section
+        # label over a headline (the plain-text reader's rule): end it.
+        body[0] += "."
     return "\n\n".join([rng.choice(headlines), *body]) + "\n"
 
 
