@@ -150,23 +150,46 @@ class Project:
         return self.find_articles([name])[0]
 
     def find_articles(self, names: Iterable[str | Path]) -> list[Path]:
-        """Resolve articles given as paths or slugs (the folder is listed once, if at all)."""
-        known: dict[str, Path] | None = None
+        """Resolve articles given as paths or slugs.
+
+        A slug is looked up by name (``articles/<slug>.txt``, ``.md``,
+        ``.html``, ``.htm``), not by listing the folder: naming one article
+        of an archive of tens of thousands costs a few ``stat`` calls. The
+        rules :meth:`article_paths` applies to every article apply to the
+        named one: one file per slug, no generated name, no link out of the
+        project. (Two slugs that differ only in case are found by the runs
+        that list the folder.)
+        """
         found = []
         for name in names:
             candidate = Path(name)
             if candidate.is_file():
                 found.append(candidate)
                 continue
-            if known is None:
-                known = {}
-                for path in self.article_paths():  # slugs are unique (article_paths refuses twins)
-                    known[path.name] = known[path.stem] = path
-            if str(name) not in known:
-                raise ConfigError("no such article (looked for a file and for a slug in "
-                                  f"{self.articles_dir})", path=name)
-            found.append(known[str(name)])
+            found.append(self._article_by_slug(str(name)))
         return found
+
+    def _article_by_slug(self, name: str) -> Path:
+        suffix = os.path.splitext(name)[1]
+        names = [name] if suffix in ARTICLE_SUFFIXES else [name + s for s in ARTICLE_SUFFIXES]
+        hits = []
+        if "/" not in name and os.sep not in name and not name.startswith("."):
+            hits = [self.articles_dir / n for n in names if (self.articles_dir / n).is_file()]
+        if not hits:
+            raise ConfigError("no such article (looked for a file and for a slug in "
+                              f"{self.articles_dir})", path=name)
+        if len(hits) > 1:
+            raise ConfigError(f"has the slug of {hits[0].name} ({hits[1].stem!r}): both would "
+                              "write the same catalogues and editions; rename one", path=hits[1])
+        path = hits[0]
+        if path.stem.casefold() in RESERVED_SLUGS:
+            raise ConfigError(f"the slug {path.stem!r} is a name newsloc generates (the "
+                              f"{RESERVED_SLUGS[path.stem.casefold()]}); rename the article", path=path)
+        if path.is_symlink() and not self.allow_outside and not is_inside(path, self.root):
+            raise ConfigError("is a link to a file outside the project "
+                              f"({os.path.realpath(path)}); newsloc does not read it "
+                              "(set allow_outside = true in [tool.newsloc] to allow it)", path=path)
+        return path
 
 
 def slug_for(path: str | Path) -> str:
