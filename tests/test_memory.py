@@ -143,6 +143,36 @@ def test_memory_rebuilt_after_translator_edits_po(desk):
     assert load_memory(project).exact(SHARED, "ar") is None
 
 
+def test_unchanged_archive_is_answered_by_one_fingerprint(desk, monkeypatch):
+    """An archive whose memory files did not change is not compared file by file;
+    an edit in place (same size and mtime), a new and a removed file still are."""
+    import pipeline.translate.memory as memory_module
+    from pipeline.state.tm import TMTables
+
+    project = load_project(desk)
+    load_memory(project)
+    later = memory_module.time.time() + 10  # files older than the racy window at the next sync
+    monkeypatch.setattr(memory_module.time, "time", lambda: later)
+    assert load_memory(project).rebuilt == []
+    compared = []
+    real_stamps = TMTables.file_stamps
+    monkeypatch.setattr(TMTables, "file_stamps", lambda self, desk: compared.append(desk) or real_stamps(self, desk))
+    assert load_memory(project).exact(SHARED, "ar") is not None
+    assert compared == []  # one fingerprint, no per-file rows
+    path = project.catalog_path("storm", "ar")
+    st = path.stat()
+    old = stand_in("ar", SHARED)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"' + old[:12], '"' + old.replace("[ar]", "[AR]")[:12]), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    edited = load_memory(project)
+    assert compared and edited.rebuilt == ["locales/ar/storm.po"]
+    assert edited.lookup(SHARED, "ar").unit.target == old.replace("[ar]", "[AR]")
+    path.unlink()
+    assert load_memory(project).exact(SHARED, "ar") is None
+
+
 def test_index_is_derived(desk):
     project = load_project(desk)
     load_memory(project)

@@ -16,13 +16,15 @@ Tables
     ``tm_units``   reviewed translations: desk, file, position → source, target, origin, line
     ``tm_words``   word → sentence postings (SQLite's fuzzy candidates; PostgreSQL uses pg_trgm)
     ``tm_wordfreq`` sentences per word, to tell rare words from common ones
+    ``tm_sync``    per desk: a fingerprint of every memory file's stat data at the last
+                   complete sync (a run whose files all match it reads no per-file row)
 """
 
 from __future__ import annotations
 
 from .db import StateError
 
-VERSION = 2
+VERSION = 3
 
 _SQLITE_V1 = [
     """CREATE TABLE files (
@@ -89,7 +91,12 @@ _PG_V1 = [
 #    distances until it does).
 _V2 = ["CREATE INDEX IF NOT EXISTS mt_created ON mt (created)"]
 
-MIGRATIONS = {"sqlite": {1: _SQLITE_V1, 2: _V2}, "postgresql": {1: _PG_V1, 2: _V2}}
+# 3: a fingerprint of the memory files' stat data per desk, so that a run on an
+#    archive whose catalogues did not change compares one row, not 60,000.
+_V3 = ["""CREATE TABLE IF NOT EXISTS tm_sync (
+        desk TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, seen DOUBLE PRECISION NOT NULL)"""]
+
+MIGRATIONS = {"sqlite": {1: _SQLITE_V1, 2: _V2, 3: _V3}, "postgresql": {1: _PG_V1, 2: _V2, 3: _V3}}
 
 
 def migrate(db) -> None:

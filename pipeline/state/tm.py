@@ -83,6 +83,19 @@ class TMTables:
         return {row[0]: row[1:] for row in self.db.execute(
             "SELECT path, size, mtime_ns, ctime_ns, digest, seen FROM tm_files WHERE desk = ?", (desk,))}
 
+    def sync_mark(self, desk: str) -> tuple[str, float] | None:
+        """The fingerprint of the desk's memory files at its last complete sync, and when it was taken."""
+        row = self.db.one("SELECT fingerprint, seen FROM tm_sync WHERE desk = ?", (desk,))
+        return (row[0], float(row[1])) if row else None
+
+    def set_sync_mark(self, desk: str, fingerprint: str, seen: float) -> None:
+        """Record that the desk's rows now match *fingerprint* (taken at *seen*)."""
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO tm_sync (desk, fingerprint, seen) VALUES (?, ?, ?) "
+                "ON CONFLICT (desk) DO UPDATE SET fingerprint = excluded.fingerprint, seen = excluded.seen",
+                (desk, fingerprint, seen))
+
     def restamp(self, desk: str, stamps: Iterable[tuple]) -> None:
         """Record new stat data of files whose bytes did not change: (path, size, mtime, ctime, digest, seen)."""
         rows = [(desk, *s) for s in stamps]
@@ -90,6 +103,7 @@ class TMTables:
             return
         with self.db.transaction():
             self._upsert_files(rows)
+            self.db.execute("DELETE FROM tm_sync WHERE desk = ?", (desk,))
 
     def _upsert_files(self, rows: list[tuple]) -> None:
         self.db.executemany(
@@ -110,6 +124,7 @@ class TMTables:
         if not paths:
             return
         with self.db.transaction():
+            self.db.execute("DELETE FROM tm_sync WHERE desk = ?", (desk,))  # rows change: the mark is void
             old_sids: set[int] = set()
             for part in _chunks(paths):
                 marks = ",".join("?" * len(part))

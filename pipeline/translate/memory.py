@@ -58,6 +58,7 @@ Settings (``[tool.newsloc.memory]``)::
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -322,6 +323,21 @@ def _read_file_units(project: Project, path: Path) -> list[Unit]:
     return read_catalog_units(project, path)
 
 
+def _fingerprint(found: list[tuple[str, str, os.stat_result]]) -> tuple[str, float]:
+    """A digest of every memory file's name and stat data, and the newest modification time.
+
+    Equal fingerprints mean no memory file was added, removed, replaced or
+    written since the last sync (size, modification and change times, inode:
+    an edit in place still changes the change time, which no user can set);
+    the newest time tells whether the fingerprint was taken too soon after a
+    write to trust it (see :data:`~pipeline.state.store.RACY_SECONDS`).
+    """
+    lines = [f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+             for rel, _path, st in found]
+    newest = max((max(st.st_mtime, st.st_ctime) for _rel, _path, st in found), default=0.0)
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest(), newest
+
+
 def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     """The project's memory, after reading again only the files that changed.
 
@@ -332,8 +348,8 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     reads every file into a private in-memory memory (nothing is stored).
     """
     found = _memory_file_stats(project)
-    files = [Path(path) for _rel, path, _st in found]
     if not use_index:
+        files = [Path(path) for _rel, path, _st in found]
         units: list[Unit] = []
         skipped: list[PipelineError] = []
         for path in files:
@@ -349,6 +365,11 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     db = shared_db(project)
     desk = desk_name(project) if db.kind == "postgresql" else LOCAL_DESK
     tables = TMTables(db)
+    fingerprint, newest = _fingerprint(found)
+    mark = tables.sync_mark(desk)
+    if mark is not None and mark[0] == fingerprint and mark[1] - newest > RACY_SECONDS:
+        return Memory(tables=tables, desk=desk)  # no memory file changed since the last sync
+    started = time.time()
     old = tables.file_stamps(desk)
     changed, restamped, rebuilt, skipped = [], [], [], []
     for rel, path, st in found:
@@ -378,6 +399,8 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
             changed = []
     tables.replace_files(desk, changed, removed=old)
     tables.restamp(desk, restamped)
+    if not skipped:  # a file left out is tried again (and warned about) next run
+        tables.set_sync_mark(desk, fingerprint, started)
     memory = Memory(tables=tables, desk=desk)
     memory.rebuilt = rebuilt
     memory.skipped = skipped
