@@ -28,12 +28,14 @@ entry is counted as ``n/a``, never guessed.
 
 from __future__ import annotations
 
-import contextlib
+import json
 import logging
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from rapidfuzz.distance import Levenshtein
 
@@ -42,6 +44,7 @@ from .config import Project, slug_for
 from .errors import PipelineError
 from .translate.cache import MTCache
 from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
+from .state.store import forget_store, open_store
 from .parallel import map_chunks, resolve_jobs, start_pool
 
 log = logging.getLogger(__name__)
@@ -184,11 +187,12 @@ class _Cache:
         cache = self._open()
         return cache.mark() if cache is not None else None
 
-    def get(self, engine: str, source: str, target: str, text: str) -> str | None:
+    def get_many(self, engine: str, source: str, target: str, texts: Iterable[str]) -> dict[str, str]:
+        """What *engine* produced for each of *texts* (hits only), in a few queries."""
         cache = self._open()
         if cache is None:
-            return None
-        return cache.get(engine, source, target, text)
+            return {}
+        return cache.get_many(engine, source, target, texts)
 
     def close(self) -> None:
         if self._cache is not None:
@@ -237,18 +241,11 @@ def _apply_states(status: CatalogStatus, states: dict[str, list[int]]) -> None:
 
 def _post_edit(mt: Iterable[list[str]], project: Project, lang: str, cache: _Cache) -> dict[str, list]:
     """engine → [measured, total distance, unchanged, no record] for the reviewed MT entries *mt*."""
-    out: dict[str, list] = {}
-    for engine, msgid, msgstr in mt:
-        pe = out.setdefault(engine, [0, 0.0, 0, 0])
-        original = cache.get(engine, project.source, lang, msgid)
-        if original is None:
-            pe[3] += 1
-            continue
-        distance = 100.0 * Levenshtein.normalized_distance(original, msgstr)
-        pe[0] += 1
-        pe[1] += distance
-        pe[2] += distance == 0.0
-    return out
+    mt = list(mt)
+    found = {(engine, lang): cache.get_many(engine, project.source, lang,
+                                            {msgid for e, msgid, _ in mt if e == engine})
+             for engine in {e for e, _, _ in mt}}
+    return _distances(mt, found, lang)
 
 
 def _apply_post_edit(status: CatalogStatus, pe: dict[str, list]) -> None:
@@ -334,6 +331,10 @@ def _read_summaries(_context: None, work: list[tuple[Path, bool]]
 
 #: Fewer files than this to read are read in-process (a pool costs more).
 POOL_THRESHOLD = 24
+#: Articles whose rows are worked out together (records, digests and MT cache
+#: lookups fetched in one go, records written in one transaction): memory
+#: follows this, not the size of the archive.
+CHUNK = 256
 
 
 def status_key(project: Project) -> str:
@@ -344,169 +345,277 @@ def status_key(project: Project) -> str:
 
 def project_status(project: Project, articles: Iterable[Path], langs: Iterable[str], *,
                    jobs: int | None = 1, use_cache: bool = True) -> list[CatalogStatus]:
-    """Return one :class:`CatalogStatus` per article and language.
+    """Return one :class:`CatalogStatus` per article and language (see :func:`iter_status`)."""
+    return list(iter_status(project, articles, langs, jobs=jobs, use_cache=use_cache))
 
-    Files unchanged since the last run (content hashes in the state store)
-    are not parsed again; the others are read by *jobs* processes. The rows
-    are the same whatever the number of jobs and whether the cache was used.
+
+def _open_store(project: Project):
+    """The state store, or None when it cannot be used (status still answers, from the files)."""
+    for attempt in (1, 2):
+        try:
+            return open_store(project)
+        except PipelineError as exc:
+            forget_store(project)  # reopened (and repaired if damaged) on the next attempt
+            if attempt == 2:
+                log.warning("%s: state store unusable, working without it (%s)", project.state_dir, exc)
+    return None
+
+
+def iter_status(project: Project, articles: Iterable[Path], langs: Iterable[str], *,
+                jobs: int | None = 1, use_cache: bool = True) -> Iterator[CatalogStatus]:
+    """Yield one :class:`CatalogStatus` per article and language, in order, as they are worked out.
+
+    The archive is walked :data:`CHUNK` articles at a time: for each chunk
+    the records of the state store (content digests, summaries, post-edit
+    distances) are fetched in one query, files changed since the last run are
+    read (by *jobs* processes when it pays), the MT cache is asked about
+    their reviewed machine-translated entries in bulk, and what changed is
+    written back before the rows are yielded. Nothing of earlier chunks is
+    kept but the item names seen (for pruning records of deleted files), so
+    memory does not grow with the archive. The rows are the same whatever
+    the number of jobs and whether the cache was used. Records of files that
+    no longer exist ("status" and "status-mt") are removed at the end of a
+    run that went through all its rows.
     """
     langs = list(langs)
-    manifest = Manifest.load(project, "status", status_key(project)) if use_cache else None
-    slugs = list(dict.fromkeys(slug_for(p) for p in articles))
-    pairs = [(slug, lang) for slug in slugs for lang in langs]
     jobs = resolve_jobs(jobs)
-    # Read what changed first (in a pool when it pays), then assemble the rows in order.
-    todo: dict[Path, bool] = {}
-    fresh: dict[Path, dict[str, Any]] = {}
-    # Which file describes each pair (its catalogue, else its template, else none):
-    # looked up once per run, not once per loop (stat calls are the no-op's cost).
-    sources: dict[tuple[str, str], tuple[Path, Path | None]] = {}
-    templates: dict[str, Path | None] = {}
-    for slug, lang in pairs:
-        path = project.catalog_path(slug, lang)
-        if path.is_file():
-            sources[(slug, lang)] = (path, path)
-            continue
-        if slug not in templates:
-            pot = project.template_path(slug)
-            templates[slug] = pot if pot.is_file() else None
-        sources[(slug, lang)] = (path, templates[slug])
-    for slug, lang in pairs:
-        path, source = sources[(slug, lang)]
-        if source is None or source in todo or source in fresh:
-            continue
-        record = manifest.get(_item(project, source)) if manifest is not None else None
-        if record is not None and record.get("catalog") == (source == path) \
-                and record.get("digest") == digest_path(source):
-            fresh[source] = record["summary"]
-        else:
-            todo[source] = source == path
-    # Post-edit distances need the MT cache: a record keeps them, with the cache's
-    # mark (its newest row), until the file or the cache changes. The reviewed MT
-    # entries themselves are kept apart (records "status-mt"), read only then, one
-    # catalogue at a time: memory stays flat however large the archive.
-    cache = _Cache(project)
-    marks: list = []
-
-    def mark() -> object:
-        if not marks:
-            marks.append(cache.mark())
-        return marks[0]
-
-    lang_of = {source: lang for (_slug, lang), (path, source) in sources.items() if source == path}
-    key = manifest.key if manifest is not None else status_key(project)
-    # The store the manifest opened (None when it was unusable: status still answers).
-    store = manifest.store if manifest is not None else None
-    mt_put: dict[str, dict] = {}
+    store = _open_store(project) if use_cache else None
+    key = status_key(project)
+    run = _Run(project, store, key, jobs)
+    seen: set[str] = set()
     try:
-        if todo:
-            work = list(todo.items())
-            pool = start_pool(jobs, work=len(work), threshold=POOL_THRESHOLD)
-            with pool or contextlib.nullcontext():
-                results = map_chunks(_read_summaries, None, work, pool=pool, jobs=jobs, cap=32,
-                                     ordered=True)
-                for (source, is_catalog), (digest, summary) in zip(work, results):
-                    mt = summary.pop("mt", None) or []
-                    if "error" not in summary:
-                        summary["pe"] = _post_edit(mt, project, lang_of.get(source, ""), cache) if mt else {}
-                    fresh[source] = summary
-                    if manifest is None or digest is None:
-                        continue
-                    item = _item(project, source)
-                    manifest.put(item, {"digest": digest, "catalog": is_catalog,
-                                        "summary": {k: v for k, v in summary.items() if k != "pe"},
-                                        "has_mt": bool(mt), "pe": summary.get("pe", {}),
-                                        "mark": mark() if mt else None})
-                    mt_put[item] = {"digest": digest, "mt": mt}
-                    if len(mt_put) >= 256:
-                        store = _save_mt(store, key, mt_put)
-        rows = []
+        slugs = list(dict.fromkeys(slug_for(p) for p in articles))
+        for k in range(0, len(slugs), CHUNK):
+            yield from run.chunk([(slug, lang) for slug in slugs[k:k + CHUNK] for lang in langs], seen)
+        run.prune(seen)
+    finally:
+        run.close()
+
+
+class _Run:
+    """One status run: the store, the MT cache, the worker pool, and what to write back."""
+
+    def __init__(self, project: Project, store, key: str, jobs: int) -> None:
+        self.project = project
+        self.store = store
+        self.key = key
+        self.jobs = jobs
+        self.cache = _Cache(project)
+        self.pool = None
+        self._mark: list = []
+        # Whether the store still holds records made under another key (replaced at the first write).
+        self.stale = {stage: store is not None and store.stage_key(stage) != key
+                      for stage in ("status", "status-mt")}
+
+    def mark(self) -> object:
+        if not self._mark:
+            self._mark.append(self.cache.mark())
+        return self._mark[0]
+
+    def chunk(self, pairs: list[tuple[str, str]], seen: set[str]) -> list[CatalogStatus]:
+        """Work out the rows of *pairs* (a chunk of the archive) and write back what changed."""
+        project = self.project
+        # Which file describes each pair: its catalogue, else its template, else none.
+        sources: list[tuple[Path, Path | None]] = []
+        templates: dict[str, Path | None] = {}
         for slug, lang in pairs:
-            path, source = sources[(slug, lang)]
+            path = project.catalog_path(slug, lang)
+            if path.is_file():
+                sources.append((path, path))
+                continue
+            if slug not in templates:
+                pot = project.template_path(slug)
+                templates[slug] = pot if pot.is_file() else None
+            sources.append((path, templates[slug]))
+        lang_of = {source: lang for (_slug, lang), (path, source) in zip(pairs, sources) if source == path}
+        files = {source: _item(project, source) for _path, source in sources if source is not None}
+        seen.update(files.values())
+        records = self.store.records_of("status", self.key, files.values()) if self.store else {}
+        known = [source for source, item in files.items()
+                 if item in records and records[item].get("catalog") == (source in lang_of)]
+        digests = self.store.digests(known) if known else {}
+        summaries: dict[Path, dict[str, Any]] = {}
+        todo: list[tuple[Path, bool]] = []
+        for source, item in files.items():
+            record = records.get(item)
+            if record is not None and record.get("catalog") == (source in lang_of) \
+                    and record.get("digest") == digests.get(os.fspath(source)):
+                summaries[source] = record["summary"]
+            else:
+                todo.append((source, source in lang_of))
+        # Reviewed MT entries whose distances must be measured: of the files read now, and
+        # of unchanged files whose record was made before the MT cache last changed.
+        mt: dict[Path, list] = {}
+        again = [source for source, summary in summaries.items() if "error" not in summary
+                 and not ("pe" in records[files[source]] and (not records[files[source]].get("has_mt")
+                                                            or records[files[source]].get("mark") == self.mark()))]
+        kept = self.store.records_of("status-mt", self.key, [files[s] for s in again]) \
+            if again and self.store else {}
+        for source in again:
+            record = kept.get(files[source])
+            if isinstance(record, dict) and record.get("digest") == records[files[source]].get("digest"):
+                mt[source] = record["mt"]
+            else:
+                mt[source] = _read_summary(source, source in lang_of)[1].get("mt", [])
+        put: dict[str, dict] = {}
+        mt_put: dict[str, dict] = {}
+        for (source, is_catalog), (digest, summary) in zip(todo, self._read(todo)):
+            entries = summary.pop("mt", None) or []
+            summaries[source] = summary
+            if "error" not in summary:
+                mt[source] = entries
+            if digest is not None:
+                put[files[source]] = {"digest": digest, "catalog": is_catalog, "summary": summary,
+                                      "has_mt": bool(entries)}
+                mt_put[files[source]] = {"digest": digest, "mt": entries}
+        pe = self._post_edit(mt, lang_of)
+        for source, distances in pe.items():
+            item = files[source]
+            base = put.get(item) or records.get(item)
+            if base is None:  # read, but its bytes could not be digested: nothing to record
+                continue
+            record = dict(base, pe=distances, mark=self.mark() if mt[source] else None,
+                          has_mt=bool(mt[source]))
+            if item in put or record != records.get(item):
+                put[item] = record
+        for item, record in put.items():  # unreadable files: no distances, as before
+            record.setdefault("pe", {})
+            record.setdefault("mark", None)
+        self._save(put, mt_put)
+        rows = []
+        for (slug, lang), (path, source) in zip(pairs, sources):
             status = CatalogStatus(slug, lang, path)
+            rows.append(status)
             if source is None:
                 status.note = "not extracted yet"
-                rows.append(status)
                 continue
-            summary = fresh.get(source)
-            if summary is None:
-                summary = _summary_of(project, source, source == path, manifest)
+            summary = summaries[source]
             if "error" in summary:
                 status.error = summary["error"]
-                rows.append(status)
                 continue
             if source != path:
                 status.note = "no catalogue yet"
             _apply_states(status, summary["states"])
-            if "pe" in summary:  # read this run
-                _apply_post_edit(status, summary["pe"])
-                rows.append(status)
-                continue
-            item = _item(project, source)
-            record = manifest.get(item) if manifest is not None else None
-            if record is None:
-                _apply_post_edit(status, _post_edit(summary.get("mt", ()), project, lang, cache))
-            elif "pe" in record and (not record.get("has_mt") or record.get("mark") == mark()):
-                _apply_post_edit(status, record["pe"])
-            else:
-                kept = store.record("status-mt", key, item) if store is not None else None
-                mt = kept["mt"] if isinstance(kept, dict) and kept.get("digest") == record.get("digest") \
-                    else _read_summary(source, source == path)[1].get("mt", [])
-                pe = _post_edit(mt, project, lang, cache)
-                _apply_post_edit(status, pe)
-                manifest.put(item, dict(record, pe=pe, mark=mark(), has_mt=bool(mt)))
-            rows.append(status)
-    finally:
-        cache.close()
-    if manifest is not None:
-        seen = {_item(project, source) for _path, source in sources.values() if source is not None}
-        manifest.keep_only(item for item in manifest.records
-                           if item in seen or (project.root / item).is_file() or Path(item).is_file())
-        _save_mt(store, key, mt_put)
+            item = files[source]
+            _apply_post_edit(status, pe[source] if source in pe else records[item]["pe"])
+        return rows
+
+    def _read(self, todo: list[tuple[Path, bool]]) -> Iterator[tuple[str | None, dict[str, Any]]]:
+        """Read the files of *todo* (in the pool once a chunk has enough of them)."""
+        if not todo:
+            return iter(())
+        if self.pool is None:
+            self.pool = start_pool(self.jobs, work=len(todo), threshold=POOL_THRESHOLD)
+        return map_chunks(_read_summaries, None, todo, pool=self.pool, jobs=self.jobs, cap=32,
+                          ordered=True)
+
+    def _post_edit(self, mt: dict[Path, list], lang_of: dict[Path, str]) -> dict[Path, dict[str, list]]:
+        """Post-edit distances of each file's reviewed MT entries, the MT cache asked in bulk."""
+        wanted: dict[tuple[str, str], set[str]] = {}
+        for source, entries in mt.items():
+            for engine, msgid, _msgstr in entries:
+                wanted.setdefault((engine, lang_of.get(source, "")), set()).add(msgid)
+        found = {(engine, lang): self.cache.get_many(engine, self.project.source, lang, texts)
+                 for (engine, lang), texts in wanted.items()}
+        return {source: _distances(entries, found, lang_of.get(source, ""))
+                for source, entries in mt.items()}
+
+    def _save(self, put: dict[str, dict], mt_put: dict[str, dict]) -> None:
+        """Write the records of this chunk (and the file digests taken); a failed write is one warning."""
+        if self.store is None:
+            return
         try:
-            manifest.save()
+            if put or self.stale["status"]:
+                self.store.save_records("status", self.key, put, (), replace=self.stale["status"])
+                self.stale["status"] = False
+            if mt_put or self.stale["status-mt"]:
+                self.store.save_records("status-mt", self.key, {i: r for i, r in mt_put.items() if r["mt"]},
+                                        [i for i, r in mt_put.items() if not r["mt"]],
+                                        replace=self.stale["status-mt"])
+                self.stale["status-mt"] = False
+            self.store.flush()
         except PipelineError as exc:  # a read-only checkout still gets its status
-            log.warning("cannot save the status manifest: %s", exc)
-    return rows
+            log.warning("cannot save the status records: %s", exc)
+            self.store = None
+
+    def prune(self, seen: set[str]) -> None:
+        """Remove the records ("status" and "status-mt") of files that no longer exist."""
+        if self.store is None:
+            return
+        root = self.project.root
+        try:
+            for stage in ("status", "status-mt"):
+                # An item is relative to the root, or absolute (a file outside it): root / item is the file.
+                gone = [item for item in self.store.record_items(stage)
+                        if item not in seen and not (root / item).is_file()]
+                if gone:
+                    self.store.save_records(stage, self.key, {}, gone, replace=False)
+        except PipelineError as exc:
+            log.warning("cannot save the status records: %s", exc)
+
+    def close(self) -> None:
+        self.cache.close()
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
 
 
-def _save_mt(store, key: str, put: dict[str, dict]):
-    """Write the reviewed MT entries of catalogues read this run (records "status-mt").
+def _distances(entries: list, found: dict[tuple[str, str], dict[str, str]], lang: str) -> dict[str, list]:
+    """engine → [measured, total distance, unchanged, no record] for the reviewed MT entries *entries*."""
+    out: dict[str, list] = {}
+    for engine, msgid, msgstr in entries:
+        pe = out.setdefault(engine, [0, 0.0, 0, 0])
+        original = found[(engine, lang)].get(msgid)
+        if original is None:
+            pe[3] += 1
+            continue
+        distance = 100.0 * Levenshtein.normalized_distance(original, msgstr)
+        pe[0] += 1
+        pe[1] += distance
+        pe[2] += distance == 0.0
+    return out
 
-    Returns the store to keep writing to: None once a write failed (a
-    read-only checkout still gets its status, with one warning).
-    """
-    if store is None or not put:
-        put.clear()
-        return store
-    try:
-        store.save_records("status-mt", key, {i: r for i, r in put.items() if r["mt"]},
-                           [i for i, r in put.items() if not r["mt"]], replace=False)
-    except PipelineError as exc:
-        log.warning("cannot save the status records: %s", exc)
-        return None
-    finally:
-        put.clear()
-    return store
+
+def _add_to_totals(out: dict[str, CatalogStatus], row: CatalogStatus) -> None:
+    total = out.setdefault(row.lang, CatalogStatus("*", row.lang, Path("")))
+    for state, tally in row.states.items():
+        total.states[state].segments += tally.segments
+        total.states[state].words += tally.words
+    for engine, pe in row.post_edit.items():
+        total.post_edit.setdefault(engine, PostEdit()).merge(pe)
 
 
 def totals(rows: Iterable[CatalogStatus]) -> dict[str, CatalogStatus]:
     """Sum rows per language (article ``*``), post-edit distance per engine included."""
     out: dict[str, CatalogStatus] = {}
     for row in rows:
-        total = out.setdefault(row.lang, CatalogStatus("*", row.lang, Path("")))
-        for state, tally in row.states.items():
-            total.states[state].segments += tally.segments
-            total.states[state].words += tally.words
-        for engine, pe in row.post_edit.items():
-            total.post_edit.setdefault(engine, PostEdit()).merge(pe)
+        _add_to_totals(out, row)
     return out
 
 
 def status_dict(rows: list[CatalogStatus]) -> dict[str, Any]:
-    """Return the JSON document ``newsloc status --json`` prints."""
+    """Return the JSON document ``newsloc status --json`` prints (:func:`write_json` streams it)."""
     return {"catalogues": [r.to_dict() for r in rows],
             "languages": {lang: t.to_dict() for lang, t in totals(rows).items()}}
+
+
+def write_json(rows: Iterable[CatalogStatus], write: Callable[[str], Any]) -> None:
+    """Write :func:`status_dict` of *rows* as indented JSON, row by row (no final newline).
+
+    The bytes are those of ``json.dumps(status_dict(rows), ensure_ascii=False,
+    indent=2)``; only the per-language totals are held.
+    """
+    out: dict[str, CatalogStatus] = {}
+    write('{\n  "catalogues": [')
+    first = True
+    for row in rows:
+        _add_to_totals(out, row)
+        text = json.dumps(row.to_dict(), ensure_ascii=False, indent=2)
+        # JSON strings hold no raw newline: every line break is the layout's.
+        write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
+        first = False
+    languages = json.dumps({lang: t.to_dict() for lang, t in out.items()}, ensure_ascii=False, indent=2)
+    write(("]" if first else "\n  ]") + ',\n  "languages": ' + languages.replace("\n", "\n  ") + "\n}")
 
 
 def _cell(t: Tally) -> str:
@@ -525,38 +634,69 @@ def _post_edit_cell(post_edit: dict[str, PostEdit]) -> str:
     return ", ".join(parts)
 
 
-def format_table(rows: list[CatalogStatus]) -> str:
-    """Render rows (and per-language totals) as a plain-text table."""
-    header = ("ARTICLE", "LANG", "UNTRANSLATED", "MT AWAITING", "OUTDATED", "REVIEWED",
-              "REVIEWED%", "POST-EDIT")
-    lines: list[tuple[str, ...]] = []
-    for r in rows:
-        if r.error:
-            lines.append((r.article, r.lang, "unreadable: " + r.error, "", "", "", "", ""))
-            continue
-        if r.note == "not extracted yet":
-            lines.append((r.article, r.lang, r.note, "", "", "", "", ""))
-            continue
-        pct = f"{r.percent_reviewed:.0f}%" + (" *" if r.note else "")
-        lines.append((r.article, r.lang, *(_cell(r.states[s]) for s in STATES), pct,
-                      _post_edit_cell(r.post_edit)))
-    tot = totals(r for r in rows if not r.error)
-    if len(rows) > len(tot):
-        for lang, t in tot.items():
-            lines.append(("all articles", lang, *(_cell(t.states[s]) for s in STATES),
-                          f"{t.percent_reviewed:.0f}%", _post_edit_cell(t.post_edit)))
-    widths = [max(len(h), *(len(row[i]) for row in lines)) if lines else len(h)
-              for i, h in enumerate(header)]
-    widths[0] = min(widths[0], 48)
+_HEADER = ("ARTICLE", "LANG", "UNTRANSLATED", "MT AWAITING", "OUTDATED", "REVIEWED",
+           "REVIEWED%", "POST-EDIT")
+#: Table cells kept in memory before they go to a temporary file (the column widths
+#: are known only after the last row).
+SPOOL_BYTES = 1 << 20
 
-    def fmt(row: tuple[str, ...]) -> str:
-        first = row[0] if len(row[0]) <= widths[0] else row[0][:widths[0] - 1] + "…"
-        if len(row) > 2 and row[3] == "" and row[2]:  # a message row spans the columns
-            return f"{first:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}"
-        return "  ".join([f"{first:<{widths[0]}}", f"{row[1]:<{widths[1]}}"] +
-                         [f"{c:>{w}}" for c, w in zip(row[2:-1], widths[2:-1])] + [row[-1]]).rstrip()
 
-    out = [fmt(header)] + [fmt(row) for row in lines]
-    if any(r.note == "no catalogue yet" for r in rows):
-        out.append("* no catalogue yet: counted from the template (run `newsloc extract`)")
-    return "\n".join(out)
+def _cells(r: CatalogStatus) -> tuple[str, ...]:
+    if r.error:
+        return (r.article, r.lang, "unreadable: " + r.error, "", "", "", "", "")
+    if r.note == "not extracted yet":
+        return (r.article, r.lang, r.note, "", "", "", "", "")
+    pct = f"{r.percent_reviewed:.0f}%" + (" *" if r.note else "")
+    return (r.article, r.lang, *(_cell(r.states[s]) for s in STATES), pct, _post_edit_cell(r.post_edit))
+
+
+def write_table(rows: Iterable[CatalogStatus], write: Callable[[str], Any]) -> None:
+    """Write rows (and per-language totals) as a plain-text table (no final newline).
+
+    Columns are as wide as their longest cell, known after the last row: the
+    cells go to a temporary file (in memory up to :data:`SPOOL_BYTES`) and
+    are laid out from there, so memory stays flat however many rows.
+    """
+    widths = [len(h) for h in _HEADER]
+    tot: dict[str, CatalogStatus] = {}
+    count = 0
+    starred = False
+    with tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8", newline="\n") as spool:
+        def keep(cells: tuple[str, ...]) -> None:
+            for i, cell in enumerate(cells):
+                if len(cell) > widths[i]:
+                    widths[i] = len(cell)
+            spool.write(json.dumps(cells) + "\n")  # ASCII: any text survives the file
+
+        for r in rows:
+            count += 1
+            starred = starred or r.note == "no catalogue yet"
+            if not r.error:
+                _add_to_totals(tot, r)
+            keep(_cells(r))
+        if count > len(tot):
+            for lang, t in tot.items():
+                keep(("all articles", lang, *(_cell(t.states[s]) for s in STATES),
+                      f"{t.percent_reviewed:.0f}%", _post_edit_cell(t.post_edit)))
+        widths[0] = min(widths[0], 48)
+
+        def fmt(row: tuple[str, ...]) -> str:
+            first = row[0] if len(row[0]) <= widths[0] else row[0][:widths[0] - 1] + "…"
+            if len(row) > 2 and row[3] == "" and row[2]:  # a message row spans the columns
+                return f"{first:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}"
+            return "  ".join([f"{first:<{widths[0]}}", f"{row[1]:<{widths[1]}}"] +
+                             [f"{c:>{w}}" for c, w in zip(row[2:-1], widths[2:-1])] + [row[-1]]).rstrip()
+
+        write(fmt(_HEADER))
+        spool.seek(0)
+        for line in spool:
+            write("\n" + fmt(tuple(json.loads(line))))
+    if starred:
+        write("\n* no catalogue yet: counted from the template (run `newsloc extract`)")
+
+
+def format_table(rows: Iterable[CatalogStatus]) -> str:
+    """Render rows (and per-language totals) as a plain-text table (see :func:`write_table`)."""
+    parts: list[str] = []
+    write_table(rows, parts.append)
+    return "".join(parts)

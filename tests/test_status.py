@@ -136,3 +136,48 @@ class _E:
 ])
 def test_classify(entry, state):
     assert classify(entry) == state
+
+
+def test_status_forgets_the_records_of_a_deleted_catalogue(runner, staged):
+    """The reviewed MT entries kept per catalogue ("status-mt") go with the catalogue."""
+    from .support_state import stage_records
+    proj, *_ = staged
+    item = f"locales/ar/{SEED_SLUG}.po"
+    assert runner.invoke(cli, ["--root", str(proj.root), "status"]).exit_code == 0
+    assert item in stage_records(proj.root, "status") and item in stage_records(proj.root, "status-mt")
+    proj.catalog_path(SEED_SLUG, "ar").unlink()
+    result = runner.invoke(cli, ["--root", str(proj.root), "status"])
+    assert result.exit_code == 0 and "no catalogue yet" in result.output
+    assert item not in stage_records(proj.root, "status")
+    assert item not in stage_records(proj.root, "status-mt")
+    assert f"locales/ku/{SEED_SLUG}.po" in stage_records(proj.root, "status")
+
+
+def test_status_streams_the_same_report_in_chunks(runner, staged, monkeypatch):
+    """Rows worked out a few articles at a time print the bytes of one pass over everything."""
+    from pipeline import status
+    from pipeline.config import slug_for
+    from .support_state import forget_stage
+    proj, *_ = staged
+    seed = proj.article_paths()[0]
+    for n in range(4):  # articles without catalogues, with a template, with a broken catalogue
+        (proj.articles_dir / f"extra-{n}{seed.suffix}").write_bytes(seed.read_bytes())
+    assert runner.invoke(cli, ["--root", str(proj.root), "extract", "extra-1", "extra-2"]).exit_code == 0
+    proj.catalog_path("extra-1", "ckb").unlink()
+    broken = proj.catalog_path("extra-2", "ku")
+    broken.write_bytes(broken.read_bytes()[:-5])
+
+    def report(*args):
+        result = runner.invoke(cli, ["--root", str(proj.root), "status", *args])
+        assert result.exit_code == 1 and "Error: " in result.stderr
+        return result.stdout
+    whole = report(), report("--json")
+    rows = status.project_status(proj, proj.article_paths(), proj.languages, use_cache=False)
+    assert whole[1] == json.dumps(status.status_dict(rows), ensure_ascii=False, indent=2) + "\n"
+    assert [r.article for r in rows[::3]] == [slug_for(p) for p in proj.article_paths()]
+    monkeypatch.setattr(status, "CHUNK", 1)
+    monkeypatch.setattr(status, "SPOOL_BYTES", 10)  # the table's cells go through a file
+    forget_stage(proj.root, "status")
+    for _ in range(2):  # read again, then from the records
+        assert (report(), report("--json")) == whole
+    assert runner.invoke(cli, ["--root", str(proj.root), "status", "--jobs", "2"]).stdout == whole[0]

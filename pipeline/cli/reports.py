@@ -121,23 +121,52 @@ def status(ctx: click.Context, articles: tuple[str, ...], langs: tuple[str, ...]
     output; n/a when the MT cache has no record). Exit 1 if a catalogue
     cannot be read.
     """
-    import json as json_
-    from ..status import format_table, project_status, status_dict
+    from ..status import iter_status, write_json, write_table
     project = project_of(ctx)
     paths = article_paths(project, articles)
     if not paths:
         raise click.ClickException(f"no articles in {project.articles_dir}")
-    rows = project_status(project, paths, languages_of(project, langs), jobs=jobs)
-    if as_json:
-        click.echo(json_.dumps(status_dict(rows), ensure_ascii=False, indent=2))
-    else:
-        click.echo(format_table(rows))
-    for row in rows:
-        if row.error:
-            click.echo(f"Error: {row.error}", err=True)
+    errors: list[str] = []
+
+    def rows():
+        for row in iter_status(project, paths, languages_of(project, langs), jobs=jobs):
+            if row.error:
+                errors.append(row.error)
+            yield row
+    # Rows are printed as they come (the table once its column widths are known).
+    with _Output() as out:
+        (write_json if as_json else write_table)(rows(), out.write)
+    for error in errors:
+        click.echo(f"Error: {error}", err=True)
     _echo_orphans(project, languages_of(project, langs), articles)
-    if any(row.error for row in rows):
+    if errors:
         ctx.exit(1)
+
+
+class _Output:
+    """Standard output written in pieces of about 64 KB, ended by a newline like click.echo."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= 1 << 16:
+            self.flush()
+
+    def flush(self) -> None:
+        click.echo("".join(self.parts), nl=False)
+        self.parts, self.size = [], 0
+
+    def __enter__(self) -> "_Output":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self.write("\n")
+        self.flush()
 
 
 def _echo_orphans(project: Project, langs: list[str], targets: tuple[str, ...]) -> None:

@@ -40,7 +40,7 @@ import shutil
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..config import Project
 from ..errors import ConfigError
@@ -156,6 +156,44 @@ class Store:
             self._stamped[key] = record
         return digest
 
+    def digests(self, paths: Iterable[str | Path]) -> dict[str, str | None]:
+        """:meth:`digest` of many files, one query per 500, keeping no row in memory.
+
+        For a stage that walks the archive in chunks: its memory stays flat
+        (:meth:`digest` past :data:`FEW_FILES` loads every row of ``files``).
+        Keys of the answer are the paths as strings.
+        """
+        keys = [os.fspath(p) for p in paths]
+        ask = [k for k in keys if k not in self._stamped
+               and not (self._files is not None and (self._all or k in self._files))]
+        rows: dict[str, tuple] = {}
+        for k in range(0, len(ask), 500):
+            part = ask[k:k + 500]
+            rows.update((row[0], row[1:]) for row in self.db.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, ino, digest, seen FROM files "
+                f"WHERE path IN ({','.join('?' * len(part))})", part))
+        out: dict[str, str | None] = {}
+        for key in keys:
+            try:
+                st = os.stat(key)
+            except OSError:
+                out[key] = None
+                continue
+            row = self._stamped.get(key)
+            if row is None:
+                row = rows.get(key) if key in rows or self._files is None else self._files.get(key)
+            if row is not None and trusted(row[:4], row[5], st):
+                out[key] = row[4]
+                continue
+            seen = time.time()
+            out[key] = digest = digest_file(key)
+            self.hashed += 1
+            if digest is not None:
+                self._stamped[key] = (*stamp(st), digest, seen)
+                if self._files is not None:
+                    self._files[key] = self._stamped[key]
+        return out
+
     def _recorded(self, key: str) -> tuple | None:
         # A run that looks at a few files asks for them one by one; past
         # FEW_FILES it loads every row at once (a no-op run over the archive).
@@ -215,6 +253,34 @@ class Store:
             return json.loads(row[0]) if row else None
         except ValueError:
             return None
+
+    def records_of(self, stage: str, key: str, items: Iterable[str]) -> dict[str, Any]:
+        """The records of *items* only (one query per 500): a stage walking the archive in chunks."""
+        if self.stage_key(stage) != key:
+            return {}
+        items = list(items)
+        out = {}
+        for k in range(0, len(items), 500):
+            part = items[k:k + 500]
+            for item, data in self.db.execute(
+                    "SELECT item, data FROM records WHERE stage = ? "
+                    f"AND item IN ({','.join('?' * len(part))})", (stage, *part)):
+                try:
+                    out[item] = json.loads(data)
+                except ValueError:
+                    continue  # a damaged record: redo that item
+        return out
+
+    def record_items(self, stage: str, *, page: int = 5000) -> Iterator[str]:
+        """The items *stage* has records for, in order, a page at a time (any key)."""
+        last = ""
+        while True:
+            rows = self.db.execute("SELECT item FROM records WHERE stage = ? AND item > ? "
+                                   "ORDER BY item LIMIT ?", (stage, last, page))
+            yield from (row[0] for row in rows)
+            if len(rows) < page:
+                return
+            last = rows[-1][0]
 
     def save_records(self, stage: str, key: str, put: dict[str, Any], drop: Iterable[str],
                      replace: bool) -> None:

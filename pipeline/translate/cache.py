@@ -24,6 +24,7 @@ re-translation under new glossary terms should).
 from __future__ import annotations
 
 import time
+from typing import Iterable, Iterator
 
 from ..config import Project
 from ..state.store import shared_db, text_key
@@ -65,9 +66,18 @@ class MTCache:
 
         *glossary_of(text)* is the glossary fingerprint each text's result must carry.
         """
+        return {text: result for text, result, glossary in self._rows_many(engine, source, target, texts)
+                if glossary == glossary_of(text)}
+
+    def get_many(self, engine: str, source: str, target: str, texts: Iterable[str]) -> dict[str, str]:
+        """:meth:`get` for many texts in a few queries: text → result (hits only; any glossary)."""
+        return {text: result for text, result, _glossary in self._rows_many(engine, source, target, texts)}
+
+    def _rows_many(self, engine: str, source: str, target: str, texts: Iterable[str]
+                   ) -> Iterator[tuple[str, str, str]]:
+        """(text, result, glossary) of the cached *texts*, 500 keys a query."""
         by_key = {text_key(t): t for t in texts}
         keys = list(by_key)
-        hits: dict[str, str] = {}
         for k in range(0, len(keys), 500):
             part = keys[k:k + 500]
             marks = ",".join("?" * len(part))
@@ -75,9 +85,8 @@ class MTCache:
                     "SELECT key, text, result, glossary FROM mt WHERE engine = ? AND source = ? "
                     f"AND target = ? AND key IN ({marks})", (engine, source, target, *part)):
                 text = by_key.get(key)
-                if text is not None and stored == text and glossary == glossary_of(text):
-                    hits[text] = result
-        return hits
+                if text is not None and stored == text:
+                    yield text, result, glossary
 
     def put(self, engine: str, source: str, target: str, text: str, result: str,
             glossary: str = "") -> None:
