@@ -33,12 +33,14 @@ from __future__ import annotations
 from . import file, hygiene, inline, numbers, protected, punctuation, safety, script  # noqa: F401  (registers)
 from . import consistency  # noqa: F401  (registers the project-scope check last)
 from .numbers import numbers_in
-from .project import CatalogRef, CheckReport, check_project, has_errors, recorded_findings, run_checks
-from .registry import CHECKS, GROUPS, SEVERITIES, Check, Document, Finding, Issue, Unit, known_language, register
+from .project import (CatalogRef, CheckReport, check_project, has_errors, iter_checks, recorded_findings,
+                      run_checks)
+from .registry import (CHECKS, GROUPS, SEVERITIES, Check, Document, Finding, Issue, Unit, known_language, register,
+                       render_finding)
 from .runner import check_catalog, language_of, read_document, units_of
 from ..textpatterns import normalise_digits
 
 __all__ = ["CHECKS", "GROUPS", "SEVERITIES", "CatalogRef", "Check", "CheckReport", "Document", "Finding",
-           "Issue", "Unit", "check_catalog", "check_project", "has_errors", "known_language", "language_of",
-           "normalise_digits", "numbers_in", "read_document", "recorded_findings", "register", "run_checks",
+           "Issue", "Unit", "check_catalog", "check_project", "has_errors", "iter_checks", "known_language", "language_of",
+           "normalise_digits", "numbers_in", "read_document", "recorded_findings", "register", "render_finding", "run_checks",
            "units_of"]

@@ -4,6 +4,7 @@ ways across articles (through the translation memory's public API).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -13,7 +14,7 @@ from ..state.manifest import Manifest, digest_bytes, digest_path
 from ..translate.memory import Memory, find_inconsistencies, memory_files, read_catalog_units
 from .project import CatalogRef, catalog_item, units_summary
 from .registry import Finding, register
-from .runner import canonical_path
+from .runner import canonical_str
 
 @register("consistency", "warning", "hygiene", scope="project")
 def consistency(project: Project, refs: list[CatalogRef], cache: Manifest | None = None
@@ -22,24 +23,27 @@ def consistency(project: Project, refs: list[CatalogRef], cache: Manifest | None
     # Glossary renderings are the entry-scope "protected" checks' business; here only
     # what needs every catalogue at once (pipeline.memory.find_inconsistencies), computed
     # per language from compact summaries and cached until a catalogue of it changes.
-    checked = {canonical_path(ref.path): ref for ref in refs}
+    # Paths as strings: this runs over every catalogue of the archive on every `check`.
+    checked = {canonical_str(ref.path): ref for ref in refs}
     langs = sorted({ref.lang for ref in refs})
     if not langs:
         return
-    files = memory_files(project)
+    files = [os.fspath(p) for p in memory_files(project)]
+    dirname, basename = os.path.dirname, os.path.basename
     for lang in langs:
-        folder = {p: canonical_path(p) for p in files if p.parent.name == lang and p.suffix == ".po"}
+        folder = {p: canonical_str(p) for p in files
+                  if p.endswith(".po") and basename(dirname(p)) == lang}
         if not any(c in checked for c in folder.values()):
             continue  # no checked catalogue can get a finding from this language
         for rel, line, source, message in _language_inconsistencies(project, lang, folder,
                                                                     checked, cache):
-            ref = checked.get(canonical_path(project.root / rel))
+            ref = checked.get(canonical_str(os.path.join(project.root, rel)))
             if ref is not None:
                 yield Finding(str(ref.path), line, source, "consistency", "warning", message)
 
 
-def _language_inconsistencies(project: Project, lang: str, folder: dict[Path, Path],
-                              checked: dict[Path, CatalogRef], cache: Manifest | None) -> list[list]:
+def _language_inconsistencies(project: Project, lang: str, folder: dict[str, str],
+                              checked: dict[str, CatalogRef], cache: Manifest | None) -> list[list]:
     """The memory inconsistencies of one language as [rel path, line, source, message].
 
     *folder* maps the language's catalogues (in memory order) to their resolved paths.
@@ -56,22 +60,29 @@ def _language_inconsistencies(project: Project, lang: str, folder: dict[Path, Pa
         return record["findings"]
     # Which catalogues share a source sentence translated in two ways? Summaries
     # (this run's, or recorded for unchanged files) answer without parsing anything.
-    summaries: dict[Path, str] = {}
-    units_read: dict[Path, list] = {}
+    summaries: dict[str, str | None] = {}
+    units_read: dict[str, list] = {}
     for path, canon in folder.items():
         ref = checked.get(canon)
-        summary = ref.summary if ref is not None and ref.digest == digests[path] else None
-        if summary is None and cache is not None:
-            rec = cache.get(items[path])
-            if rec and rec.get("digest") == digests[path] and rec.get("readable"):
-                summary = rec.get("summary")
-        if summary is None:
+        summaries[path] = ref.summary if ref is not None and ref.digest == digests[path] else None
+    if cache is not None and cache.store is not None:
+        # Records of catalogues not checked in this run, a block at a time (never all at once).
+        need = [p for p, summary in summaries.items() if summary is None]
+        for k in range(0, len(need), 1000):
+            block = need[k:k + 1000]
+            records = cache.store.records_of(cache.stage, cache.key, [items[p] for p in block])
+            for path in block:
+                rec = records.get(items[path])
+                if isinstance(rec, dict) and rec.get("digest") == digests[path] and rec.get("readable"):
+                    summaries[path] = rec.get("summary")
+    for path in list(summaries):
+        if summaries[path] is None:
             try:
-                units_read[path] = read_catalog_units(project, path)
+                units_read[path] = read_catalog_units(project, Path(path))
             except PipelineError:
+                del summaries[path]
                 continue  # the memory leaves unreadable catalogues out too
-            summary = units_summary(units_read[path])
-        summaries[path] = summary
+            summaries[path] = units_summary(units_read[path])
     variants: dict[str, set[str]] = {}
     for summary in summaries.values():
         for k in range(0, len(summary), 32):
@@ -82,7 +93,7 @@ def _language_inconsistencies(project: Project, lang: str, folder: dict[Path, Pa
     units = []
     for path in involved:  # memory order (sorted files), as load_memory reads them
         try:
-            units.extend(units_read[path] if path in units_read else read_catalog_units(project, path))
+            units.extend(units_read[path] if path in units_read else read_catalog_units(project, Path(path)))
         except PipelineError:
             continue
     found = find_inconsistencies(project, lang, memory=Memory(units), kinds=("memory",)) if units else []

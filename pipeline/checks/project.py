@@ -26,7 +26,7 @@ from ..state.manifest import Manifest, digest_bytes, digest_path, stage_key
 from ..translate.glossary import glossary_paths
 from ..translate.memory import comparable, normalize_space
 from .registry import CHECKS, Check, Finding
-from .runner import canonical_path, forget_resolved_paths, read_document, run_document, selected_checks
+from .runner import canonical_str, forget_resolved_paths, read_document, run_document, selected_checks
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def _stage_name(selected: dict[str, Check], include_fuzzy: bool) -> str:
 
 def catalog_item(project: Project, path: Path) -> tuple[str, bool]:
     """The manifest name of a catalogue (relative inside the project) and whether it is inside."""
-    resolved, root = str(canonical_path(path)), str(canonical_path(project.root))
+    resolved, root = canonical_str(path), canonical_str(project.root)
     if resolved.startswith(root + os.sep):
         return resolved[len(root) + 1:].replace(os.sep, "/"), True
     return resolved, False
@@ -138,16 +138,136 @@ def _check_chunk(context: tuple, work: list[tuple[Path, str, bool]]) -> Iterator
             for path, lang, summarise in work)
 
 
-def _outcomes(project: Project, work: list[tuple[Path, str, bool]], selected: dict[str, Check],
-              include_fuzzy: bool, jobs: int, report: CheckReport) -> Iterator[_Outcome]:
-    """Yield one outcome per item of *work*, in order, in-process or from a pool."""
-    pool = start_pool(jobs, work=len(work), threshold=POOL_THRESHOLD)
-    if pool is not None:
-        report.jobs = jobs
-    # Results in order: output does not depend on who finished first.
-    with pool or contextlib.nullcontext():
-        yield from map_chunks(_check_chunk, (project, list(selected), include_fuzzy), work,
-                              pool=pool, jobs=jobs, cap=32, ordered=True)
+#: Catalogues whose records are fetched, checked and saved together: a run holds one
+#: block of records and findings at a time, whatever the size of the archive.
+BLOCK = 1024
+
+#: What :func:`iter_checks` yields: the path as printed, and findings as
+#: (lineno, msgid, check, severity, message) sequences.
+CatalogFindings = tuple[str, list]
+
+
+class _Records:
+    """The check records of one stage, read and written a block at a time (never all at once)."""
+
+    def __init__(self, store: Any, stage: str, key: str) -> None:
+        self.store, self.stage, self.key = store, stage, key
+        self.replace = store.stage_key(stage) != key  # other code or options: all replaced at the first save
+        self.put: dict[str, dict] = {}
+
+    def fetch(self, items: list[str]) -> dict[str, dict]:
+        return {} if self.replace else self.store.records_of(self.stage, self.key, items)
+
+    def save(self, drop: Iterable[str] = ()) -> None:
+        drop = list(drop)
+        if self.put or drop or self.replace:
+            self.store.save_records(self.stage, self.key, self.put, drop, self.replace)
+        self.put, self.replace = {}, False
+
+
+def _open_records(project: Project, stage: str, key: str) -> _Records | None:
+    store = Manifest.load(project, stage, key, lazy=True).store  # None when the store is unusable
+    return _Records(store, stage, key) if store is not None else None
+
+
+def _usable(record: dict | None, lang: str, gdigest: str | None, path: Path) -> bool:
+    return record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
+        and isinstance(record.get("findings"), list) \
+        and record.get("digest") is not None and record.get("digest") == digest_path(path)
+
+
+def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
+                include_fuzzy: bool = False, checks: Iterable[str] | None = None,
+                jobs: int | None = 1, use_cache: bool = True, force: bool = False,
+                report: CheckReport | None = None) -> Iterator[CatalogFindings]:
+    """Check catalogues as :func:`run_checks` does, yielding each one's findings as they come.
+
+    One (path, findings) per target, in the order of *targets*, then the
+    project-scope findings. Nothing accumulates per catalogue but its
+    reference for the project-scope checks: records are read, checked and
+    saved :data:`BLOCK` catalogues at a time. *report* (if given) gets the
+    counts once the iteration is over.
+    """
+    selected = selected_checks(checks)
+    jobs = resolve_jobs(jobs)
+    forget_resolved_paths()  # folders may have been moved or re-linked since the last run in this process
+    stage, key = _stage_name(selected, include_fuzzy), check_key(project, selected, include_fuzzy)
+    records = _open_records(project, stage, key) if use_cache else None
+    if report is None:
+        report = CheckReport()
+    report.checked = len(targets)
+    glossaries: dict[str, str] = {}
+    refs: list[CatalogRef] = []
+    seen: set[str] = set()  # items of existing catalogues (their records are kept)
+    context = (project, list(selected), include_fuzzy)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        for start in range(0, len(targets), BLOCK):
+            block = []
+            for path, lang in targets[start:start + BLOCK]:
+                path, lang = Path(path), lang or "und"
+                item, inside = catalog_item(project, path)
+                gdigest = None
+                if inside:
+                    if lang not in glossaries:
+                        glossaries[lang] = _glossary_digest(project, lang)
+                    gdigest = glossaries[lang]
+                block.append((path, lang, item, inside, gdigest))
+            recorded = records.fetch([b[2] for b in block]) if records is not None and not force else {}
+            cached = [_usable(recorded.get(item), lang, gdigest, path)
+                      for path, lang, item, _, gdigest in block]
+            work = [(path, lang, inside) for (path, lang, _, inside, _), hit in zip(block, cached) if not hit]
+            if pool is None and work:
+                pool = start_pool(jobs, work=len(work), threshold=POOL_THRESHOLD)
+                if pool is not None:
+                    stack.enter_context(pool)
+                    report.jobs = jobs
+            # Results in order: output does not depend on who finished first.
+            outcomes = map_chunks(_check_chunk, context, work, pool=pool, jobs=jobs, cap=32, ordered=True)
+            for (path, lang, item, _, gdigest), hit in zip(block, cached):
+                if hit:
+                    record = recorded[item]
+                    found = record["findings"]
+                    if record.get("readable"):
+                        refs.append(CatalogRef(path, lang, record["digest"], record.get("summary")))
+                    report.cached += 1
+                    seen.add(item)
+                else:
+                    digest, readable, found, summary = next(outcomes)
+                    if readable:
+                        refs.append(CatalogRef(path, lang, digest, summary))
+                    if digest is not None:
+                        seen.add(item)
+                        if records is not None:
+                            records.put[item] = {"lang": lang, "digest": digest, "glossary": gdigest,
+                                                 "readable": readable, "findings": [list(f) for f in found],
+                                                 "summary": summary}
+                yield str(path), found
+            records = _save(records)
+    if records is not None:
+        records = _save(records, _forget_missing(project, records, seen, force))
+    cache = Manifest.load(project, stage, key, lazy=True) if records is not None else None
+    for c in selected.values():
+        if c.scope == "project":
+            for f in c.func(project, refs, cache):
+                yield f.path, [(f.lineno, f.msgid, f.check, f.severity, f.message)]
+    if cache is not None:
+        try:
+            cache.save()
+        except PipelineError as exc:
+            log.warning("cannot save the check manifest: %s", exc)
+
+
+def _save(records: _Records | None, drop: Iterable[str] = ()) -> _Records | None:
+    """Save a block of records; None (no more saving) when the store refuses (a read-only checkout)."""
+    if records is None:
+        return None
+    try:
+        records.save(drop)
+    except PipelineError as exc:  # a read-only checkout can still be checked
+        log.warning("cannot save the check manifest: %s", exc)
+        return None
+    return records
 
 
 def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
@@ -161,65 +281,13 @@ def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,
     without being parsed; see :mod:`pipeline.state.manifest`. *jobs* > 1 checks
     the others in a process pool; findings are the same, in the same
     order, whatever the number of jobs. *force* checks everything again and
-    records the results (``check --force``).
+    records the results (``check --force``). The report holds every finding:
+    a caller printing them over a whole archive uses :func:`iter_checks`.
     """
-    selected = selected_checks(checks)
-    jobs = resolve_jobs(jobs)
-    forget_resolved_paths()  # folders may have been moved or re-linked since the last run in this process
-    manifest = None
-    if use_cache:
-        manifest = Manifest.load(project, _stage_name(selected, include_fuzzy),
-                                 check_key(project, selected, include_fuzzy))
-    report = CheckReport(checked=len(targets))
-    glossaries: dict[str, str] = {}
-    per_target: list[list[Finding] | None] = [None] * len(targets)
-    refs: list[CatalogRef | None] = [None] * len(targets)
-    work: list[tuple[Path, str, bool]] = []
-    pending: list[tuple[int, str | None, str | None]] = []  # target index, item, glossary digest
-    for index, (path, lang) in enumerate(targets):
-        path, lang = Path(path), lang or "und"
-        item, inside = catalog_item(project, path)
-        gdigest = None
-        if inside:
-            if lang not in glossaries:
-                glossaries[lang] = _glossary_digest(project, lang)
-            gdigest = glossaries[lang]
-        record = manifest.get(item) if manifest is not None and not force else None
-        if record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
-                and isinstance(record.get("findings"), list) \
-                and record.get("digest") is not None and record.get("digest") == digest_path(path):
-            per_target[index] = [Finding(str(path), *f) for f in record["findings"]]
-            if record.get("readable"):
-                refs[index] = CatalogRef(path, lang, record["digest"], record.get("summary"))
-            report.cached += 1
-            continue
-        work.append((path, lang, inside))
-        pending.append((index, item if manifest is not None else None, gdigest))
-    for (index, item, gdigest), (path, lang, _), outcome in zip(
-            pending, work, _outcomes(project, work, selected, include_fuzzy, jobs, report)):
-        digest, readable, found, summary = outcome
-        per_target[index] = [Finding(str(path), *f) for f in found]
-        if readable:
-            refs[index] = CatalogRef(path, lang, digest, summary)
-        if item is not None and digest is not None:
-            manifest.put(item, {"lang": lang, "digest": digest, "glossary": gdigest,
-                                "readable": readable, "findings": [list(f) for f in found],
-                                "summary": summary})
-    for found in per_target:
-        report.findings.extend(found or ())
-    readable = [r for r in refs if r is not None]
-    if force and manifest is not None:  # project-scope results are recomputed too
-        for item in [i for i in manifest.records if i.startswith("consistency:")]:
-            manifest.drop(item)
-    for c in selected.values():
-        if c.scope == "project":
-            report.findings.extend(c.func(project, readable, manifest))
-    if manifest is not None:
-        _forget_missing(project, manifest)
-        try:
-            manifest.save()
-        except PipelineError as exc:  # a read-only checkout can still be checked
-            log.warning("cannot save the check manifest: %s", exc)
+    report = CheckReport()
+    for path, found in iter_checks(project, targets, include_fuzzy=include_fuzzy, checks=checks,
+                                   jobs=jobs, use_cache=use_cache, force=force, report=report):
+        report.findings.extend(Finding(path, *f) for f in found)
     return report
 
 
@@ -233,18 +301,19 @@ def recorded_findings(project: Project) -> Callable[[Path, str, str | None], tup
     itself. Export's proof pages use this so a ``check`` before ``export``
     is not paid twice; the record layout stays private to this module.
     """
-    manifest = Manifest.load(project, _stage_name(dict(CHECKS), False),
-                             check_key(project, dict(CHECKS), False))
-    if not manifest.records:
+    stage, key = _stage_name(dict(CHECKS), False), check_key(project, dict(CHECKS), False)
+    store = Manifest.load(project, stage, key, lazy=True).store
+    if store is None or store.stage_key(stage) != key:
         return None
     glossaries: dict[str, str] = {}
 
     def lookup(po_path: Path, lang: str, digest: str | None) -> tuple | None:
+        # One indexed query per catalogue, nothing kept: export holds no check record it is done with.
         item, inside = catalog_item(project, Path(po_path))
         if digest is None or not inside:
             return None
-        record = manifest.get(item)
-        if record is None or record.get("lang") != lang or record.get("digest") != digest \
+        record = store.record(stage, key, item)
+        if not isinstance(record, dict) or record.get("lang") != lang or record.get("digest") != digest \
                 or not isinstance(record.get("findings"), list):
             return None
         if lang not in glossaries:
@@ -255,17 +324,21 @@ def recorded_findings(project: Project) -> Callable[[Path, str, str | None], tup
     return lookup
 
 
-def _forget_missing(project: Project, manifest: Manifest) -> None:
-    """Drop records of catalogues that no longer exist (records of others are kept)."""
-    keep = []
-    for item in manifest.records:
+def _forget_missing(project: Project, records: _Records, seen: set[str], force: bool) -> list[str]:
+    """Items whose records go: catalogues that no longer exist (records of others are kept)
+    and, with *force*, the project-scope results (they are recomputed too)."""
+    drop = []
+    for item in list(records.store.record_items(records.stage)):
         if item.startswith("consistency:"):
-            keep.append(item)
+            if force:
+                drop.append(item)
+            continue
+        if item in seen:
             continue
         path = Path(item) if Path(item).is_absolute() else project.root / item
-        if path.is_file():
-            keep.append(item)
-    manifest.keep_only(keep)
+        if not path.is_file():
+            drop.append(item)
+    return drop
 
 
 def check_project(project: Project, targets: list[tuple[Path, str]], *,

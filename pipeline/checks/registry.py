@@ -42,9 +42,15 @@ class Finding:
         return asdict(self)
 
     def __str__(self) -> str:
-        where = self.path + (f":{self.lineno}" if self.lineno else "")
-        entry = f" [{short(self.msgid)}]" if self.msgid else ""
-        return f"{where}: {self.severity}: {self.check}: {self.message}{entry}"
+        return render_finding(self.path, self.lineno, self.msgid, self.check, self.severity, self.message)
+
+
+def render_finding(path: str, lineno: int | None, msgid: str, check: str, severity: str, message: str) -> str:
+    """One finding as ``newsloc check`` prints it: ``file:line: severity: check: message [entry]``."""
+    where = f"{path}:{lineno}" if lineno else path
+    if msgid:
+        return f"{where}: {severity}: {check}: {message} [{short(msgid)}]"
+    return f"{where}: {severity}: {check}: {message}"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ the file checks and the entry checks on its reviewed entries.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -167,8 +168,8 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-_FOLDERS: dict[str, Path] = {}
-_CANON: dict[str, Path] = {}
+_FOLDERS: dict[str, str] = {}
+_CANON: dict[str, str] = {}
 
 
 def forget_resolved_paths() -> None:
@@ -177,25 +178,32 @@ def forget_resolved_paths() -> None:
     _CANON.clear()
 
 
-def canonical_path(path: Path | str) -> Path:
-    """``Path(path).resolve()``, resolving each folder once (thousands of catalogues share three)."""
-    known = _CANON.get(str(path))
+def canonical_str(path: Path | str) -> str:
+    """``str(Path(path).resolve())``, resolving each folder once (thousands of catalogues share three).
+
+    Strings, not Path objects: a run over the archive asks this for every catalogue.
+    """
+    key = os.fspath(path)
+    known = _CANON.get(key)
     if known is not None:
         return known
     if len(_CANON) > 65536:
         _CANON.clear()
-    path = Path(path)
-    name = path.name
-    if name in ("", ".", "..") or path.is_symlink():
-        resolved = path.resolve()
+    head, name = os.path.split(key)
+    if name in ("", ".", "..") or os.path.islink(key):
+        resolved = os.path.realpath(key)
     else:
-        key = str(path.parent)
-        folder = _FOLDERS.get(key)
+        folder = _FOLDERS.get(head)
         if folder is None:
-            folder = _FOLDERS[key] = path.parent.resolve()
-        resolved = folder / name
-    _CANON[str(path)] = resolved
+            folder = _FOLDERS[head] = os.path.realpath(head or os.curdir)
+        resolved = os.path.join(folder, name)
+    _CANON[key] = resolved
     return resolved
+
+
+def canonical_path(path: Path | str) -> Path:
+    """``Path(path).resolve()``, through :func:`canonical_str`'s caches."""
+    return Path(canonical_str(path))
 
 
 # --------------------------------------------------------------------------- many catalogues

@@ -185,8 +185,15 @@ def _check_targets(project: Project, targets: tuple[str, ...], langs: tuple[str,
     pairs: list[tuple[Path, str | None]] = []
     missing: list[Path] = []
     wanted = languages_of(project, langs)
-    if not targets:
-        targets = tuple(str(p) for p in project.article_paths())
+    if not targets:  # every article: no need to ask the file system what each target is
+        for slug in (p.stem for p in project.article_paths()):
+            for lang in wanted:
+                path = project.catalog_path(slug, lang)
+                if path.is_file():
+                    pairs.append((path, lang))
+                else:
+                    missing.append(path)
+        return pairs, missing
     for target in targets:
         candidate = Path(target)
         if candidate.suffix in (".po", ".pot") or (candidate.is_file() and
@@ -240,8 +247,7 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
     written. Findings of catalogues unchanged since the last run come from
     .newsloc/state.sqlite (content hashes; --force ignores them).
     """
-    import json as json_
-    from ..checks import CHECKS, run_checks
+    from ..checks import CHECKS, CheckReport, iter_checks
     if list_checks:
         for c in sorted(CHECKS.values(), key=lambda c: (c.group, c.name)):
             click.echo(f"{c.group:<12} {c.name:<16} {c.severity:<8} {c.title}")
@@ -250,23 +256,13 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
     pairs, missing = _check_targets(project, targets, langs)
     if not pairs and not missing:
         raise click.ClickException("nothing to check: no catalogues (run `newsloc extract`)")
-    report = run_checks(project, pairs, include_fuzzy=include_fuzzy, checks=only or None,
-                        jobs=jobs, force=force)
-    findings = report.findings
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
+    report = CheckReport()
+    stream = iter_checks(project, pairs, include_fuzzy=include_fuzzy, checks=only or None,
+                         jobs=jobs, force=force, report=report)
     if as_json:
-        click.echo(json_.dumps({
-            "files": [{"path": str(p), "lang": lang} for p, lang in pairs],
-            "missing": [str(p) for p in missing],
-            "errors": errors, "warnings": warnings,
-            "findings": [f.to_dict() for f in findings if not (errors_only and f.severity != "error")],
-        }, ensure_ascii=False, indent=2))
+        errors, warnings = _echo_json_findings(stream, pairs, missing, errors_only)
     else:
-        for f in findings:
-            if errors_only and f.severity != "error":
-                continue
-            click.echo(str(f))
+        errors, warnings = _echo_findings(stream, errors_only)
         for path in missing:
             click.echo(f"{path}: no catalogue yet (run `newsloc extract`)", err=True)
         _echo_orphans(project, languages_of(project, langs), targets)
@@ -277,3 +273,74 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
         ctx.exit(1)
 
 
+#: Characters of report written at once (findings are printed as they come, in few writes).
+_CHUNK = 1 << 16
+
+
+def _echo_findings(stream, errors_only: bool) -> tuple[int, int]:
+    """Print each finding of *stream* on its line (as ``str(Finding)``); return the error and warning counts.
+
+    The default output stays the full list, one line per finding, as editors
+    and CI logs read it (file:line: severity: check: message [entry]); the
+    last line sums it up, and ``--errors-only`` leaves warnings out.
+    """
+    from ..checks import render_finding
+    errors = warnings = size = 0
+    out: list[str] = []
+    for path, found in stream:
+        for lineno, msgid, check, severity, message in found:
+            if severity == "error":
+                errors += 1
+            else:
+                warnings += 1
+                if errors_only:
+                    continue
+            line = render_finding(path, lineno, msgid, check, severity, message)
+            out.append(line)
+            size += len(line) + 1
+        if size >= _CHUNK:
+            click.echo("\n".join(out))
+            out, size = [], 0
+    if out:
+        click.echo("\n".join(out))
+    return errors, warnings
+
+
+def _echo_json_findings(stream, pairs, missing, errors_only: bool) -> tuple[int, int]:
+    """Print the JSON report (as ``json.dumps(..., indent=2)`` of the whole would), findings streamed.
+
+    The counts come before the findings in the document, so the findings go
+    to a temporary file first: a report of the whole archive is never a list
+    of objects in memory.
+    """
+    import json
+    import tempfile
+    errors = warnings = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        first = True
+        for path, found in stream:
+            for lineno, msgid, check, severity, message in found:
+                if severity == "error":
+                    errors += 1
+                else:
+                    warnings += 1
+                    if errors_only:
+                        continue
+                item = json.dumps({"path": path, "lineno": lineno, "msgid": msgid, "check": check,
+                                   "severity": severity, "message": message},
+                                  ensure_ascii=False, indent=2)
+                spool.write(("\n    " if first else ",\n    ") + item.replace("\n", "\n    "))
+                first = False
+        head = json.dumps({"files": [{"path": str(p), "lang": lang} for p, lang in pairs],
+                           "missing": [str(p) for p in missing],
+                           "errors": errors, "warnings": warnings, "findings": []},
+                          ensure_ascii=False, indent=2)
+        if first:
+            click.echo(head)
+            return errors, warnings
+        click.echo(head[:-len("[]\n}")] + "[", nl=False)
+        spool.seek(0)
+        while chunk := spool.read(_CHUNK):
+            click.echo(chunk, nl=False)
+        click.echo("\n  ]\n}")
+    return errors, warnings
