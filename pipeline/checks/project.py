@@ -22,7 +22,7 @@ from ..config import Project
 from ..errors import CatalogError, PipelineError
 from ..fsutil import read_bytes
 from ..parallel import map_chunks, resolve_jobs, start_pool
-from ..state.manifest import Manifest, digest_bytes, digest_path, stage_key
+from ..state.manifest import Manifest, RecordBatches, digest_bytes, digest_path, stage_key
 from ..translate.glossary import glossary_paths
 from ..translate.memory import comparable, normalize_space
 from .registry import CHECKS, Check, Finding
@@ -147,29 +147,6 @@ BLOCK = 1024
 CatalogFindings = tuple[str, list]
 
 
-class _Records:
-    """The check records of one stage, read and written a block at a time (never all at once)."""
-
-    def __init__(self, store: Any, stage: str, key: str) -> None:
-        self.store, self.stage, self.key = store, stage, key
-        self.replace = store.stage_key(stage) != key  # other code or options: all replaced at the first save
-        self.put: dict[str, dict] = {}
-
-    def fetch(self, items: list[str]) -> dict[str, dict]:
-        return {} if self.replace else self.store.records_of(self.stage, self.key, items)
-
-    def save(self, drop: Iterable[str] = ()) -> None:
-        drop = list(drop)
-        if self.put or drop or self.replace:
-            self.store.save_records(self.stage, self.key, self.put, drop, self.replace)
-        self.put, self.replace = {}, False
-
-
-def _open_records(project: Project, stage: str, key: str) -> _Records | None:
-    store = Manifest.load(project, stage, key, lazy=True).store  # None when the store is unusable
-    return _Records(store, stage, key) if store is not None else None
-
-
 def _usable(record: dict | None, lang: str, gdigest: str | None, path: Path) -> bool:
     return record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
         and isinstance(record.get("findings"), list) \
@@ -192,7 +169,7 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
     jobs = resolve_jobs(jobs)
     forget_resolved_paths()  # folders may have been moved or re-linked since the last run in this process
     stage, key = _stage_name(selected, include_fuzzy), check_key(project, selected, include_fuzzy)
-    records = _open_records(project, stage, key) if use_cache else None
+    records = RecordBatches.open(project, stage, key) if use_cache else None
     if report is None:
         report = CheckReport()
     report.checked = len(targets)
@@ -239,13 +216,15 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
                     if digest is not None:
                         seen.add(item)
                         if records is not None:
-                            records.put[item] = {"lang": lang, "digest": digest, "glossary": gdigest,
+                            records.put(item, {"lang": lang, "digest": digest, "glossary": gdigest,
                                                  "readable": readable, "findings": [list(f) for f in found],
-                                                 "summary": summary}
+                                                 "summary": summary})
                 yield str(path), found
             records = _save(records)
     if records is not None:
-        records = _save(records, _forget_missing(project, records, seen, force))
+        for item in _forget_missing(project, records, seen, force):
+            records.drop(item)
+        records = _save(records)
     cache = Manifest.load(project, stage, key, lazy=True) if records is not None else None
     for c in selected.values():
         if c.scope == "project":
@@ -258,12 +237,12 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
             log.warning("cannot save the check manifest: %s", exc)
 
 
-def _save(records: _Records | None, drop: Iterable[str] = ()) -> _Records | None:
+def _save(records: RecordBatches | None) -> RecordBatches | None:
     """Save a block of records; None (no more saving) when the store refuses (a read-only checkout)."""
     if records is None:
         return None
     try:
-        records.save(drop)
+        records.save()
     except PipelineError as exc:  # a read-only checkout can still be checked
         log.warning("cannot save the check manifest: %s", exc)
         return None
@@ -324,11 +303,11 @@ def recorded_findings(project: Project) -> Callable[[Path, str, str | None], tup
     return lookup
 
 
-def _forget_missing(project: Project, records: _Records, seen: set[str], force: bool) -> list[str]:
+def _forget_missing(project: Project, records: RecordBatches, seen: set[str], force: bool) -> list[str]:
     """Items whose records go: catalogues that no longer exist (records of others are kept)
     and, with *force*, the project-scope results (they are recomputed too)."""
     drop = []
-    for item in list(records.store.record_items(records.stage)):
+    for item in records.items():
         if item.startswith("consistency:"):
             if force:
                 drop.append(item)

@@ -214,3 +214,51 @@ class Manifest:
         self._put, self._drop, self._replace = {}, set(), False
         self.dirty = False
         return True
+
+
+class RecordBatches:
+    """The records of one stage, read and written a batch at a time.
+
+    For a stage that walks the whole archive (check, export): it asks for the
+    records of the items at hand (:meth:`fetch`), queues what changed
+    (:meth:`put`, :meth:`drop`) and writes it with :meth:`save`, so that it
+    holds one batch of records, never all of them (as a :class:`Manifest`
+    does). Records of another key are replaced at the first save.
+    """
+
+    def __init__(self, store: Any, stage: str, key: str) -> None:
+        self.store, self.stage, self.key = store, stage, key
+        self.replace = store.stage_key(stage) != key
+        self.pending: dict[str, dict] = {}
+        self.dropped: set[str] = set()
+
+    @classmethod
+    def open(cls, project: Project, stage: str, key: str) -> "RecordBatches | None":
+        """The stage's records in the project's store; None when the store is unusable."""
+        store = Manifest.load(project, stage, key, lazy=True).store
+        return cls(store, stage, key) if store is not None else None
+
+    def fetch(self, items: list[str]) -> dict[str, dict]:
+        """The records of *items* made under this key (absent ones left out)."""
+        if self.replace:
+            return {}
+        return {item: record for item, record in self.store.records_of(self.stage, self.key, items).items()
+                if isinstance(record, dict)}
+
+    def items(self) -> list[str]:
+        """The names of the items the stage holds records of."""
+        return list(self.store.record_items(self.stage))
+
+    def put(self, item: str, record: dict) -> None:
+        self.pending[item] = record
+        self.dropped.discard(item)
+
+    def drop(self, item: str) -> None:
+        self.pending.pop(item, None)
+        self.dropped.add(item)
+
+    def save(self) -> None:
+        """Write what is queued (raises :class:`PipelineError` when the store refuses)."""
+        if self.pending or self.dropped or self.replace:
+            self.store.save_records(self.stage, self.key, self.pending, self.dropped, self.replace)
+        self.pending, self.dropped, self.replace = {}, set(), False
