@@ -47,10 +47,10 @@ everything else is written, recorded and indexed.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +67,7 @@ from ..textpatterns import short, text_only
 from ..config import Project, slug_for
 from ..errors import ExportError, PipelineError
 from ..fsutil import UNCHECKED, atomic_write, atomic_write_many
-from ..state.manifest import Manifest, digest_bytes, digest_path, stage_key
+from ..state.manifest import RecordBatches, digest_bytes, digest_path, stage_key
 from ..parallel import map_chunks, resolve_jobs, start_pool
 from ..segment import Segment, segment_article
 from .model import MISSING, REVIEWED, assemble_edition, assess
@@ -167,8 +167,9 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     every = paths is None
     paths = list(paths) if paths is not None else project.article_paths()
     jobs = resolve_jobs(jobs)
-    job = _Job(project, settings, formats, out, policy, proof)
-    manifest = Manifest.load(project, STAGE, export_key(job))
+    job = _Job(project, settings, formats, out, policy, proof, run=time.time_ns())
+    # Records a block of articles at a time: a run over the archive never holds them all.
+    records = RecordBatches.open(project, STAGE, export_key(job))
     words = {lang: _words_digest(lang) for lang in languages}
     slugs = Counter(slug_for(p) for p in paths)
     # Plain strings in this loop: a no-op run over thousands of editions is
@@ -176,76 +177,76 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     locales, out_dir = str(project.locales_dir), str(out)
 
     # Per article, in order: its outcomes by language (filled from the
-    # manifest now, or by a worker below).
+    # records now, or by a worker below).
     slots: list[dict[str, Outcome]] = [{} for _ in paths]
     index_entries: dict[str, dict[str, IndexEntry]] = {lang: {} for lang in languages}
     units: list[_Unit] = []
     by_slug: dict[str, _Unit] = {}
     refs = [source_ref(project, p) for p in paths]
-    for k, path in enumerate(paths):
-        ref = refs[k]
-        slug = slug_for(path)
-        # Hash before use: an edit made while this run works is seen next run.
-        article_digest = digest_path(path)
-        todo: dict[str, _Inputs] = {}
-        for lang in languages:
-            po_path = os.path.join(locales, lang, slug + ".po")
-            inputs = _Inputs(ref, article_digest, digest_path(po_path), words[lang])
-            record = manifest.get(_item(lang, ref))
-            # Articles sharing a slug write the same files: always redone, in order.
-            if not force and slugs[slug] == 1 and _up_to_date(record, inputs, out_dir):
-                outcome, entry = _recorded(slug, lang, record, out)
-                slots[k][lang] = outcome
-                if entry is not None:
-                    index_entries[lang][slug] = entry
+    for start in range(0, len(paths), BLOCK):
+        block = range(start, min(start + BLOCK, len(paths)))
+        recorded = {} if records is None or force else \
+            records.fetch([_item(lang, refs[k]) for k in block for lang in languages])
+        for k in block:
+            path, ref = paths[k], refs[k]
+            slug = slug_for(path)
+            # Hash before use: an edit made while this run works is seen next run.
+            article_digest = digest_path(path)
+            todo: dict[str, _Inputs] = {}
+            for lang in languages:
+                po_path = os.path.join(locales, lang, slug + ".po")
+                inputs = _Inputs(ref, article_digest, digest_path(po_path), words[lang])
+                record = recorded.get(_item(lang, ref))
+                # Articles sharing a slug write the same files: always redone, in order.
+                if not force and slugs[slug] == 1 and _up_to_date(record, inputs, out_dir):
+                    outcome, entry = _recorded(slug, lang, record, out)
+                    slots[k][lang] = outcome
+                    if entry is not None:
+                        index_entries[lang][slug] = entry
+                else:
+                    todo[lang] = inputs
+            if not todo:
+                continue
+            if slug in by_slug:
+                by_slug[slug].articles.append((k, path, todo))
             else:
-                todo[lang] = inputs
-        if not todo:
-            continue
-        if slug in by_slug:
-            by_slug[slug].articles.append((k, path, todo))
-        else:
-            by_slug[slug] = _Unit([(k, path, todo)])
-            units.append(by_slug[slug])
+                by_slug[slug] = _Unit([(k, path, todo)])
+                units.append(by_slug[slug])
+        del recorded
 
     report = ExportReport()
-    # Workers start before check's records are read: a forked worker carries
-    # every page of its parent, and those records are not its business.
     pool = start_pool(jobs, work=sum(len(u.articles) for u in units), threshold=POOL_THRESHOLD,
                       tasks=len(units))
     try:
-        if units:
-            # Proof pages show check findings and check errors block publication;
-            # `newsloc check` records them per catalogue digest, so a catalogue it
-            # has seen is not checked again here.
-            recorded = recorded_findings(project)
-            if recorded is not None:
-                for unit in units:
-                    for _, path, todo in unit.articles:
-                        for lang, inputs in todo.items():
-                            found = recorded(project.catalog_path(slug_for(path), lang), lang,
-                                             inputs.po)
-                            if found is not None:
-                                todo[lang] = dataclasses.replace(inputs, findings=found)
-                del recorded
+        # Proof pages show check findings and check errors block publication;
+        # `newsloc check` records them per catalogue digest, so a catalogue it
+        # has seen is not checked again: the process rendering an edition looks
+        # its catalogue's findings up (see _render_article).
+        done_since_save = 0
         for k, done in map_chunks(_do_units, job, units, pool=pool, jobs=min(jobs, len(units))):
             for lang, outcome, record, entry in done:
                 slots[k][lang] = outcome
                 if entry is not None:
                     index_entries[lang][outcome.slug] = entry
-                item = _item(lang, refs[k])
-                if record is None:
-                    manifest.drop(item)  # an error: retried (and reported) every run
-                else:
-                    manifest.put(item, record)
-        if every:
+                if records is not None:
+                    item = _item(lang, refs[k])
+                    if record is None:
+                        records.drop(item)  # an error: retried (and reported) every run
+                    else:
+                        records.put(item, record)
+            done_since_save += 1
+            if done_since_save >= BLOCK:
+                records, done_since_save = _save(records), 0
+        if every and records is not None:
             current = set(refs)
-            manifest.keep_only(i for i in list(manifest.records) if i.split("/", 1)[-1] in current)
+            for item in records.items():
+                if item.split("/", 1)[-1] not in current:
+                    records.drop(item)
     finally:
         if pool is not None:
             pool.terminate()  # all results are in (or the run failed): stop the workers
             pool.join()
-        manifest.save()  # also after an error or Ctrl-C: what finished stays recorded
+        _save(records)  # also after an error or Ctrl-C: what finished stays recorded
     for slot in slots:
         for lang in languages:
             outcome = slot[lang]
@@ -269,6 +270,20 @@ STAGE = "export"
 LIBRARIES = ("Jinja2", "MarkupSafe", "babel", "polib", "pysbd", "PyYAML", "markdown-it-py", "lxml")
 #: Below this many articles to render, a process pool costs more than it saves.
 POOL_THRESHOLD = 8
+#: Articles whose records are read (and results saved) together.
+BLOCK = 256
+
+
+def _save(records: RecordBatches | None) -> RecordBatches | None:
+    """Write the queued records; None (nothing more is recorded) when the store refuses."""
+    if records is None:
+        return None
+    try:
+        records.save()
+    except PipelineError as exc:  # a read-only checkout can still be exported
+        log.warning("cannot save the export records: %s", exc)
+        return None
+    return records
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -283,6 +298,8 @@ class _Job:
     out: Path
     policy: Policy
     proof: bool
+    #: Tells one run from the next (a worker looks check's records up once per run).
+    run: int = 0
 
 
 @dataclass(frozen=True)
@@ -293,8 +310,6 @@ class _Inputs:
     article: str | None
     po: str | None
     words: str
-    #: ``check``'s recorded findings for these very catalogue bytes, when it has them.
-    findings: tuple[tuple, ...] | None = None
 
 
 @dataclass
@@ -399,10 +414,29 @@ def _render_article(job: _Job, path: Path, todo: dict[str, _Inputs]) -> list[_Re
     except PipelineError as exc:
         return [(lang, inputs, Outcome(slug_for(path), lang, "error", str(exc)), None, {})
                 for lang, inputs in todo.items()]
+    lookup = _check_records(job)
     return [(lang, inputs, *_render_one(project, article, segments, lang, formats=job.formats,
                                         out=job.out, policy=job.policy, settings=job.settings,
-                                        proof=job.proof, checked=inputs.findings))
+                                        proof=job.proof,
+                                        checked=None if lookup is None else lookup(
+                                            project.catalog_path(slug_for(path), lang), lang, inputs.po)))
             for lang, inputs in todo.items()]
+
+
+_LOOKUP: list = [None, None]  # (process id, run), check's records lookup
+
+
+def _check_records(job: _Job) -> Callable | None:
+    """This run's lookup of the findings ``check`` recorded (see :func:`recorded_findings`).
+
+    Made once per run in each process that renders, which asks for each
+    catalogue's findings as it renders it: no process holds the findings of
+    the whole archive.
+    """
+    tag = (os.getpid(), job.run)
+    if _LOOKUP[0] != tag:
+        _LOOKUP[:] = [tag, recorded_findings(job.project)]
+    return _LOOKUP[1]
 
 
 def _write_batch(job: _Job, batch: list[tuple[int, list[_Rendered]]]
