@@ -302,7 +302,7 @@ def test_proof_page_shows_check_findings(runner, desk, monkeypatch):
 
     calls = []
 
-    def check_catalog(po_path, lang, project):
+    def check_catalog(po_path, lang, project, **_):
         calls.append((Path(po_path).name, lang))
         return [Finding(po_path, 40, "The repairs cost $250,000, officials said.", "numbers",
                         "error", "number 250,000 <missing> in the translation"),

@@ -58,7 +58,7 @@ def test_checks_that_crash_refuse_the_edition_instead_of_waving_it_through(runne
     """A bug in a check must not publish an unchecked edition; the proof page still goes out."""
     from pipeline.export import run as export_run
 
-    def crash(po_path, lang, project):
+    def crash(po_path, lang, project, **_):
         raise RuntimeError("a check bug")
     monkeypatch.setattr(export_run, "check_catalog", crash)
     result = run(runner, kirkuk, "export", "--lang", "ar")

@@ -429,16 +429,19 @@ def plural_count(fields: dict[str, str]) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def validate_po_text(text: str, *, path: str | Path) -> list[PoProblem]:
+def validate_po_text(text: str, *, path: str | Path, faults_only: bool = False) -> list[PoProblem]:
     """Check what ``msgfmt -c`` checks; raise on faults that stop faithful reading.
 
     Returns the non-fatal problems (header fields, format directives,
-    newlines) for the ``file`` check to report.
+    newlines) for the ``file`` check to report; with *faults_only* (a
+    command that only reads the file, :func:`pipeline.catalog.load_catalog`)
+    they are not looked for, and the answer is empty.
     """
-    return validate_entries(scan_po(text, path=path), text, path=path)
+    return validate_entries(scan_po(text, path=path), text, path=path, faults_only=faults_only)
 
 
-def validate_entries(entries: list[RawEntry], text: str, *, path: str | Path) -> list[PoProblem]:
+def validate_entries(entries: list[RawEntry], text: str, *, path: str | Path,
+                     faults_only: bool = False) -> list[PoProblem]:
     """Validate entries :func:`scan_po` read from *text* (see :func:`validate_po_text`)."""
     problems: list[PoProblem] = []
     header_entry = next((e for e in entries if e.is_header), None)
@@ -478,6 +481,8 @@ def validate_entries(entries: list[RawEntry], text: str, *, path: str | Path) ->
                                    path=path, lineno=e.msgstr_lineno)
         elif indexed:
             raise CatalogError("msgstr[n] without msgid_plural", path=path, lineno=e.msgstr_lineno)
+    if faults_only:  # every fault that raises is above; the rest is reported by `newsloc check`
+        return []
 
     if header_entry is None:
         problems.append(PoProblem(1, "error", "no header entry (msgid \"\"): msgfmt -c refuses "

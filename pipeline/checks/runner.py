@@ -81,18 +81,22 @@ def units_of(entry: RawEntry, lang: str, glossary: Glossary | None) -> Iterator[
 
 
 def check_catalog(po_path: Path, lang: str | None, project: Project | None = None, *,
-                  include_fuzzy: bool = False, checks: Iterable[str] | None = None) -> list[Finding]:
+                  include_fuzzy: bool = False, checks: Iterable[str] | None = None,
+                  doc: Document | None = None) -> list[Finding]:
     """Run the registered entry and file checks on one catalogue; return the findings.
 
     A file that cannot be read faithfully gives a single ``file`` error.
+    *doc*: the catalogue as :func:`read_document` already read it (a caller
+    that needs its polib catalogue too reads the file once).
     """
     po_path = Path(po_path)
     selected = selected_checks(checks)
     shown = str(po_path)
-    try:
-        doc = read_document(po_path, lang or "und")
-    except CatalogError as exc:
-        return [Finding(shown, exc.lineno, "", "file", "error", exc.message)]
+    if doc is None:
+        try:
+            doc = read_document(po_path, lang or "und")
+        except CatalogError as exc:
+            return [Finding(shown, exc.lineno, "", "file", "error", exc.message)]
     return run_document(doc, project, selected, include_fuzzy)
 
 

@@ -60,7 +60,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .. import __version__
 from ..article import Article, read_article
 from ..catalog import load_catalog
-from ..checks import Finding, check_catalog, recorded_findings
+from ..checks import Finding, check_catalog, read_document, recorded_findings
 from ..extract import source_ref
 from ..locales import base_language
 from ..textpatterns import short, text_only
@@ -123,7 +123,7 @@ class ExportReport:
         return [o for o in self.outcomes if o.write_failed]
 
 
-def _findings(project: Project, po_path: Path, lang: str) -> tuple[list[Any] | None, str]:
+def _findings(project: Project, po_path: Path, lang: str, doc: Any = None) -> tuple[list[Any] | None, str]:
     """Return ``check``'s findings for a catalogue, or None and why the checks could not run.
 
     A check that crashes must not take the proof page down with it, nor let an
@@ -131,7 +131,7 @@ def _findings(project: Project, po_path: Path, lang: str) -> tuple[list[Any] | N
     ``--allow-check-errors``) and the proof page says the checks did not run.
     """
     try:
-        return list(check_catalog(po_path, lang, project)), ""
+        return list(check_catalog(po_path, lang, project, doc=doc)), ""
     except Exception as exc:  # noqa: BLE001 - any check bug: reported, and the edition refused
         log.warning("checks failed on %s: %s", po_path, exc)
         return None, f"{type(exc).__name__}: {exc}"
@@ -505,7 +505,9 @@ def _render_one(project: Project, article: Article, segments: list[Segment], lan
         outcome.reason = f"no catalogue {po_path.name} for {lang}: run `newsloc extract`"
         return outcome, None, {}
     try:
-        po = load_catalog(po_path)
+        # Without check's findings the checks run here: the file is read once, for them and the edition.
+        doc = read_document(po_path, lang) if checked is None else None
+        po = load_catalog(po_path) if doc is None else doc.catalog
     except PipelineError as exc:
         outcome.status, outcome.reason = "error", str(exc)
         return outcome, None, {}
@@ -514,7 +516,7 @@ def _render_one(project: Project, article: Article, segments: list[Segment], lan
     readiness = assess(segments, po)
     missing = sum(s.state == MISSING for s in readiness.states)
     files: dict[Path, str] = {}
-    findings, crash = _findings(project, po_path, lang) if checked is None else \
+    findings, crash = _findings(project, po_path, lang, doc) if checked is None else \
         (_recorded_findings(po_path, checked), "")
     if proof:
         files[out / "proof" / lang / f"{article.slug}.html"] = render_proof(
