@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass
 
 
-from .sbd import english_abbreviations, sentence_segmenter
 from .article import UNTRANSLATED_ROLES, WHOLE_ROLES, Article, Block, inline
 
 #: Abbreviations that stand before a name, so a sentence never ends on them.
@@ -226,12 +225,21 @@ _OPENERS, _CLOSERS = "([{\u201c", ")]}\u201d"
 @functools.lru_cache(maxsize=1)
 def _abbreviation_words() -> frozenset[str]:
     """Every word pySBD or the news rules may take for an abbreviation (lower case)."""
+    from .sbd import english_abbreviations  # pySBD loads where text is segmented, not on import
     return english_abbreviations() | {t.lower() for t in TITLES}
+
+
+@functools.lru_cache(maxsize=None)
+def _segmenter(lang: str):
+    # pySBD (about 10 ms to import) loads where text is segmented: the
+    # catalogue and translate stages import this module for its types only.
+    from .sbd import sentence_segmenter
+    return sentence_segmenter(lang)
 
 
 def _pysbd(text: str, lang: str) -> list[str]:
     """Return what pySBD returns for *text*, skipping it for sure, plain sentences."""
-    segmenter = sentence_segmenter(lang)
+    segmenter = _segmenter(lang)
     if lang != "en" or _WHOLE_PARAGRAPH.search(text):
         return segmenter.segment(text)
     abbreviations = _abbreviation_words()
