@@ -181,3 +181,66 @@ def test_concurrent_writers_are_safe(pg_databases):
     assert sources[0] == sources[1]
     assert db.one("SELECT COUNT(*) FROM mt")[0] == len({k for r in range(12) for k in range(r, r + 40)})
     db.close()
+
+
+def _po(pairs: list[tuple[str, str]]) -> str:
+    body = "".join(f'\nmsgid "{s}"\nmsgstr "{t}"\n' for s, t in pairs)
+    return ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+            '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n' + body)
+
+
+def test_chunked_sync_agrees_with_a_full_read_after_random_edits(tmp_path, memory_backend, monkeypatch):
+    """Adds, removals, renames, edits in place (old mtime restored) and edits that
+    change size, in random order over 200 catalogues cut into small chunks: after
+    every round the memory's units are those a full read of every file gives."""
+    import os
+
+    import pipeline.translate.memory as memory_module
+
+    monkeypatch.setattr(memory_module, "CHUNK_SPREAD", 8)  # ~25 chunks, not 1
+    clock = [memory_module.time.time()]
+    monkeypatch.setattr(memory_module.time, "time", lambda: clock[0])
+    root = tmp_path / "desk"
+    (root / "locales" / "ar").mkdir(parents=True)
+    (root / "articles").mkdir()
+    (root / "pyproject.toml").write_text('[tool.newsloc]\nsource = "en"\nlanguages = ["ar"]\n', encoding="utf-8")
+    folder = root / "locales" / "ar"
+    rng = random.Random(14)
+    texts = {}
+    for k in range(200):
+        texts[f"a{k:04d}"] = [(f"Sentence {k} one.", f"ترجمة {k} أ"), (f"Shared {k % 7}.", f"مشترك {k % 7}")]
+        (folder / f"a{k:04d}.po").write_text(_po(texts[f"a{k:04d}"]), encoding="utf-8")
+    project = load_project(root)
+
+    def units(memory):
+        return sorted((u.source, u.target, u.origin) for u in memory.units)
+
+    for round_ in range(12):
+        clock[0] += 10  # every write is older than the racy window at the next sync
+        memory = load_memory(project)
+        assert units(memory) == units(load_memory(project, use_index=False)), round_
+        for _ in range(rng.randint(0, 6)):
+            slug = rng.choice(sorted(texts))
+            path = folder / f"{slug}.po"
+            action = rng.choice(["add", "remove", "rename", "in-place", "edit"])
+            if action == "add":
+                new = f"n{round_}{rng.randint(0, 10**6)}"
+                texts[new] = [(f"New {new}.", f"جديد {new}")]
+                (folder / f"{new}.po").write_text(_po(texts[new]), encoding="utf-8")
+            elif action == "remove" and len(texts) > 1:
+                path.unlink()
+                del texts[slug]
+            elif action == "rename":
+                new = f"r{round_}{rng.randint(0, 10**6)}"
+                path.rename(folder / f"{new}.po")
+                texts[new] = texts.pop(slug)
+            elif action == "in-place":  # same size, mtime restored: only ctime and bytes tell
+                st = path.stat()
+                old = path.read_text(encoding="utf-8")
+                path.write_text(old.replace("ترجمة", "ترجمه"), encoding="utf-8")
+                os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+            else:
+                texts[slug] = texts[slug] + [(f"Added {round_}.", f"مضاف {round_}")]
+                path.write_text(_po(texts[slug]), encoding="utf-8")
+    clock[0] += 10
+    assert load_memory(project).rebuilt == []  # nothing changed since the last round's sync

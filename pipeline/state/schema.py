@@ -16,15 +16,15 @@ Tables
     ``tm_units``   reviewed translations: desk, file, position → source, target, origin, line
     ``tm_words``   word → sentence postings (SQLite's fuzzy candidates; PostgreSQL uses pg_trgm)
     ``tm_wordfreq`` sentences per word, to tell rare words from common ones
-    ``tm_sync``    per desk: a fingerprint of every memory file's stat data at the last
-                   complete sync (a run whose files all match it reads no per-file row)
+    ``tm_marks``   per desk and chunk of memory files (about 256, cut by name): the digest of
+                   their stat data at their last sync (a run compares only the chunks that differ)
 """
 
 from __future__ import annotations
 
 from .db import StateError
 
-VERSION = 3
+VERSION = 4
 
 _SQLITE_V1 = [
     """CREATE TABLE files (
@@ -96,7 +96,15 @@ _V2 = ["CREATE INDEX IF NOT EXISTS mt_created ON mt (created)"]
 _V3 = ["""CREATE TABLE IF NOT EXISTS tm_sync (
         desk TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, seen DOUBLE PRECISION NOT NULL)"""]
 
-MIGRATIONS = {"sqlite": {1: _SQLITE_V1, 2: _V2, 3: _V3}, "postgresql": {1: _PG_V1, 2: _V2, 3: _V3}}
+# 4: the fingerprint is kept per chunk of files, so that a run after a few
+#    catalogues changed compares those chunks only (3's table is dropped).
+_V4 = ["DROP TABLE IF EXISTS tm_sync",
+       """CREATE TABLE IF NOT EXISTS tm_marks (
+        desk TEXT NOT NULL, start TEXT NOT NULL, digest TEXT NOT NULL, seen DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (desk, start))"""]
+
+MIGRATIONS = {"sqlite": {1: _SQLITE_V1, 2: _V2, 3: _V3, 4: _V4},
+              "postgresql": {1: _PG_V1, 2: _V2, 3: _V3, 4: _V4}}
 
 
 def migrate(db) -> None:

@@ -78,23 +78,46 @@ class TMTables:
 
     # ------------------------------------------------------------------ files
 
-    def file_stamps(self, desk: str) -> dict[str, tuple]:
-        """path → (size, mtime_ns, ctime_ns, digest, seen) of the desk's memory files."""
-        return {row[0]: row[1:] for row in self.db.execute(
-            "SELECT path, size, mtime_ns, ctime_ns, digest, seen FROM tm_files WHERE desk = ?", (desk,))}
+    def file_stamps(self, desk: str, paths: Sequence[str] | None = None) -> dict[str, tuple]:
+        """path → (size, mtime_ns, ctime_ns, digest, seen) of the desk's memory files (of *paths* only, if given)."""
+        sql = "SELECT path, size, mtime_ns, ctime_ns, digest, seen FROM tm_files WHERE desk = ?"
+        if paths is None:
+            return {row[0]: row[1:] for row in self.db.execute(sql, (desk,))}
+        out: dict[str, tuple] = {}
+        for part in _chunks(list(paths)):
+            marks = ",".join("?" * len(part))
+            out.update((row[0], row[1:]) for row in self.db.execute(f"{sql} AND path IN ({marks})", (desk, *part)))
+        return out
 
-    def sync_mark(self, desk: str) -> tuple[str, float] | None:
-        """The fingerprint of the desk's memory files at its last complete sync, and when it was taken."""
-        row = self.db.one("SELECT fingerprint, seen FROM tm_sync WHERE desk = ?", (desk,))
-        return (row[0], float(row[1])) if row else None
+    def count_files(self, desk: str) -> int:
+        return int(self.db.one("SELECT count(*) FROM tm_files WHERE desk = ?", (desk,))[0])
 
-    def set_sync_mark(self, desk: str, fingerprint: str, seen: float) -> None:
-        """Record that the desk's rows now match *fingerprint* (taken at *seen*)."""
+    def file_paths(self, desk: str) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT path FROM tm_files WHERE desk = ?", (desk,))]
+
+    def sync_marks(self, desk: str) -> dict[str, tuple[str, float]]:
+        """Chunk start → (digest of its files' stat data at its last sync, when that was taken)."""
+        return {row[0]: (row[1], float(row[2])) for row in self.db.execute(
+            "SELECT start, digest, seen FROM tm_marks WHERE desk = ?", (desk,))}
+
+    def drop_sync_marks(self, desk: str, starts: Sequence[str]) -> None:
+        """Forget the marks of chunks about to be compared (or gone), before their rows change."""
+        if not starts:
+            return
         with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO tm_sync (desk, fingerprint, seen) VALUES (?, ?, ?) "
-                "ON CONFLICT (desk) DO UPDATE SET fingerprint = excluded.fingerprint, seen = excluded.seen",
-                (desk, fingerprint, seen))
+            for part in _chunks(list(starts)):
+                marks = ",".join("?" * len(part))
+                self.db.execute(f"DELETE FROM tm_marks WHERE desk = ? AND start IN ({marks})", (desk, *part))
+
+    def set_sync_marks(self, desk: str, rows: Sequence[tuple[str, str, float]]) -> None:
+        """Record that the chunks *rows* ``(start, digest, seen)`` match the desk's rows now."""
+        if not rows:
+            return
+        with self.db.transaction():
+            self.db.executemany(
+                "INSERT INTO tm_marks (desk, start, digest, seen) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (desk, start) DO UPDATE SET digest = excluded.digest, seen = excluded.seen",
+                [(desk, *row) for row in rows])
 
     def restamp(self, desk: str, stamps: Iterable[tuple]) -> None:
         """Record new stat data of files whose bytes did not change: (path, size, mtime, ctime, digest, seen)."""
@@ -103,7 +126,6 @@ class TMTables:
             return
         with self.db.transaction():
             self._upsert_files(rows)
-            self.db.execute("DELETE FROM tm_sync WHERE desk = ?", (desk,))
 
     def _upsert_files(self, rows: list[tuple]) -> None:
         self.db.executemany(
@@ -124,7 +146,6 @@ class TMTables:
         if not paths:
             return
         with self.db.transaction():
-            self.db.execute("DELETE FROM tm_sync WHERE desk = ?", (desk,))  # rows change: the mark is void
             old_sids: set[int] = set()
             for part in _chunks(paths):
                 marks = ",".join("?" * len(part))
