@@ -147,10 +147,10 @@ BLOCK = 1024
 CatalogFindings = tuple[str, list]
 
 
-def _usable(record: dict | None, lang: str, gdigest: str | None, path: Path) -> bool:
+def _usable(record: dict | None, lang: str, gdigest: str | None, digest: str | None) -> bool:
     return record is not None and record.get("lang") == lang and record.get("glossary") == gdigest \
         and isinstance(record.get("findings"), list) \
-        and record.get("digest") is not None and record.get("digest") == digest_path(path)
+        and record.get("digest") is not None and record.get("digest") == digest
 
 
 def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
@@ -191,7 +191,10 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
                     gdigest = glossaries[lang]
                 block.append((path, lang, item, inside, gdigest))
             recorded = records.fetch([b[2] for b in block]) if records is not None and not force else {}
-            cached = [_usable(recorded.get(item), lang, gdigest, path)
+            # Digests of the recorded files in one query per 500 (digest_path would load every row).
+            digests = records.store.digests([path for path, _, item, _, _ in block if item in recorded]) \
+                if recorded else {}
+            cached = [_usable(recorded.get(item), lang, gdigest, digests.get(os.fspath(path)))
                       for path, lang, item, _, gdigest in block]
             work = [(path, lang, inside) for (path, lang, _, inside, _), hit in zip(block, cached) if not hit]
             if pool is None and work:

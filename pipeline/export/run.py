@@ -187,18 +187,24 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
         block = range(start, min(start + BLOCK, len(paths)))
         recorded = {} if records is None or force else \
             records.fetch([_item(lang, refs[k]) for k in block for lang in languages])
+        # Hash before use: an edit made while this run works is seen next run. The
+        # block's files are asked for together (digest_path would load every row).
+        known = {} if records is None else records.store.digests(_block_files(
+            [paths[k] for k in block], [refs[k] for k in block], languages, recorded, locales, out_dir))
+
+        def digest(name: str) -> str | None:
+            return known[name] if name in known else digest_path(name)
         for k in block:
             path, ref = paths[k], refs[k]
             slug = slug_for(path)
-            # Hash before use: an edit made while this run works is seen next run.
-            article_digest = digest_path(path)
+            article_digest = digest(os.fspath(path))
             todo: dict[str, _Inputs] = {}
             for lang in languages:
                 po_path = os.path.join(locales, lang, slug + ".po")
-                inputs = _Inputs(ref, article_digest, digest_path(po_path), words[lang])
+                inputs = _Inputs(ref, article_digest, digest(po_path), words[lang])
                 record = recorded.get(_item(lang, ref))
                 # Articles sharing a slug write the same files: always redone, in order.
-                if not force and slugs[slug] == 1 and _up_to_date(record, inputs, out_dir):
+                if not force and slugs[slug] == 1 and _up_to_date(record, inputs, out_dir, digest):
                     outcome, entry = _recorded(slug, lang, record, out)
                     slots[k][lang] = outcome
                     if entry is not None:
@@ -347,7 +353,22 @@ def _item(lang: str, ref: str) -> str:
     return f"{lang}/{ref}"
 
 
-def _up_to_date(record: dict | None, inputs: _Inputs, out: str) -> bool:
+def _block_files(paths: list[Path], refs: list[str], languages: list[str], recorded: dict[str, dict],
+                 locales: str, out: str) -> list[str]:
+    """The files whose digests a block of articles needs: articles, catalogues, recorded editions."""
+    names = []
+    for path, ref in zip(paths, refs):
+        names.append(os.fspath(path))
+        for lang in languages:
+            names.append(os.path.join(locales, lang, slug_for(path) + ".po"))
+            files = (recorded.get(_item(lang, ref)) or {}).get("files")
+            if isinstance(files, dict):
+                names.extend(os.path.join(out, rel) for rel in files)
+    return names
+
+
+def _up_to_date(record: dict | None, inputs: _Inputs, out: str,
+                digest: Callable[[str], str | None] = digest_path) -> bool:
     """True when *record* was made from *inputs* and every file it wrote still holds its bytes."""
     if (record is None or inputs.article is None or record.get("article") != inputs.article
             or record.get("po") != inputs.po or record.get("words") != inputs.words):
@@ -356,7 +377,7 @@ def _up_to_date(record: dict | None, inputs: _Inputs, out: str) -> bool:
     if not isinstance(files, dict):
         return False
     # Never assume an edition is there: a deleted or edited file is rendered again.
-    return all(digest_path(os.path.join(out, rel)) == digest for rel, digest in files.items())
+    return all(digest(os.path.join(out, rel)) == recorded for rel, recorded in files.items())
 
 
 def _recorded(slug: str, lang: str, record: dict, out: Path) -> tuple[Outcome, IndexEntry | None]:
