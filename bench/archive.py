@@ -51,10 +51,15 @@ def article_text(index: int, headlines: list[str], paragraphs: list[str]) -> str
         if rng.random() < 1 / 3:
             para = _NUMBER.sub(lambda m: str(rng.randint(2, 999)), para)
         body.append(para)
-    if not body[0].endswith((".", "!", "?", '"', "'", ")")):
-        # A short headline over an unpunctuated paragraph reads as a section
-        # label over a headline (the plain-text reader's rule): end it.
+    # A short headline over a paragraph that does not end like a sentence reads
+    # as a section label over a headline (the plain-text reader's rule, which
+    # takes ".'" for no sentence end): lead with one that does, or end it.
+    ends = tuple('.?!:;,"\u201d\u2019)\u2026')
+    first = next((k for k, p in enumerate(body) if p.endswith(ends)), None)
+    if first is None:
         body[0] += "."
+    elif first:
+        body.insert(0, body.pop(first))
     return "\n\n".join([rng.choice(headlines), *body]) + "\n"
 
 
