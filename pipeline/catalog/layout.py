@@ -119,7 +119,7 @@ def _directives(value: str, formats: Sequence[str]) -> list[tuple[int, int]]:
     return []
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.lru_cache(maxsize=4096)  # a text is laid out for the template and each language in turn
 def string_lines(prefix: str, name: str, value: str, *, wrap: bool = True,
                  formats: tuple[str, ...] = (), width: int = WIDTH) -> tuple[str, ...]:
     """Return the lines (without newlines) gettext writes for ``name "value"``.
