@@ -35,17 +35,18 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from rapidfuzz.distance import Levenshtein
 
-from .catalog import PROVENANCE, load_catalog
 from .config import Project, slug_for
 from .errors import PipelineError
-from .translate.cache import MTCache
 from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
 from .state.store import forget_store, open_store
 from .parallel import map_chunks, resolve_jobs, start_pool
+
+if TYPE_CHECKING:
+    from .translate.cache import MTCache
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ def classify(entry: Any) -> str:
         return "reviewed"
     if entry.previous_msgid is not None:
         return "outdated"
+    from .catalog import PROVENANCE  # here: a no-op status never loads polib
     if any(PROVENANCE.match(line) for line in (entry.comment or "").split("\n")):
         return "machine"
     return "outdated"
@@ -171,11 +173,13 @@ class _Cache:
         self._cache = None
         self._opened = False
 
-    def _open(self) -> MTCache | None:
+    def _open(self) -> "MTCache | None":
         # On the first lookup only: a status with no machine-translated reviewed
         # entry never connects to a shared memory.
         if not self._opened:
             self._opened = True
+            # Imported here: the translate package is large and a no-op status needs none of it.
+            from .translate.cache import MTCache
             try:
                 self._cache = MTCache.for_project(self._project)
             except PipelineError as exc:
@@ -207,6 +211,7 @@ def summarise(source: Path, *, is_catalog: bool, data: bytes | None = None) -> d
     may hold (looked up on every run: the cache changes without the file).
     Raises :class:`PipelineError` when the file cannot be read faithfully.
     """
+    from .catalog import load_catalog
     po = load_catalog(source, data=data)
     states = {s: [0, 0] for s in STATES}
     mt: list[list[str]] = []
@@ -284,6 +289,11 @@ def catalog_status(project: Project, slug: str, lang: str, *, cache: _Cache | No
 
 
 def _item(project: Project, source: Path) -> str:
+    """The record name of *source*: its path under the project root (as written), else the absolute path."""
+    prefix = os.path.join(str(project.root), "")
+    text = str(source)
+    if text.startswith(prefix) and os.sep == "/":  # what relative_to() says, without building paths
+        return text[len(prefix):]
     try:
         return source.relative_to(project.root).as_posix()
     except ValueError:
@@ -505,6 +515,7 @@ class _Run:
         if not todo:
             return iter(())
         if self.pool is None:
+            from . import catalog  # noqa: F401  (loaded once, before the workers are forked)
             self.pool = start_pool(self.jobs, work=len(todo), threshold=POOL_THRESHOLD)
         return map_chunks(_read_summaries, None, todo, pool=self.pool, jobs=self.jobs, cap=32,
                           ordered=True)
