@@ -93,9 +93,11 @@ def test_same_answers_as_a_full_scan(memory_backend):
         words[rng.randrange(len(words))] = rng.choice(["reportedly", "2019", "firms", "ministers"])
         queries.append(" ".join(words))
     queries += rng.sample(sentences, 10) + ["An unrelated sentence about nothing in particular at all."]
+    together = memory.lookup_many(queries, "ar")  # as pre-translation asks: a whole batch at once
     for q in queries:
         full = process.extractOne(q, sentences, scorer=fuzz.ratio, score_cutoff=75)
         got = memory.lookup(q, "ar")
+        assert together[q] == got, q
         if full is None:
             assert got is None, q
         else:
@@ -142,6 +144,33 @@ def test_two_desks_share_reviewed_translations_and_mt(tmp_path, pg_databases, ru
     assert result.exit_code == 0, result.output
     assert "1 cache hit(s)" in result.output  # the one sentence both articles have
     assert entries(duhok, "flood", "ckb")[SHARED].msgstr == entries(erbil, "storm", "ckb")[SHARED].msgstr
+
+
+def test_a_memory_from_before_schema_5_is_rebuilt(tmp_path, pg_databases, runner, monkeypatch):
+    """Schema 5 selects PostgreSQL's fuzzy candidates by word postings: an older memory has
+    none, so the upgrade empties the memory tables (and sync marks) and the next call rebuilds them."""
+    monkeypatch.delenv("NEWSLOC_MEMORY_URL", raising=False)
+    url = pg_databases.new()
+    erbil = make_project(tmp_path / "erbil", {"storm.txt": STORM, "flood.txt": FLOOD},
+                         extra_toml=_config(url, "erbil"))
+    review(erbil, "storm", "ar")
+    assert runner.invoke(cli, ["--root", str(erbil), "tm", "stats"]).exit_code == 0
+    from pipeline.state.postgres import PgDb
+    from pipeline.state.store import close_shared
+    close_shared()  # the next command connects as a new process would
+    db = PgDb(url)  # as schema 4 left it: no postings (and the desk marked as synced)
+    db.execute("DROP TABLE tm_words, tm_wordfreq")
+    db.execute("UPDATE newsloc_meta SET value = '4' WHERE key = 'schema'")
+    db.close()
+    result = runner.invoke(cli, ["--root", str(erbil), "translate", "--engine", "memory", "flood", "--lang", "ar"])
+    assert result.exit_code == 0, result.output
+    got = entries(erbil, "flood", "ar")
+    assert got[SHARED].msgstr == stand_in("ar", SHARED)
+    assert got[NEAR_NEW].previous_msgid == NEAR_OLD
+    db = PgDb(url)
+    assert db.one("SELECT value FROM newsloc_meta WHERE key = 'schema'")[0] == "5"
+    assert db.one("SELECT COUNT(*) FROM tm_words")[0] > 0
+    db.close()
 
 
 def _writer(url: str, worker: int, rounds: int) -> None:

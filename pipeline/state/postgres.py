@@ -23,7 +23,7 @@ _PLACEHOLDER = re.compile(r"\?")
 
 def _pg(sql: str) -> str:
     # Portable SQL never contains a literal "%"; PostgreSQL-only statements
-    # write the pg_trgm operator as "%%" themselves and pass raw=True.
+    # (arrays, unnest) use "%s" placeholders themselves and pass raw=True.
     return _PLACEHOLDER.sub("%s", sql)
 
 
@@ -78,6 +78,19 @@ class PgDb:
             try:
                 with self.conn.cursor() as cur:
                     cur.executemany(_pg(sql), rows)
+            except self._psycopg.Error as exc:
+                raise self._fail(exc) from exc
+
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Append *rows* to *table* with ``COPY FROM STDIN`` (bulk loads: a cold memory build
+        writes millions of postings; ``executemany`` costs a statement each). No
+        ``ON CONFLICT``: callers copy only rows no one else can hold."""
+        with self.lock:
+            try:
+                with self.conn.cursor() as cur:
+                    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
+                        for row in rows:
+                            out.write_row(row)
             except self._psycopg.Error as exc:
                 raise self._fail(exc) from exc
 

@@ -8,17 +8,24 @@ reads the catalogues and TMX files and hands their units over per file
   sentence); the sentence itself is compared too.
 * **fuzzy candidates** — sentences whose length can reach the threshold
   (a ratio of *t* needs lengths within ``t/(2-t)``) and, in memories of more
-  than :data:`BRUTE_FORCE_LIMIT` sentences of a language,
+  than :data:`BRUTE_FORCE_LIMIT` sentences of a language, that share at least
+  :data:`WORD_OVERLAP` of the query's uncommon words (``tm_words`` postings;
+  a word in more than :data:`COMMON_WORD_SHARE` of the sentences, per
+  ``tm_wordfreq``, is common). The same selection on both backends: on
+  PostgreSQL the sentences of a whole article are asked in one statement per
+  language (:meth:`TMTables.candidates_many`), on SQLite one query each.
 
-  - on SQLite, that share at least :data:`WORD_OVERLAP` of the query's
-    uncommon words (``tm_words`` postings; a word in more than
-    :data:`COMMON_WORD_SHARE` of the sentences, per ``tm_wordfreq``, is
-    common) — exactly the pre-selection the in-memory index made before;
-  - on PostgreSQL, that ``pg_trgm`` finds similar (``%`` operator with
-    ``pg_trgm.similarity_threshold`` = :data:`TRIGRAM_THRESHOLD`, GIN index).
-
-  The caller scores candidates with rapidfuzz. ``bench/tm.py`` and
-  ``tests/test_memory_store.py`` compare the answers with a full scan.
+  The caller scores candidates with rapidfuzz. The selection is a heuristic:
+  a sentence within the threshold that shares less than
+  :data:`WORD_OVERLAP` of the query's uncommon words is missed (a sentence
+  with most of its rare words misspelt, transliterated otherwise or
+  inflected: a ratio of 75 allows a quarter of the characters to differ, and
+  spread one per word that changes every word). Replaced, inserted or
+  dropped words, numbers, punctuation and case keep the rare words that
+  select the candidate. ``bench/tm.py`` (both backends) and
+  ``tests/test_memory_backends.py`` compare the answers with a full scan.
+  (PostgreSQL used ``pg_trgm`` similarity before schema 5: as much a
+  heuristic, but its GIN scan and recheck cost 30-150 ms per sentence.)
 * **incremental** — a changed file's units are deleted and inserted again in
   one transaction; sentences no unit refers to any more are dropped (SQLite)
   or ignored by every query (PostgreSQL, where another desk may be adding a
@@ -44,10 +51,12 @@ BRUTE_FORCE_LIMIT = 2000
 COMMON_WORD_SHARE = 0.05
 #: Share of the query's uncommon words a candidate must have.
 WORD_OVERLAP = 0.4
-#: pg_trgm similarity a candidate needs on PostgreSQL (the rapidfuzz threshold decides after).
-TRIGRAM_THRESHOLD = 0.3
+#: The ``tm_wordfreq`` "word" that counts a language's sentences on PostgreSQL (no word is empty).
+SENTENCES = ""
 _WORD = re.compile(r"\w+")
 _CHUNK = 500
+#: Units written by one sync past which PostgreSQL's statistics are refreshed (:meth:`TMTables.settle`).
+SETTLE_ROWS = 20000
 
 #: Columns of a unit row as the caller gives and gets them.
 UNIT_COLUMNS = "source, target, lang, origin, path, line, imported, obsolete, desk"
@@ -74,7 +83,7 @@ class TMTables:
         self.db = db
         self.pg = db.kind == "postgresql"
         self._counts: dict[str, int] = {}
-        self._trgm_set = False
+        self._written = 0  # units written since the last settle()
 
     # ------------------------------------------------------------------ files
 
@@ -164,9 +173,14 @@ class TMTables:
                 for seq, (source, target, lang, origin, line, imported, obsolete) in enumerate(units):
                     rows.append((desk, path, seq, sids[(lang, text_key(source))], target, origin,
                                  line, int(bool(imported)), int(bool(obsolete))))
-            self.db.executemany(
-                "INSERT INTO tm_units (desk, path, seq, sid, target, origin, line, imported, obsolete) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self._written += len(rows)
+            if self.pg:
+                self.db.copy("tm_units", ("desk", "path", "seq", "sid", "target", "origin", "line",
+                                          "imported", "obsolete"), rows)
+            else:
+                self.db.executemany(
+                    "INSERT INTO tm_units (desk, path, seq, sid, target, origin, line, imported, obsolete) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self._upsert_files([(desk, *stamp) for stamp, _ in changed])
             if not self.pg:
                 self._drop_orphans(old_sids - set(sids.values()))
@@ -174,6 +188,8 @@ class TMTables:
 
     def _source_ids(self, wanted: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
         """Sentence ids of (lang, key) → sentence, inserting the new ones (with their words)."""
+        if self.pg:
+            return self._pg_source_ids(wanted)
         found: dict[tuple[str, str], int] = {}
         by_lang: dict[str, list[str]] = {}
         for lang, key in wanted:
@@ -199,18 +215,62 @@ class TMTables:
                 for sid, key in self.db.execute(
                         f"SELECT sid, hash FROM tm_sources WHERE lang = ? AND hash IN ({marks})", (lang, *part)):
                     new[(lang, key)] = sid
-        if not self.pg:  # postings for SQLite's fuzzy candidates
-            postings, freq = [], Counter()
-            for (lang, key), sid in new.items():
-                for word in words(wanted[(lang, key)]):
-                    postings.append((lang, word, sid))
-                    freq[(lang, word)] += 1
-            self.db.executemany("INSERT INTO tm_words (lang, word, sid) VALUES (?, ?, ?) "
-                                "ON CONFLICT (lang, word, sid) DO NOTHING", postings)
-            self.db.executemany(
-                "INSERT INTO tm_wordfreq (lang, word, n) VALUES (?, ?, ?) "
-                "ON CONFLICT (lang, word) DO UPDATE SET n = n + excluded.n",
-                [(lang, word, n) for (lang, word), n in freq.items()])
+        postings, freq = [], Counter()
+        for (lang, key), sid in new.items():
+            for word in words(wanted[(lang, key)]):
+                postings.append((lang, word, sid))
+                freq[(lang, word)] += 1
+        self.db.executemany("INSERT INTO tm_words (lang, word, sid) VALUES (?, ?, ?) "
+                            "ON CONFLICT (lang, word, sid) DO NOTHING", postings)
+        self.db.executemany(
+            "INSERT INTO tm_wordfreq (lang, word, n) VALUES (?, ?, ?) "
+            "ON CONFLICT (lang, word) DO UPDATE SET n = n + excluded.n",
+            [(lang, word, n) for (lang, word), n in freq.items()])
+        found.update(new)
+        return found
+
+    def _pg_source_ids(self, wanted: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
+        # PostgreSQL: a few statements per chunk of files, whatever their size (a cold
+        # build of an archive sends hundreds of thousands of sentences).
+        found: dict[tuple[str, str], int] = {}
+        by_lang: dict[str, list[str]] = {}
+        for lang, key in wanted:
+            by_lang.setdefault(lang, []).append(key)
+        for lang, keys in by_lang.items():
+            for sid, key in self.db.execute(
+                    "SELECT sid, hash FROM tm_sources WHERE lang = %s AND hash = ANY(%s)", (lang, keys), raw=True):
+                found[(lang, key)] = sid
+        missing = sorted(k for k in wanted if k not in found)
+        if not missing:
+            return found
+        # RETURNING names exactly the rows this transaction inserted: their postings are
+        # ours to write. A sentence another desk inserted meanwhile is looked up (its
+        # postings are that desk's).
+        new = {(lang, key): sid for sid, lang, key in self.db.execute(
+            "INSERT INTO tm_sources (lang, hash, source, length) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[]) "
+            "ON CONFLICT (lang, hash) DO NOTHING RETURNING sid, lang, hash",
+            ([k[0] for k in missing], [k[1] for k in missing], [wanted[k] for k in missing],
+             [len(wanted[k]) for k in missing]), raw=True)}
+        for lang in {lang for lang, key in missing if (lang, key) not in new}:
+            keys = [key for lg, key in missing if lg == lang and (lg, key) not in new]
+            for sid, key in self.db.execute(
+                    "SELECT sid, hash FROM tm_sources WHERE lang = %s AND hash = ANY(%s)", (lang, keys), raw=True):
+                found[(lang, key)] = sid
+        freq: Counter = Counter()
+        postings = []
+        for (lang, key), sid in new.items():
+            freq[(lang, SENTENCES)] += 1
+            for word in words(wanted[(lang, key)]):
+                postings.append((lang, word, sid))
+                freq[(lang, word)] += 1
+        self.db.copy("tm_words", ("lang", "word", "sid"), postings)
+        counted = sorted(freq.items())  # one lock order: concurrent desks never deadlock
+        self.db.execute(
+            "INSERT INTO tm_wordfreq (lang, word, n) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[]) "
+            "ON CONFLICT (lang, word) DO UPDATE SET n = tm_wordfreq.n + excluded.n",
+            ([k[0] for k, _ in counted], [k[1] for k, _ in counted], [n for _, n in counted]), raw=True)
         found.update(new)
         return found
 
@@ -246,6 +306,22 @@ class TMTables:
             "WHERE s.lang = ? AND s.hash = ? AND s.source = ? ORDER BY u.desk, u.path, u.seq",
             (lang, text_key(source), source))
 
+    def units_of_many(self, lang: str, sources: Iterable[str]) -> dict[str, list[tuple]]:
+        """:meth:`units_of` for many sentences at once: sentence → its units (absent: none)."""
+        sources = list(dict.fromkeys(sources))
+        out: dict[str, list[tuple]] = {}
+        for part in _chunks(sources):
+            keys = {text_key(source): source for source in part}
+            marks = ",".join("?" * len(keys))
+            for row in self.db.execute(
+                    "SELECT s.source, u.target, s.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk "
+                    "FROM tm_sources s JOIN tm_units u ON u.sid = s.sid "
+                    f"WHERE s.lang = ? AND s.hash IN ({marks}) ORDER BY s.sid, u.desk, u.path, u.seq",
+                    (lang, *keys)):
+                if keys.get(text_key(row[0])) == row[0]:
+                    out.setdefault(row[0], []).append(row)
+        return out
+
     def desk_units(self, desk: str, lang: str | None = None) -> list[tuple]:
         """Every unit of *desk* (in one language), in file order."""
         where, params = "u.desk = ?", [desk]
@@ -269,6 +345,14 @@ class TMTables:
                                    "ON s.sid = u.sid WHERE u.desk = ?", (desk,))
         return sorted(r[0] for r in rows)
 
+    def settle(self) -> None:
+        """After a large sync on PostgreSQL, refresh the planner's statistics and the
+        visibility map (index-only scans of the postings): autovacuum may have looked
+        at the tables while they were nearly empty. About a second at 2,000 articles."""
+        if self.pg and self._written >= SETTLE_ROWS:
+            self.db.execute("VACUUM (ANALYZE) tm_sources, tm_units, tm_words, tm_wordfreq")
+            self._written = 0
+
     def sentence_count(self, lang: str) -> int:
         """Distinct sentences of *lang* that some unit translates."""
         if lang not in self._counts:
@@ -279,38 +363,86 @@ class TMTables:
 
     def candidates(self, lang: str, query: str, threshold: float) -> list[str]:
         """Sentences of *lang* that may reach *threshold* (rapidfuzz ratio) against *query*."""
-        t = threshold / 100.0
-        low, high = len(query) * t / (2 - t), len(query) * (2 - t) / max(t, 1e-9)
-        n = self.sentence_count(lang)
+        return self.candidates_many(lang, [query], threshold)[query]
+
+    def candidates_many(self, lang: str, queries: Iterable[str], threshold: float) -> dict[str, list[str]]:
+        """:meth:`candidates` of each query (one statement per kind of selection on PostgreSQL)."""
+        queries = list(dict.fromkeys(queries))
+        out: dict[str, list[str]] = {q: [] for q in queries}
+        if not queries:
+            return out
+        if self.pg:
+            # The sentence count comes with the word counts (one row, not a count of the
+            # language's sentences): like them it includes sentences no unit refers to
+            # any more (PostgreSQL keeps those, see the module docstring).
+            terms = {q: sorted(words(q)) for q in queries}
+            freq = self._word_counts(lang, [SENTENCES, *sorted({w for ts in terms.values() for w in ts})])
+            n = freq.pop(SENTENCES, 0)
+            if n <= BRUTE_FORCE_LIMIT:
+                terms = {}
+        else:
+            n = self.sentence_count(lang)
+            terms = {q: sorted(words(q)) for q in queries} if n > BRUTE_FORCE_LIMIT else {}
+            freq = self._word_counts(lang, sorted({w for ts in terms.values() for w in ts})) if terms else {}
         if n == 0:
-            return []
+            return out
+        t = threshold / 100.0
+        limit = max(50, int(n * COMMON_WORD_SHARE))
+        windows: list[tuple[str, float, float]] = []           # the length window alone must do
+        posted: list[tuple[str, list[str], int, float, float]] = []  # and shared uncommon words
+        for q in queries:
+            low, high = len(q) * t / (2 - t), len(q) * (2 - t) / max(t, 1e-9)
+            rare = [w for w in terms.get(q, ()) if 0 < freq.get(w, 0) <= limit]
+            if rare:
+                posted.append((q, rare, max(1, math.floor(len(rare) * WORD_OVERLAP)), low, high))
+            else:  # a small memory, or only common words (or none known)
+                windows.append((q, low, high))
         alive = "EXISTS (SELECT 1 FROM tm_units u WHERE u.sid = s.sid)"
+        if self.pg:
+            if windows:
+                rows = self.db.execute(
+                    "SELECT q.i, s.source FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS q(i, low, high) "
+                    "JOIN tm_sources s ON s.lang = %s AND s.length >= q.low AND s.length <= q.high "
+                    f"WHERE {alive}",
+                    (list(range(len(windows))), [w[1] for w in windows], [w[2] for w in windows], lang), raw=True)
+                for i, source in rows:
+                    out[windows[i][0]].append(source)
+            if posted:
+                pairs = [(i, w) for i, p in enumerate(posted) for w in p[1]]
+                # One index range per (query, rare word) pair: the lateral subquery (kept
+                # apart by OFFSET 0) cannot turn into a scan of the language's postings,
+                # whatever the planner's statistics say (stale right after a cold build).
+                rows = self.db.execute(
+                    "WITH hits AS (SELECT q.i, w.sid, COUNT(*) AS shared "
+                    "FROM unnest(%s::int[], %s::text[]) AS q(i, word) CROSS JOIN LATERAL "
+                    "(SELECT sid FROM tm_words WHERE lang = %s AND word = q.word OFFSET 0) w "
+                    "GROUP BY q.i, w.sid) "
+                    "SELECT h.i, s.source FROM hits h "
+                    "JOIN unnest(%s::int[], %s::int[], %s::float8[], %s::float8[]) AS p(i, need, low, high) "
+                    "ON p.i = h.i JOIN tm_sources s ON s.sid = h.sid "
+                    f"WHERE h.shared >= p.need AND s.length >= p.low AND s.length <= p.high AND {alive}",
+                    ([i for i, _ in pairs], [w for _, w in pairs], lang, list(range(len(posted))),
+                     [p[2] for p in posted], [p[3] for p in posted], [p[4] for p in posted]), raw=True)
+                for i, source in rows:
+                    out[posted[i][0]].append(source)
+            return out
         window = ("SELECT s.source FROM tm_sources s WHERE s.lang = ? AND s.length >= ? "
                   f"AND s.length <= ? AND {alive}")
-        if n <= BRUTE_FORCE_LIMIT:
-            return [r[0] for r in self.db.execute(window, (lang, low, high))]
-        if self.pg:
-            if not self._trgm_set:
-                self.db.execute("SELECT set_config('pg_trgm.similarity_threshold', ?, false)",
-                                (str(TRIGRAM_THRESHOLD),))
-                self._trgm_set = True
-            return [r[0] for r in self.db.execute(
-                "SELECT s.source FROM tm_sources s WHERE s.lang = %s AND s.length >= %s "
-                "AND s.length <= %s AND s.source %% %s AND EXISTS "
-                "(SELECT 1 FROM tm_units u WHERE u.sid = s.sid)", (lang, low, high, query), raw=True)]
-        terms = sorted(words(query))
-        if not terms:
-            return [r[0] for r in self.db.execute(window, (lang, low, high))]
-        marks = ",".join("?" * len(terms))
-        freq = dict(self.db.execute(
-            f"SELECT word, n FROM tm_wordfreq WHERE lang = ? AND word IN ({marks})", (lang, *terms)))
-        limit = max(50, int(n * COMMON_WORD_SHARE))
-        rare = [w for w in terms if 0 < freq.get(w, 0) <= limit]
-        if not rare:  # only common words (or none known): the length window alone must do
-            return [r[0] for r in self.db.execute(window, (lang, low, high))]
-        need = max(1, math.floor(len(rare) * WORD_OVERLAP))
-        marks = ",".join("?" * len(rare))
-        return [r[0] for r in self.db.execute(
-            "SELECT s.source FROM (SELECT sid FROM tm_words WHERE lang = ? AND word IN "
-            f"({marks}) GROUP BY sid HAVING COUNT(*) >= ?) w JOIN tm_sources s ON s.sid = w.sid "
-            f"WHERE s.length >= ? AND s.length <= ? AND {alive}", (lang, *rare, need, low, high))]
+        for q, low, high in windows:
+            out[q] = [r[0] for r in self.db.execute(window, (lang, low, high))]
+        for q, rare, need, low, high in posted:
+            marks = ",".join("?" * len(rare))
+            out[q] = [r[0] for r in self.db.execute(
+                "SELECT s.source FROM (SELECT sid FROM tm_words WHERE lang = ? AND word IN "
+                f"({marks}) GROUP BY sid HAVING COUNT(*) >= ?) w JOIN tm_sources s ON s.sid = w.sid "
+                f"WHERE s.length >= ? AND s.length <= ? AND {alive}", (lang, *rare, need, low, high))]
+        return out
+
+    def _word_counts(self, lang: str, terms: list[str]) -> dict[str, int]:
+        """Sentences of *lang* each word is found in (``tm_wordfreq``; absent: none)."""
+        counts: dict[str, int] = {}
+        for part in _chunks(terms):
+            marks = ",".join("?" * len(part))
+            counts.update(self.db.execute(
+                f"SELECT word, n FROM tm_wordfreq WHERE lang = ? AND word IN ({marks})", (lang, *part)))
+        return counts

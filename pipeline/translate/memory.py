@@ -33,10 +33,11 @@ Matching
     * *fuzzy*: the best ``rapidfuzz.fuzz.ratio`` (normalised Indel
       similarity, 0–100) at or above the threshold (75 by default). Candidates
       are pre-selected by length (a ratio of *t* needs lengths within
-      ``t/(2-t)``) and, in large memories, by an index (shared uncommon
-      words on SQLite, ``pg_trgm`` on PostgreSQL), so a memory of hundreds of
-      thousands of segments answers a whole article in milliseconds (see
-      ``bench/tm.py`` and ``bench/state.py``). Another desk's unit (shared
+      ``t/(2-t)``) and, in large memories, by shared uncommon words (see
+      :mod:`pipeline.state.tm`), so a memory of hundreds of thousands of
+      segments answers a whole article in milliseconds (see ``bench/tm.py``
+      and ``bench/state.py``); :meth:`Memory.lookup_many` asks for a whole
+      article's sentences at once. Another desk's unit (shared
       memory) is shown as ``<desk>/<slug>`` and never accepted as reviewed.
 
 Pre-translation (:class:`MemoryPretranslator`, a step of the translate stage)
@@ -184,19 +185,33 @@ class Memory:
 
     def best(self, source: str, lang: str) -> tuple[Unit, int] | None:
         """The preferred unit for *source* and how many distinct translations compete."""
-        key = (lang, source)
-        if key not in self._best:
-            if len(self._best) >= BEST_CACHE:  # a cold run asks about every text of the archive
-                self._best.clear()
-            units = [self._unit(r) for r in self.tables.units_of(lang, source)]
+        return self._bests([source], lang)[source]
+
+    def _bests(self, sources: Iterable[str], lang: str) -> dict[str, tuple[Unit, int] | None]:
+        # :meth:`best` of many sentences, asking the tables once for those not cached.
+        out: dict[str, tuple[Unit, int] | None] = {}
+        asked = []
+        for source in dict.fromkeys(sources):
+            if (lang, source) in self._best:
+                out[source] = self._best[(lang, source)]
+            else:
+                asked.append(source)
+        if not asked:
+            return out
+        rows = self.tables.units_of_many(lang, asked)
+        if len(self._best) + len(asked) > BEST_CACHE:  # a cold run asks about every text of the archive
+            self._best.clear()
+        for source in asked:
+            units = [self._unit(r) for r in rows.get(source, ())]
             if not units:
-                self._best[key] = None
+                found = None
             else:
                 counts = Counter(normalize_space(u.target) for u in units)
                 chosen = min(units, key=lambda u: (u.imported, u.foreign, u.obsolete,
                                                    -counts[normalize_space(u.target)], u.origin, u.line or 0))
-                self._best[key] = (chosen, len(counts))
-        return self._best[key]
+                found = (chosen, len(counts))
+            out[source] = self._best[(lang, source)] = found
+        return out
 
     def exact(self, source: str, lang: str) -> Match | None:
         """Return the memory's translation of exactly *source*, if any."""
@@ -208,30 +223,45 @@ class Memory:
 
     def fuzzy(self, source: str, lang: str, threshold: float) -> tuple[str, float] | None:
         """The most similar sentence (rapidfuzz ratio ≥ *threshold*) and its score."""
-        choices = sorted(self.tables.candidates(lang, source, threshold))
-        if not choices:
-            return None
-        found = process.extractOne(source, choices, scorer=fuzz.ratio, score_cutoff=threshold)
-        if found is None:
-            return None
-        return found[0], float(found[1])
+        return self.fuzzy_many([source], lang, threshold)[source]
+
+    def fuzzy_many(self, sources: Iterable[str], lang: str,
+                   threshold: float) -> dict[str, tuple[str, float] | None]:
+        """:meth:`fuzzy` of many sentences (their candidates asked in one go)."""
+        candidates = self.tables.candidates_many(lang, sources, threshold)
+        out: dict[str, tuple[str, float] | None] = {}
+        for source, choices in candidates.items():
+            found = process.extractOne(source, sorted(choices), scorer=fuzz.ratio, score_cutoff=threshold) \
+                if choices else None
+            out[source] = None if found is None else (found[0], float(found[1]))
+        return out
 
     def lookup(self, source: str, lang: str, *, threshold: float = DEFAULT_THRESHOLD) -> Match | None:
         """Return the best match for *source* in *lang*: exact first, then fuzzy ≥ *threshold*."""
-        match = self.exact(source, lang)
-        if match is not None:
-            return match
-        if not source.strip():
-            return None
-        found = self.fuzzy(source, lang, threshold)
-        if found is None:
-            return None
-        best = self.best(found[0], lang)
-        if best is None:  # removed by another desk just now
-            return None
-        # A fuzzy ratio can round to 100 for sentences that differ in one
-        # character out of thousands: only identity is an exact match.
-        return Match(best[0], min(found[1], 99.99), best[1])
+        return self.lookup_many([source], lang, threshold=threshold)[source]
+
+    def lookup_many(self, sources: Iterable[str], lang: str, *,
+                    threshold: float = DEFAULT_THRESHOLD) -> dict[str, Match | None]:
+        """:meth:`lookup` of many sentences: exact matches for all in one go, then the
+        fuzzy candidates of the rest in one go (a round trip each on PostgreSQL)."""
+        exact = self._bests(sources, lang)
+        out: dict[str, Match | None] = {}
+        for source, found in exact.items():
+            out[source] = None if found is None else Match(found[0], 100.0, found[1])
+        misses = [source for source, match in out.items() if match is None and source.strip()]
+        if not misses:
+            return out
+        near = {source: found for source, found in self.fuzzy_many(misses, lang, threshold).items()
+                if found is not None}
+        bests = self._bests({found[0] for found in near.values()}, lang)
+        for source, (similar, score) in near.items():
+            best = bests[similar]
+            if best is None:  # removed by another desk just now
+                continue
+            # A fuzzy ratio can round to 100 for sentences that differ in one
+            # character out of thousands: only identity is an exact match.
+            out[source] = Match(best[0], min(score, 99.99), best[1])
+        return out
 
 
 
@@ -452,6 +482,7 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     # A chunk with a file left out is compared (and the file warned about) again next run.
     tables.set_sync_marks(desk, [(c.start, c.digest, started) for c in stale
                                  if not any(rel in left_out for rel, _path, _st in c.files)])
+    tables.settle()
     memory.rebuilt = rebuilt
     memory.skipped = skipped
     return memory

@@ -73,10 +73,11 @@ class MemoryPretranslator:
 
     def __call__(self, project: Project, lang: str, texts: list[str]) -> dict[str, tuple[str, str, str | None, bool]]:
         out: dict[str, tuple[str, str, str | None, bool]] = {}
+        texts = [text for text in texts if text.strip()]
+        # All of them at once: on PostgreSQL a round trip per kind of question, not per text.
+        matches = self.memory.lookup_many([normalize_space(t) for t in texts], lang, threshold=self.threshold)
         for text in texts:
-            if not text.strip():
-                continue
-            match = self.memory.lookup(normalize_space(text), lang, threshold=self.threshold)
+            match = matches[normalize_space(text)]
             if match is None:
                 self.served.leave(text)
                 continue
