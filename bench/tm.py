@@ -12,14 +12,20 @@ marked reviewed, holds a few articles out, and measures:
   edited (fuzzy);
 * that the prefiltered fuzzy search finds what a full scan finds.
 
-Run:  python3 bench/tm.py [--corpus PATH] [--articles N]
-Writes bench/results/tm.json (git-ignored) and prints a summary.
+With ``--pg URL`` (a PostgreSQL server; a throw-away database is created on
+it and dropped after) the memory is the shared PostgreSQL one instead of the
+project's SQLite store.
+
+Run:  python3 bench/tm.py [--corpus PATH] [--articles N] [--pg URL]
+Writes bench/results/tm.json (bench/results/tm-pg.json with --pg; git-ignored)
+and prints a summary.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -113,15 +119,39 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--articles", type=int, default=None, help="use only the first N articles")
+    parser.add_argument("--pg", default=None, metavar="URL",
+                        help="measure the shared PostgreSQL memory (a database is created on this server)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 0
+    if not args.pg:
+        os.environ.pop("NEWSLOC_MEMORY_URL", None)
+        return bench(args, ROOT / "bench" / "results" / "tm.json")
+    import psycopg
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+    from pipeline.state.store import close_shared
+    admin = psycopg.connect(args.pg, autocommit=True)
+    name = f"newsloc_tm_bench_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(args.pg)
+    os.environ["NEWSLOC_MEMORY_URL"] = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query,
+                                                   parts.fragment))
+    try:
+        return bench(args, ROOT / "bench" / "results" / "tm-pg.json", backend="postgresql")
+    finally:
+        close_shared()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def bench(args, out: Path, backend: str = "sqlite") -> int:
     rng = random.Random(20261123)
     paths = corpus_articles(args.corpus, args.articles)
     held = paths[::max(1, len(paths) // HELD_OUT)][:HELD_OUT]
     memory_paths = [p for p in paths if p not in held]
-    results: dict = {"corpus_articles": len(paths), "held_out": [slug_of(p) for p in held]}
+    results: dict = {"backend": backend, "corpus_articles": len(paths), "held_out": [slug_of(p) for p in held]}
     with tempfile.TemporaryDirectory(prefix="newsloc-tm-bench-") as tmp:
         root = Path(tmp) / "desk"
         build_project(root, paths)
@@ -185,10 +215,9 @@ def main() -> int:
         results["prefilter_agrees_with_full_scan"] = agree
         results["prefilter_misses"] = missed
 
-    out = ROOT / "bench" / "results" / "tm.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"memory: {results['memory_units']} reviewed units ({results['memory_distinct_sentences']} distinct "
+    print(f"{backend}: memory: {results['memory_units']} reviewed units ({results['memory_distinct_sentences']} distinct "
           f"sentences) from {len(memory_paths)} articles; setup {results['setup_seconds']} s")
     print(f"build cold {results['cold_build_seconds']} s, warm load {results['warm_load_seconds']} s, "
           f"after one PO edit {results['rebuild_after_one_edit_seconds']} s "
