@@ -13,7 +13,10 @@ reads the catalogues and TMX files and hands their units over per file
   a word in more than :data:`COMMON_WORD_SHARE` of the sentences, per
   ``tm_wordfreq``, is common). The same selection on both backends: on
   PostgreSQL the sentences of a whole article are asked in one statement per
-  language (:meth:`TMTables.candidates_many`), on SQLite one query each.
+  language (:meth:`TMTables.candidates_many`), on SQLite one query each. On
+  PostgreSQL, which keeps sentences no unit refers to any more, the word
+  counts and the sentence count (a ``tm_wordfreq`` row, :data:`SENTENCES`)
+  include those: "common" is measured on every sentence the memory has held.
 
   The caller scores candidates with rapidfuzz. The selection is a heuristic:
   a sentence within the threshold that shares less than
@@ -354,8 +357,16 @@ class TMTables:
             self._written = 0
 
     def sentence_count(self, lang: str) -> int:
-        """Distinct sentences of *lang* that some unit translates."""
-        if lang not in self._counts:
+        """Distinct sentences of *lang* that some unit translates (on PostgreSQL: that some
+        unit translated once; see the module docstring)."""
+        if lang in self._counts:
+            return self._counts[lang]
+        if self.pg:
+            # One row, not a count of the language's sentences: like the word counts it
+            # includes sentences no unit refers to any more (PostgreSQL keeps those).
+            row = self.db.one("SELECT n FROM tm_wordfreq WHERE lang = ? AND word = ?", (lang, SENTENCES))
+            self._counts[lang] = int(row[0]) if row else 0
+        else:
             self._counts[lang] = self.db.one(
                 "SELECT COUNT(*) FROM tm_sources s WHERE s.lang = ? AND EXISTS "
                 "(SELECT 1 FROM tm_units u WHERE u.sid = s.sid)", (lang,))[0]
@@ -371,21 +382,11 @@ class TMTables:
         out: dict[str, list[str]] = {q: [] for q in queries}
         if not queries:
             return out
-        if self.pg:
-            # The sentence count comes with the word counts (one row, not a count of the
-            # language's sentences): like them it includes sentences no unit refers to
-            # any more (PostgreSQL keeps those, see the module docstring).
-            terms = {q: sorted(words(q)) for q in queries}
-            freq = self._word_counts(lang, [SENTENCES, *sorted({w for ts in terms.values() for w in ts})])
-            n = freq.pop(SENTENCES, 0)
-            if n <= BRUTE_FORCE_LIMIT:
-                terms = {}
-        else:
-            n = self.sentence_count(lang)
-            terms = {q: sorted(words(q)) for q in queries} if n > BRUTE_FORCE_LIMIT else {}
-            freq = self._word_counts(lang, sorted({w for ts in terms.values() for w in ts})) if terms else {}
+        n = self.sentence_count(lang)
         if n == 0:
             return out
+        terms = {q: sorted(words(q)) for q in queries} if n > BRUTE_FORCE_LIMIT else {}
+        freq = self._word_counts(lang, sorted({w for ts in terms.values() for w in ts})) if terms else {}
         t = threshold / 100.0
         limit = max(50, int(n * COMMON_WORD_SHARE))
         windows: list[tuple[str, float, float]] = []           # the length window alone must do
