@@ -22,7 +22,16 @@ process tree:
    then three more new articles (median).
 
 With ``--pg URL`` (default ``NEWSLOC_TEST_PG_URL``) steps 1, 2, 3, ``status``
-and 5 run again with the memory and MT cache in a fresh PostgreSQL database.
+and 5 run again with the memory and MT cache in a fresh PostgreSQL database,
+up to ``--pg-full`` articles (2,000); larger archives measure PostgreSQL's
+memory targets on the SQLite run's desk: step 5 (the first call builds the
+shared memory from every catalogue), with a fresh database.
+
+Memory is the peak of the process tree's summed resident sets (RSS: a page a
+forked worker shares with its parent counts in both; the figure the goals are
+judged on) and, beside it, of the summed proportional sets (PSS: what the
+tree really occupies). Modules are compiled first and bytecode is written
+(``PYTHONDONTWRITEBYTECODE`` unset), as after ``pip install``.
 
 Machine load (``os.getloadavg``) is recorded before and after each run, and
 each step's CPU time (user + system, its whole process tree) beside its wall
@@ -35,11 +44,13 @@ Writes bench/results/state.json (git-ignored) and prints a table.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -88,6 +99,7 @@ def _newsloc(root: Path, *args: str, env: dict | None = None) -> dict:
     environ = dict(os.environ, SOURCE_DATE_EPOCH="1795000000",
                    PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     environ.pop("NEWSLOC_MEMORY_URL", None)
+    environ.pop("PYTHONDONTWRITEBYTECODE", None)  # a desk's install has its bytecode
     environ.update(env or {})
     result = run([sys.executable, "-m", "pipeline", "--root", str(root), *args], env=environ)
     if result["rc"] != 0:
@@ -113,9 +125,10 @@ def load() -> list[float]:
 
 
 def step(results: dict, name: str, outcome: dict) -> dict:
-    results[name] = {k: outcome[k] for k in ("seconds", "cpu_s", "rc", "peak_tree_mb", "peak_rss_mb")}
+    results[name] = {k: outcome[k] for k in ("seconds", "cpu_s", "rc", "peak_tree_mb", "peak_tree_pss_mb",
+                                             "peak_rss_mb")}
     print(f"  {name:<34} {outcome['seconds']:9.3f} s  cpu {outcome['cpu_s']:9.3f} s  "
-          f"{outcome['peak_tree_mb'] or 0:7.1f} MB"
+          f"{outcome['peak_tree_mb'] or 0:7.1f} MB (pss {outcome['peak_tree_pss_mb'] or 0:7.1f} MB)"
           f"{'' if outcome['rc'] == 0 else '  rc=' + str(outcome['rc'])}", file=sys.stderr)
     return outcome
 
@@ -152,22 +165,38 @@ def bench_size(size: int, corpus: Path, tmp: Path, backend: str, pg_url: str | N
         noop(results, "check_noop", root, "check", env=env)
         step(results, "export_cold", newsloc(root, "export", env=env))
         noop(results, "export_noop", root, "export", env=env)
+    pretranslate(results, root, corpus, size, env=env)
+    results["peak_tree_mb_any"] = max(v["peak_tree_mb"] or 0 for v in results.values()
+                                      if isinstance(v, dict) and "peak_tree_mb" in v)
+    results["load_after"] = load()
+    return results
+
+
+def pretranslate(results: dict, root: Path, corpus: Path, size: int, *, env: dict, first: int = 0) -> None:
+    """Step 5: extract and pre-translate one new article at a time (the first call, then three)."""
     headlines, paragraphs = corpus_parts(corpus)
     warm = []
-    for k in range(4):
+    for k in range(first, first + 4):
         slug = f"new{k}"
         (root / "articles" / f"{slug}.txt").write_text(
             article_text(size + 1000 + k, headlines, paragraphs), encoding="utf-8")
         newsloc(root, "extract", slug, env=env)
         outcome = newsloc(root, "translate", "--engine", "memory", slug, env=env)
-        step(results, "pretranslate_first" if k == 0 else f"pretranslate_{k}", outcome)
-        if k:
+        step(results, "pretranslate_first" if k == first else f"pretranslate_{k - first}", outcome)
+        if k != first:
             warm.append(outcome)
     ordered = sorted(warm, key=lambda r: r["seconds"])
     results["pretranslate_one_s"] = ordered[len(ordered) // 2]["seconds"]
+    results["pretranslate_one_cpu_s"] = sorted(r["cpu_s"] for r in warm)[len(warm) // 2]
     results["pretranslate_one_mb"] = max(r["peak_tree_mb"] or 0 for r in warm)
-    results["peak_tree_mb_any"] = max(v["peak_tree_mb"] or 0 for v in results.values()
-                                      if isinstance(v, dict) and "peak_tree_mb" in v)
+
+
+def bench_pg_memory(size: int, root: Path, corpus: Path, pg_url: str) -> dict:
+    """PostgreSQL's memory targets on an archive already built (the SQLite run's desk)."""
+    results: dict = {"articles": size, "backend": "postgresql (memory only, on the SQLite desk)",
+                     "load_before": load()}
+    print(f"{size} articles, postgresql memory", file=sys.stderr)
+    pretranslate(results, root, corpus, size, env={"NEWSLOC_MEMORY_URL": pg_url}, first=100)
     results["load_after"] = load()
     return results
 
@@ -180,14 +209,23 @@ def noop(results: dict, name: str, root: Path, *args: str, env: dict) -> None:
     step(results, name, newsloc(root, *args, env=env))
 
 
-def new_pg_database(url: str) -> tuple[str, object]:
+@contextlib.contextmanager
+def pg_database(url: str | None):
+    """A fresh PostgreSQL database on the server at *url* (its URL), dropped afterwards; None without *url*."""
+    if url is None:
+        yield None
+        return
     import psycopg
     from urllib.parse import urlsplit, urlunsplit
     admin = psycopg.connect(url, autocommit=True)
     name = f"newsloc_bench_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment)), (admin, name)
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def main() -> int:
@@ -197,6 +235,8 @@ def main() -> int:
     parser.add_argument("--pg", default=os.environ.get("NEWSLOC_TEST_PG_URL"),
                         help="PostgreSQL server URL (a database is created per size)")
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--pg-full", type=int, default=2000,
+                        help="largest archive on which every PostgreSQL step runs (larger: its memory targets only)")
     parser.add_argument("--large", type=int, default=10000,
                         help="from this size on, skip the cold check/export and the cached translate "
                              "(hours on a shared 2-core machine)")
@@ -206,19 +246,21 @@ def main() -> int:
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 0
     out: dict = {"cpus": os.cpu_count(), "targets": TARGETS, "runs": []}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "pipeline")], check=True,
+                   stdout=subprocess.DEVNULL, env={k: v for k, v in os.environ.items()
+                                                   if k != "PYTHONDONTWRITEBYTECODE"})
+    pg = args.pg if args.pg and not args.no_pg else None
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
-        backends = ["sqlite"] + (["postgresql"] if args.pg and not args.no_pg else [])
+        backends = ["sqlite"] + (["postgresql"] if pg and size <= args.pg_full else [])
         for backend in backends:
             with tempfile.TemporaryDirectory(prefix="newsloc-state-bench-") as tmp:
-                pg_url, cleanup = (new_pg_database(args.pg) if backend == "postgresql" else (None, None))
-                try:
+                with pg_database(pg if backend == "postgresql" else None) as pg_url:
                     out["runs"].append(bench_size(size, args.corpus, Path(tmp), backend, pg_url,
                                                   large=size >= args.large))
-                finally:
-                    if cleanup is not None:
-                        admin, name = cleanup
-                        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                        admin.close()
+                if backend == "sqlite" and pg and size > args.pg_full:
+                    with pg_database(pg) as pg_url:
+                        out["runs"].append(bench_pg_memory(size, Path(tmp) / f"desk-sqlite-{size}",
+                                                           args.corpus, pg_url))
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=2))
