@@ -185,6 +185,25 @@ def test_the_directory_is_fsynced_after_the_rename(tmp_path, monkeypatch):
         assert str(tmp_path) in synced          # the new folder's entry
 
 
+def test_lock_sweeps_temporaries_only_after_a_run_that_never_released(tmp_path):
+    """A clean release empties the lock file; the next holder walks the catalogue
+    folders for a killed run's temporaries only when the file still names a holder."""
+    (tmp_path / "pyproject.toml").write_text('[tool.newsloc]\nlanguages = ["ar"]\n', encoding="utf-8")
+    project = load_project(tmp_path)
+    release(acquire(project))  # a clean run
+    stray = tmp_path / "locales" / "ar" / f".a.po.k3j4h5g6{TEMP_SUFFIX}"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("x")
+    release(acquire(project))
+    assert stray.exists()  # the last run released: nothing of newsloc's to sweep
+    # A killed holder leaves its pid and command in the file.
+    lock_path(project).write_text('{"pid": 1, "command": "newsloc translate"}\n', encoding="utf-8")
+    path = acquire(project)
+    assert not stray.exists()
+    release(path)
+    assert lock_path(project).read_text() == ""
+
+
 def test_sweep_removes_only_old_temporaries(tmp_path):
     old = tmp_path / "ar" / f".a.po.k3j4h5g6{TEMP_SUFFIX}"
     young = tmp_path / f".b.po.zz99aa00{TEMP_SUFFIX}"
