@@ -367,9 +367,10 @@ class TMTables:
             row = self.db.one("SELECT n FROM tm_wordfreq WHERE lang = ? AND word = ?", (lang, SENTENCES))
             self._counts[lang] = int(row[0]) if row else 0
         else:
-            self._counts[lang] = self.db.one(
-                "SELECT COUNT(*) FROM tm_sources s WHERE s.lang = ? AND EXISTS "
-                "(SELECT 1 FROM tm_units u WHERE u.sid = s.sid)", (lang,))[0]
+            # SQLite drops a sentence with its last unit (_drop_orphans), so every row
+            # counts: an index count, not a probe of tm_units per sentence (0.1 s a
+            # language at 20,000 articles, on every pre-translation).
+            self._counts[lang] = self.db.one("SELECT COUNT(*) FROM tm_sources WHERE lang = ?", (lang,))[0]
         return self._counts[lang]
 
     def candidates(self, lang: str, query: str, threshold: float) -> list[str]:
