@@ -183,6 +183,16 @@ class Manifest:
         record = self._records.get(item)
         return record if isinstance(record, dict) else None
 
+    def prefetch(self, items: Iterable[str]) -> None:
+        """Fetch the records of *items* in one query per 500 (a lazy manifest walking the
+        archive in batches: it never loads every record, and asks no query per item)."""
+        if not self._lazy:
+            return
+        wanted = [i for i in items if i not in self._records and i not in self._drop]
+        found = self._store.records_of(self.stage, self.key, wanted) if wanted else {}
+        for item in wanted:
+            self._records[item] = found.get(item)  # None: known to have no record
+
     def put(self, item: str, record: dict) -> None:
         if self.get(item) != record:
             self._records[item] = record
