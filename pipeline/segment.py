@@ -235,17 +235,19 @@ def _abbreviation_words() -> frozenset[str]:
     return english_abbreviations() | {t.lower() for t in TITLES}
 
 
-@functools.lru_cache(maxsize=None)
-def _segmenter(lang: str):
-    # pySBD (about 10 ms to import) loads where text is segmented: the
-    # catalogue and translate stages import this module for its types only.
-    from .sbd import sentence_segmenter
-    return sentence_segmenter(lang)
+def sentence_segmenter(lang: str):
+    """pySBD's segmenter for *lang* (:func:`pipeline.sbd.sentence_segmenter`, cached there).
+
+    pySBD (about 10 ms to import) loads here, where text is segmented: the
+    catalogue and translate stages import this module for its types only.
+    """
+    from .sbd import sentence_segmenter as segmenter
+    return segmenter(lang)
 
 
 def _pysbd(text: str, lang: str) -> list[str]:
     """Return what pySBD returns for *text*, skipping it for sure, plain sentences."""
-    segmenter = _segmenter(lang)
+    segmenter = sentence_segmenter(lang)
     if lang != "en" or _WHOLE_PARAGRAPH.search(text):
         return segmenter.segment(text)
     abbreviations = _abbreviation_words()
