@@ -414,6 +414,7 @@ class _Run:
         self.jobs = jobs
         self.cache = _Cache(project)
         self.pool = None
+        self.writable = store is not None  # False after a failed write: records still read, none written
         self._mark: list = []
         # Whether the store still holds records made under another key (replaced at the first write).
         self.stale = {stage: store is not None and store.stage_key(stage) != key
@@ -535,7 +536,7 @@ class _Run:
 
     def _save(self, put: dict[str, dict], mt_put: dict[str, dict]) -> None:
         """Write the records of this chunk (and the file digests taken); a failed write is one warning."""
-        if self.store is None:
+        if not self.writable:
             return
         try:
             if put or self.stale["status"]:
@@ -549,11 +550,11 @@ class _Run:
             self.store.flush()
         except PipelineError as exc:  # a read-only checkout still gets its status
             log.warning("cannot save the status records: %s", exc)
-            self.store = None
+            self.writable = False
 
     def prune(self, seen: set[str]) -> None:
         """Remove the records ("status" and "status-mt") of files that no longer exist."""
-        if self.store is None:
+        if not self.writable:
             return
         root = self.project.root
         try:
