@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import marshal
 import os
 import re
 import tempfile
@@ -591,7 +592,9 @@ def _distances(entries: list, found: dict[tuple[str, str], dict[str, str]], lang
 
 
 def _add_to_totals(out: dict[str, CatalogStatus], row: CatalogStatus) -> None:
-    total = out.setdefault(row.lang, CatalogStatus("*", row.lang, Path("")))
+    total = out.get(row.lang)
+    if total is None:
+        total = out[row.lang] = CatalogStatus("*", row.lang, Path(""))
     for state, tally in row.states.items():
         total.states[state].segments += tally.segments
         total.states[state].words += tally.words
@@ -675,12 +678,12 @@ def write_table(rows: Iterable[CatalogStatus], write: Callable[[str], Any]) -> N
     tot: dict[str, CatalogStatus] = {}
     count = 0
     starred = False
-    with tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8", newline="\n") as spool:
+    with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as spool:
         def keep(cells: tuple[str, ...]) -> None:
             for i, cell in enumerate(cells):
                 if len(cell) > widths[i]:
                     widths[i] = len(cell)
-            spool.write(json.dumps(cells) + "\n")  # ASCII: any text survives the file
+            marshal.dump(cells, spool)  # written and read back by this process: any text survives
 
         for r in rows:
             count += 1
@@ -702,9 +705,10 @@ def write_table(rows: Iterable[CatalogStatus], write: Callable[[str], Any]) -> N
                              [f"{c:>{w}}" for c, w in zip(row[2:-1], widths[2:-1])] + [row[-1]]).rstrip()
 
         write(fmt(_HEADER))
+        end = spool.tell()
         spool.seek(0)
-        for line in spool:
-            write("\n" + fmt(tuple(json.loads(line))))
+        while spool.tell() < end:
+            write("\n" + fmt(marshal.load(spool)))
     if starred:
         write("\n* no catalogue yet: counted from the template (run `newsloc extract`)")
 
