@@ -74,6 +74,10 @@ def test_mt_cache_round_trip(desk):
     assert other.lookup("fake", "en", "ar", SHARED, "g2") is None   # other glossary terms
     assert other.get("fake", "en", "ar", SHARED) == "أ"
     assert other.get("fake", "en", "ckb", SHARED) is None
+    # In bulk (status measures post-edit distance so): hits only, whatever the glossary terms.
+    cache.put("fake", "en", "ar", NEW, "ب", "g2")
+    assert other.get_many("fake", "en", "ar", [SHARED, NEW, NEAR_NEW]) == {SHARED: "أ", NEW: "ب"}
+    assert other.get_many("fake", "en", "ckb", [SHARED]) == {}
 
 
 @pytest.mark.shared

@@ -181,3 +181,15 @@ def test_status_streams_the_same_report_in_chunks(runner, staged, monkeypatch):
     for _ in range(2):  # read again, then from the records
         assert (report(), report("--json")) == whole
     assert runner.invoke(cli, ["--root", str(proj.root), "status", "--jobs", "2"]).stdout == whole[0]
+
+
+def test_post_edit_distance_from_either_cache_backend(memory_backend, staged, runner):
+    """The bulk MT cache lookups of status give the same distances on SQLite and a shared PostgreSQL."""
+    proj, *_ = staged  # its MT cache rows went to the backend of this run
+    for _ in range(2):  # measured, then from the records
+        result = runner.invoke(cli, ["--root", str(proj.root), "status", "--json", "--lang", "ar"])
+        assert result.exit_code == 0, result.output
+        [row] = json.loads(result.stdout)["catalogues"]
+        assert row["post_edit"]["libre"]["measured"] == 2 and row["post_edit"]["libre"]["unchanged"] == 1
+        assert row["post_edit"]["google"] == {"measured": 0, "mean_distance": None, "unchanged": 0,
+                                              "no_record": 1}
