@@ -557,12 +557,13 @@ class _Run:
         """Remove the records ("status" and "status-mt") of files that no longer exist."""
         if not self.writable:
             return
-        root = self.project.root
+        root = str(self.project.root)
         try:
             for stage in ("status", "status-mt"):
-                # An item is relative to the root, or absolute (a file outside it): root / item is the file.
+                # An item is relative to the root, or absolute (a file outside it): join() gives the file.
+                # (A run over a few articles still looks at every record: one stat each, no Path.)
                 gone = [item for item in self.store.record_items(stage)
-                        if item not in seen and not (root / item).is_file()]
+                        if item not in seen and not os.path.isfile(os.path.join(root, item))]
                 if gone:
                     self.store.save_records(stage, self.key, {}, gone, replace=False)
         except PipelineError as exc:
