@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 # article, segment and catalog (pySBD, polib, babel, rapidfuzz) are imported
 # where articles are worked on: a run with nothing to do never loads them.
 
+#: Articles whose records and digests are fetched together when a run plans its work.
+PLAN_CHUNK = 500
 STAGE = "extract"
 LIBRARIES = ("pysbd", "polib", "babel", "rapidfuzz", "PyYAML", "markdown-it-py", "lxml")
 #: Below this many articles to (re)do, a process pool costs more than it saves.
@@ -320,31 +322,34 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
     paths = list(project.article_paths() if paths is None else paths)
     langs = list(languages if languages is not None else project.languages)
     jobs = resolve_jobs(jobs)
-    manifest = Manifest.load(project, STAGE, extract_key(project))
+    manifest = Manifest.load(project, STAGE, extract_key(project), lazy=True)
     summary = ExtractSummary()
     units: list[_Unit] = []
     by_slug: dict[str, _Unit] = {}
-    for path in paths:
-        item = source_ref(project, path)
-        todo, trusted = (langs, None) if force else _stale_languages(
-            project, manifest.get(item), path, langs)
-        if todo is None:  # up to date
-            record = manifest.get(item) or {}
-            summary.articles += 1
-            summary.skipped += 1
-            summary.entries += int(record.get("entries", 0))
-            summary.unchanged += 1 + len(langs)
-            if progress:
-                progress(1)
-            continue
-        slug = slug_for(path)
-        if slug in by_slug:  # same files as an earlier article: same worker, in order
-            by_slug[slug].paths.append(path)
-            by_slug[slug].languages.append(langs)
-            by_slug[slug].trusted.append(None)
-        else:
-            by_slug[slug] = _Unit([path], [todo], [trusted])
-            units.append(by_slug[slug])
+    for start in range(0, len(paths), PLAN_CHUNK):
+        chunk = paths[start:start + PLAN_CHUNK]
+        items = [source_ref(project, path) for path in chunk]
+        digests = {} if force else _digests_of(project, manifest, chunk, items, langs)
+        for path, item in zip(chunk, items):
+            record = manifest.get(item)
+            todo, trusted = (langs, None) if force else _stale_languages(
+                project, record, path, langs, digests)
+            if todo is None:  # up to date
+                summary.articles += 1
+                summary.skipped += 1
+                summary.entries += int((record or {}).get("entries", 0))
+                summary.unchanged += 1 + len(langs)
+                if progress:
+                    progress(1)
+                continue
+            slug = slug_for(path)
+            if slug in by_slug:  # same files as an earlier article: same worker, in order
+                by_slug[slug].paths.append(path)
+                by_slug[slug].languages.append(langs)
+                by_slug[slug].trusted.append(None)
+            else:
+                by_slug[slug] = _Unit([path], [todo], [trusted])
+                units.append(by_slug[slug])
     try:
         for outcome in _run_units(project, units, jobs, summary):
             _absorb(project, manifest, summary, outcome, langs)
@@ -357,21 +362,52 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
     return summary
 
 
-def _stale_languages(project: Project, record: dict | None, path: Path, langs: list[str]
+def _file_names(project: Project, path: Path, langs: list[str]) -> tuple[str, str, list[str]]:
+    """The article's, its template's and its catalogues' file names (strings: a plan over an
+    archive of 20,000 articles would build 300,000 Path objects)."""
+    slug = os.path.splitext(os.path.basename(path))[0]
+    locales = os.fspath(project.locales_dir)
+    return (os.fspath(path), os.path.join(os.fspath(project.templates_dir), slug + ".pot"),
+            [os.path.join(locales, lang, slug + ".po") for lang in langs])
+
+
+def _digests_of(project: Project, manifest: Manifest, paths: list[Path], items: list[str],
+                langs: list[str]) -> dict[str, str | None]:
+    """The digests a chunk of articles is planned with (article, template, catalogues), taken
+    in a few queries, with the chunk's records fetched alike: a no-op extract of an archive
+    asks the store per chunk, never per file, and keeps no row of the whole archive."""
+    manifest.prefetch(items)
+    names: list[str] = []
+    for path in paths:
+        article, template, catalogs = _file_names(project, path, langs)
+        names += [article, template, *catalogs]
+    store = manifest.store
+    if store is None:
+        return {name: digest_path(name) for name in names}
+    return store.digests(names)
+
+
+def _stale_languages(project: Project, record: dict | None, path: Path, langs: list[str],
+                     digests: dict[str, str | None] | None = None
                      ) -> tuple[list[str] | None, tuple[str, str] | None]:
     """Return the languages to (re)extract for *path* (None: all up to date), and
-    the (article, template) digests when only catalogues changed."""
+    the (article, template) digests when only catalogues changed. *digests*
+    holds digests already taken (by file name)."""
     if record is None:
         return langs, None
-    source = digest_path(path)
-    slug = slug_for(path)
-    pot = digest_path(project.template_path(slug))
+
+    def digest(name: str) -> str | None:
+        return digests[name] if digests is not None and name in digests else digest_path(name)
+
+    article, template, catalogs = _file_names(project, path, langs)
+    source = digest(article)
+    pot = digest(template)
     if source is None or pot is None or record.get("source") != source or record.get("pot") != pot:
         return langs, None  # article edited or template changed: every catalogue needs a merge
     done = record.get("langs") or {}
     stale = []
-    for lang in langs:
-        po = digest_path(project.catalog_path(slug, lang))
+    for lang, catalog in zip(langs, catalogs):
+        po = digest(catalog)
         if po is None or done.get(lang) != [source, pot, po]:
             stale.append(lang)
     return (stale, (source, pot)) if stale else (None, None)

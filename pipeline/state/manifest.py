@@ -221,9 +221,14 @@ class Manifest:
             self.dirty = True
 
     def keep_only(self, items: Iterable[str]) -> None:
-        """Forget the records of items that no longer exist."""
+        """Forget the records of items that no longer exist (a lazy manifest reads their names only)."""
         wanted = set(items)
-        for item in [i for i in self.records if i not in wanted]:
+        if self._lazy:
+            known = [i for i in self._store.record_items(self.stage) if i not in self._drop]
+            known += [i for i in self._records if isinstance(self._records[i], dict)]
+        else:
+            known = list(self.records)
+        for item in [i for i in dict.fromkeys(known) if i not in wanted]:
             self.drop(item)
 
     def save(self) -> bool:
