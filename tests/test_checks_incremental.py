@@ -67,6 +67,23 @@ def test_findings_equal_the_golden_cold_cached_and_parallel(runner, desk, golden
         golden.check_entry(CHECKS, "real_exit", code)
 
 
+def test_blocks_and_a_pool_started_midway_print_the_golden(runner, desk, golden, monkeypatch, counted):
+    """Catalogues are read, checked and recorded a block at a time: block edges change nothing."""
+    from pipeline.checks import project as check_project
+    monkeypatch.setattr(check_project, "BLOCK", 7)
+    monkeypatch.setattr(check_project, "POOL_THRESHOLD", 3)
+    text = runner.invoke(cli, ["--root", str(desk), "check", "--jobs", "2"]).output
+    po = sorted((desk / "locales" / "ckb").glob("*.po"))[5]  # one changed catalogue, blocks in: in-process
+    po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    for args in (["--jobs", "2"], ["--jobs", "1"], ["--jobs", "2", "--force"]):
+        doc, code, _ = check_json(runner, desk, *args)
+        golden.check_entry(CHECKS, "project", doc)
+        golden.check_entry(CHECKS, "project_exit", code)
+    counted.clear()
+    again = runner.invoke(cli, ["--root", str(desk), "check", "--jobs", "2"]).output
+    assert counted == [] and again.splitlines()[:-1] == text.splitlines()[:-1]
+
+
 def test_noop_check_uses_the_cache(runner, desk, counted):
     first, _, _ = check_json(runner, desk, "--jobs", "1")
     readable = counted.count("file")  # unreadable files end at the reader, before any check

@@ -266,6 +266,26 @@ def test_parallel_rerun_after_edits_matches_a_cold_single_process_run(runner, ne
     assert tree(work, "editions") == tree(cold, "editions")
 
 
+def test_blocks_of_a_few_articles_write_the_bytes_of_one_block(runner, newsroom, tmp_path, monkeypatch,
+                                                               renders):
+    """Records are read and saved a block of articles at a time: block edges change nothing."""
+    whole = run(runner, newsroom, "export", "--jobs", "1", "--out", str(tmp_path / "whole"))
+    assert whole.exit_code == 0, whole.output
+    work = tmp_path / "desk"
+    shutil.copytree(newsroom, work, symlinks=False)
+    shutil.rmtree(work / ".newsloc", ignore_errors=True)
+    monkeypatch.setattr(export, "BLOCK", 5)  # 12 articles: three blocks, saved after 5 and 10
+    monkeypatch.setattr(export, "POOL_THRESHOLD", 2)
+    out = tmp_path / "blocks"
+    blocks = run(runner, work, "export", "--jobs", "2", "--out", str(out))
+    assert blocks.output == whole.output.replace(str(tmp_path / "whole"), str(out))
+    assert tree(tmp_path, "blocks") == tree(tmp_path, "whole")
+    assert len(stage_records(work, "export")) == 12 * 3
+    renders.clear()
+    again = run(runner, work, "export", "--jobs", "2", "--out", str(out))
+    assert renders == [] and "0 file(s) written" in again.output
+
+
 # --------------------------------------------------------------------------- proof pages and check
 
 def test_proof_pages_reuse_check_records_with_the_same_bytes(runner, desk, monkeypatch, tmp_path):
