@@ -35,7 +35,7 @@ POOL_THRESHOLD = 24
 LIBRARIES = ("polib", "babel", "markdown-it-py")  # markdown-it: the inline group parses md-text entries
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CatalogRef:
     """A catalogue that was read faithfully, as project-scope checks see it (never its text)."""
 
@@ -209,13 +209,16 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
                     record = recorded[item]
                     found = record["findings"]
                     if record.get("readable"):
-                        refs.append(CatalogRef(path, lang, record["digest"], record.get("summary")))
+                        # The summary stays in the store: the consistency check reads it from
+                        # there, in blocks, only when a catalogue of the language changed.
+                        refs.append(CatalogRef(path, lang, record["digest"],
+                                               None if records is not None else record.get("summary")))
                     report.cached += 1
                     seen.add(item)
                 else:
                     digest, readable, found, summary = next(outcomes)
                     if readable:
-                        refs.append(CatalogRef(path, lang, digest, summary))
+                        refs.append(CatalogRef(path, lang, digest, None if records is not None else summary))
                     if digest is not None:
                         seen.add(item)
                         if records is not None:
