@@ -12,7 +12,7 @@ from ..config import Project
 from ..errors import PipelineError
 from ..state.manifest import Manifest, digest_bytes, digest_path
 from ..translate.memory import Memory, find_inconsistencies, memory_files, read_catalog_units
-from .project import CatalogRef, catalog_item, units_summary
+from .project import CatalogRef, catalog_item, summary_key, units_summary
 from .registry import Finding, register
 from .runner import canonical_str
 
@@ -93,9 +93,12 @@ def _language_inconsistencies(project: Project, lang: str, folder: dict[str, str
     units = []
     for path in involved:  # memory order (sorted files), as load_memory reads them
         try:
-            units.extend(units_read[path] if path in units_read else read_catalog_units(project, Path(path)))
+            read = units_read[path] if path in units_read else read_catalog_units(project, Path(path))
         except PipelineError:
             continue
+        # Only the sentences in conflict: the others make no finding (findings are grouped by
+        # source sentence), and the involved catalogues of an archive hold hundreds of thousands.
+        units.extend(u for u in read if summary_key(u.source) in conflicting)
     found = find_inconsistencies(project, lang, memory=Memory(units), kinds=("memory",)) if units else []
     findings = [[catalog_item(project, f.path)[0], f.line, f.source, f.message] for f in found]
     if cache is not None:

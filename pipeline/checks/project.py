@@ -101,6 +101,11 @@ def tm_summary(po: Any) -> str:
     return "".join(parts)
 
 
+def summary_key(text: str) -> str:
+    """The 16 hex digits a summary (:func:`tm_summary`) keeps of a source sentence or a translation."""
+    return _hash16(text)
+
+
 def units_summary(units: Iterable[Any]) -> str:
     return "".join(_hash16(u.source) + _hash16(comparable(u.target))
                    for u in units if not u.obsolete and not u.imported)
