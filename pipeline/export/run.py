@@ -219,6 +219,11 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
                 by_slug[slug] = _Unit([(k, path, todo)])
                 units.append(by_slug[slug])
         del recorded
+        if records is not None:
+            try:  # the digests just taken: written now, not carried to the workers
+                records.store.flush()
+            except PipelineError as exc:
+                log.warning("cannot save file digests: %s", exc)
 
     report = ExportReport()
     pool = start_pool(jobs, work=sum(len(u.articles) for u in units), threshold=POOL_THRESHOLD,
