@@ -88,8 +88,10 @@ class Outcome:
     lang: str
     status: str                     # "written", "unchanged", "skipped", "error"
     reason: str = ""
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
+    # File names as strings: a run over the archive reports 240,000 of them
+    # (as Path objects they took more memory than anything else export holds).
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     partial: bool = False
     #: A file of this edition could not be written (the reason names each one).
     write_failed: bool = False
@@ -106,8 +108,8 @@ class ExportReport:
     """Everything an export run did."""
 
     outcomes: list[Outcome] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
 
     @property
     def exported(self) -> list[Outcome]:
@@ -268,7 +270,7 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
         for lang in languages:
             written = _update_index(project, out, lang, index_entries[lang])
             for path, changed in written:
-                (report.written if changed else report.unchanged).append(path)
+                (report.written if changed else report.unchanged).append(os.fspath(path))
     # Editions whose files could not all be written (a full disk) are in the
     # report, each with its reason: the caller reports every one of them, not
     # only the first, once every other edition is written, recorded and indexed.
@@ -387,7 +389,8 @@ def _up_to_date(record: dict | None, inputs: _Inputs, out: str,
 
 def _recorded(slug: str, lang: str, record: dict, out: Path) -> tuple[Outcome, IndexEntry | None]:
     """The outcome (and index entry) of an up-to-date edition, from its record."""
-    files = [out / rel for rel in record["files"]]
+    base = os.fspath(out) + os.sep
+    files = [base + rel.replace("/", os.sep) for rel in record["files"]]
     if record.get("status") == "exported":
         outcome = Outcome(slug, lang, "unchanged", unchanged=files,
                           partial=bool(record.get("partial")))
@@ -479,13 +482,16 @@ def _write_batch(job: _Job, batch: list[tuple[int, list[_Rendered]]]
         for lang, inputs, outcome, entry, files in rendered:
             digests: dict[Path, str] = {}
             failed: list[str] = []
+            written: list[Path] = []
             for path in files:
                 changed, data = next(landed), next(datas)
                 if isinstance(changed, BaseException):
                     failed.append(str(changed))
                     continue
                 digests[path] = digest_bytes(data)
-                (outcome.written if changed else outcome.unchanged).append(path)
+                if changed:
+                    written.append(path)
+                (outcome.written if changed else outcome.unchanged).append(os.fspath(path))
             if failed:
                 # Files that did land are reported; none is recorded, so the
                 # whole edition is written again next run.
@@ -494,7 +500,7 @@ def _write_batch(job: _Job, batch: list[tuple[int, list[_Rendered]]]
                 entry = None
             elif entry is not None:
                 edition_files = any(p.parent.name == lang and p.parent.parent == job.out
-                                    for p in outcome.written)
+                                    for p in written)
                 outcome.status = "written" if edition_files else "unchanged"
             record = None
             if outcome.status != "error":
