@@ -231,11 +231,11 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
                                                  "readable": readable, "findings": [list(f) for f in found],
                                                  "summary": summary})
                 yield str(path), found
-            records = _save(records)
+            records = records and records.saved("check")
     if records is not None:
         for item in _forget_missing(project, records, seen, force):
             records.drop(item)
-        records = _save(records)
+        records = records and records.saved("check")
     cache = Manifest.load(project, stage, key, lazy=True) if records is not None else None
     for c in selected.values():
         if c.scope == "project":
@@ -246,18 +246,6 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
             cache.save()
         except PipelineError as exc:
             log.warning("cannot save the check manifest: %s", exc)
-
-
-def _save(records: RecordBatches | None) -> RecordBatches | None:
-    """Save a block of records; None (no more saving) when the store refuses (a read-only checkout)."""
-    if records is None:
-        return None
-    try:
-        records.save()
-    except PipelineError as exc:  # a read-only checkout can still be checked
-        log.warning("cannot save the check manifest: %s", exc)
-        return None
-    return records
 
 
 def run_checks(project: Project, targets: list[tuple[Path, str | None]], *,

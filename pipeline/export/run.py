@@ -249,7 +249,7 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
                         records.put(item, record)
             done_since_save += 1
             if done_since_save >= BLOCK:
-                records, done_since_save = _save(records), 0
+                records, done_since_save = records and records.saved("export"), 0
         if every and records is not None:
             current = set(refs)
             for item in records.items():
@@ -259,7 +259,8 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
         if pool is not None:
             pool.terminate()  # all results are in (or the run failed): stop the workers
             pool.join()
-        _save(records)  # also after an error or Ctrl-C: what finished stays recorded
+        if records is not None:  # also after an error or Ctrl-C: what finished stays recorded
+            records.saved("export")
     for slot in slots:
         for lang in languages:
             outcome = slot[lang]
@@ -286,17 +287,6 @@ POOL_THRESHOLD = 8
 #: Articles whose records are read (and results saved) together.
 BLOCK = 256
 
-
-def _save(records: RecordBatches | None) -> RecordBatches | None:
-    """Write the queued records; None (nothing more is recorded) when the store refuses."""
-    if records is None:
-        return None
-    try:
-        records.save()
-    except PipelineError as exc:  # a read-only checkout can still be exported
-        log.warning("cannot save the export records: %s", exc)
-        return None
-    return records
 
 _PACKAGE = Path(__file__).resolve().parent
 

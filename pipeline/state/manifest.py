@@ -285,6 +285,16 @@ class RecordBatches:
         self.pending.pop(item, None)
         self.dropped.add(item)
 
+    def saved(self, what: str) -> "RecordBatches | None":
+        """:meth:`save`; None (nothing more is recorded, with a warning naming *what*) when
+        the store refuses: a read-only checkout can still be checked and exported."""
+        try:
+            self.save()
+        except PipelineError as exc:
+            log.warning("cannot save the %s records: %s", what, exc)
+            return None
+        return self
+
     def save(self) -> None:
         """Write what is queued (raises :class:`PipelineError` when the store refuses)."""
         if self.pending or self.dropped or self.replace:
