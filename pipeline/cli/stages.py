@@ -106,7 +106,7 @@ def _echo_export(report) -> None:
             click.echo(f"{o.lang}/{o.slug}: {'skipped' if o.status == 'skipped' else 'error'}: "
                        f"{o.reason}", err=True)
     click.echo(f"{len(report.exported)} edition(s) exported, {len(report.skipped)} skipped: "
-               f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged")
+               f"{report.written} file(s) written, {report.unchanged} unchanged")
 
 
 export_options = [

@@ -80,7 +80,7 @@ log = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- the export run
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What export did for one article in one language."""
 
@@ -105,11 +105,16 @@ class Outcome:
 
 @dataclass
 class ExportReport:
-    """Everything an export run did."""
+    """Everything an export run did.
+
+    ``written`` and ``unchanged`` count files (edition, proof and index
+    files); each outcome names its own files until the run has counted them
+    (a run over the archive would otherwise keep 240,000 names).
+    """
 
     outcomes: list[Outcome] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    written: int = 0
+    unchanged: int = 0
 
     @property
     def exported(self) -> list[Outcome]:
@@ -178,6 +183,13 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     # mostly hashing, and pathlib would cost as much again.
     locales, out_dir = str(project.locales_dir), str(out)
 
+    # Nothing recorded under this key (a first export, new code, --force): every
+    # edition is rendered, so the workers are forked now, before the plan of the
+    # whole archive is in memory (a forked worker carries all its parent holds).
+    early = None
+    if force or records is None or records.replace:
+        early = start_pool(jobs, work=len(paths), threshold=POOL_THRESHOLD)
+    report = ExportReport()
     # Per article, in order: its outcomes by language (filled from the
     # records now, or by a worker below).
     slots: list[dict[str, Outcome]] = [{} for _ in paths]
@@ -185,51 +197,57 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     units: list[_Unit] = []
     by_slug: dict[str, _Unit] = {}
     refs = [source_ref(project, p) for p in paths]
-    for start in range(0, len(paths), BLOCK):
-        block = range(start, min(start + BLOCK, len(paths)))
-        recorded = {} if records is None or force else \
-            records.fetch([_item(lang, refs[k]) for k in block for lang in languages])
-        # Hash before use: an edit made while this run works is seen next run. The
-        # block's files are asked for together (digest_path would load every row).
-        known = {} if records is None else records.store.digests(_block_files(
-            [paths[k] for k in block], [refs[k] for k in block], languages, recorded, locales, out_dir))
+    try:
+        for start in range(0, len(paths), BLOCK):
+            block = range(start, min(start + BLOCK, len(paths)))
+            recorded = {} if records is None or force else \
+                records.fetch([_item(lang, refs[k]) for k in block for lang in languages])
+            # Hash before use: an edit made while this run works is seen next run. The
+            # block's files are asked for together (digest_path would load every row).
+            known = {} if records is None else records.store.digests(_block_files(
+                [paths[k] for k in block], [refs[k] for k in block], languages, recorded, locales, out_dir))
 
-        def digest(name: str) -> str | None:
-            return known[name] if name in known else digest_path(name)
-        for k in block:
-            path, ref = paths[k], refs[k]
-            slug = slug_for(path)
-            article_digest = digest(os.fspath(path))
-            todo: dict[str, _Inputs] = {}
-            for lang in languages:
-                po_path = os.path.join(locales, lang, slug + ".po")
-                inputs = _Inputs(ref, article_digest, digest(po_path), words[lang])
-                record = recorded.get(_item(lang, ref))
-                # Articles sharing a slug write the same files: always redone, in order.
-                if not force and slugs[slug] == 1 and _up_to_date(record, inputs, out_dir, digest):
-                    outcome, entry = _recorded(slug, lang, record, out)
-                    slots[k][lang] = outcome
-                    if entry is not None:
-                        index_entries[lang][slug] = entry
+            def digest(name: str) -> str | None:
+                return known[name] if name in known else digest_path(name)
+            for k in block:
+                path, ref = paths[k], refs[k]
+                slug = slug_for(path)
+                article_digest = digest(os.fspath(path))
+                todo: dict[str, _Inputs] = {}
+                for lang in languages:
+                    po_path = os.path.join(locales, lang, slug + ".po")
+                    inputs = _Inputs(ref, article_digest, digest(po_path), words[lang])
+                    record = recorded.get(_item(lang, ref))
+                    # Articles sharing a slug write the same files: always redone, in order.
+                    if not force and slugs[slug] == 1 and _up_to_date(record, inputs, out_dir, digest):
+                        outcome, entry = _recorded(slug, lang, record)
+                        report.unchanged += len(record["files"])
+                        slots[k][lang] = outcome
+                        if entry is not None:
+                            index_entries[lang][slug] = entry
+                    else:
+                        todo[lang] = inputs
+                if not todo:
+                    continue
+                if slug in by_slug:
+                    by_slug[slug].articles.append((k, path, todo))
                 else:
-                    todo[lang] = inputs
-            if not todo:
-                continue
-            if slug in by_slug:
-                by_slug[slug].articles.append((k, path, todo))
-            else:
-                by_slug[slug] = _Unit([(k, path, todo)])
-                units.append(by_slug[slug])
-        del recorded
-        if records is not None:
-            try:  # the digests just taken: written now, not carried to the workers
-                records.store.flush()
-            except PipelineError as exc:
-                log.warning("cannot save file digests: %s", exc)
+                    by_slug[slug] = _Unit([(k, path, todo)])
+                    units.append(by_slug[slug])
+            del recorded
+            if records is not None:
+                try:  # the digests just taken: written now, not carried to the workers
+                    records.store.flush()
+                except PipelineError as exc:
+                    log.warning("cannot save file digests: %s", exc)
+    except BaseException:
+        if early is not None:  # planning failed: no worker outlives the run
+            early.terminate()
+            early.join()
+        raise
 
-    report = ExportReport()
-    pool = start_pool(jobs, work=sum(len(u.articles) for u in units), threshold=POOL_THRESHOLD,
-                      tasks=len(units))
+    pool = early if early is not None else start_pool(
+        jobs, work=sum(len(u.articles) for u in units), threshold=POOL_THRESHOLD, tasks=len(units))
     try:
         # Proof pages show check findings and check errors block publication;
         # `newsloc check` records them per catalogue digest, so a catalogue it
@@ -238,6 +256,9 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
         done_since_save = 0
         for k, done in map_chunks(_do_units, job, units, pool=pool, jobs=min(jobs, len(units))):
             for lang, outcome, record, entry in done:
+                report.written += len(outcome.written)
+                report.unchanged += len(outcome.unchanged)
+                outcome.written, outcome.unchanged = [], []  # counted: not kept for the whole run
                 slots[k][lang] = outcome
                 if entry is not None:
                     index_entries[lang][outcome.slug] = entry
@@ -263,15 +284,16 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
             records.saved("export")
     for slot in slots:
         for lang in languages:
-            outcome = slot[lang]
-            report.outcomes.append(outcome)
-            report.written += outcome.written
-            report.unchanged += outcome.unchanged
+            report.outcomes.append(slot[lang])
+
     if "html" in formats:
         for lang in languages:
             written = _update_index(project, out, lang, index_entries[lang])
-            for path, changed in written:
-                (report.written if changed else report.unchanged).append(os.fspath(path))
+            for _path, changed in written:
+                if changed:
+                    report.written += 1
+                else:
+                    report.unchanged += 1
     # Editions whose files could not all be written (a full disk) are in the
     # report, each with its reason: the caller reports every one of them, not
     # only the first, once every other edition is written, recorded and indexed.
@@ -377,15 +399,13 @@ def _up_to_date(record: dict | None, inputs: _Inputs, out: str,
     return all(digest(os.path.join(out, rel)) == recorded for rel, recorded in files.items())
 
 
-def _recorded(slug: str, lang: str, record: dict, out: Path) -> tuple[Outcome, IndexEntry | None]:
-    """The outcome (and index entry) of an up-to-date edition, from its record."""
-    base = os.fspath(out) + os.sep
-    files = [base + rel.replace("/", os.sep) for rel in record["files"]]
+def _recorded(slug: str, lang: str, record: dict) -> tuple[Outcome, IndexEntry | None]:
+    """The outcome (and index entry) of an up-to-date edition, from its record (its files
+    are counted by the caller, not named)."""
     if record.get("status") == "exported":
-        outcome = Outcome(slug, lang, "unchanged", unchanged=files,
-                          partial=bool(record.get("partial")))
+        outcome = Outcome(slug, lang, "unchanged", partial=bool(record.get("partial")))
     else:
-        outcome = Outcome(slug, lang, "skipped", str(record.get("reason", "")), unchanged=files)
+        outcome = Outcome(slug, lang, "skipped", str(record.get("reason", "")))
     entry = None
     index = record.get("index")
     if isinstance(index, list) and len(index) == 4:
