@@ -12,10 +12,11 @@ the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.pool
 import os
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing loads with the first pool: most runs of a desk start none
+    import multiprocessing.pool
 
 T = TypeVar("T")
 
@@ -53,6 +54,7 @@ def resolve_jobs(jobs: int | None) -> int:
 
 def process_pool(processes: int) -> multiprocessing.pool.Pool:
     """Start a pool of *processes* workers (forked where the platform allows)."""
+    import multiprocessing
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None).Pool(processes=processes)
 
