@@ -185,14 +185,18 @@ def _check_targets(project: Project, targets: tuple[str, ...], langs: tuple[str,
     pairs: list[tuple[Path, str | None]] = []
     missing: list[Path] = []
     wanted = languages_of(project, langs)
+
+    def add(slug: str) -> None:  # the article's catalogues that exist, and those missing
+        for lang in wanted:
+            path = project.catalog_path(slug, lang)
+            if path.is_file():
+                pairs.append((path, lang))
+            else:
+                missing.append(path)
+
     if not targets:  # every article: no need to ask the file system what each target is
-        for slug in (p.stem for p in project.article_paths()):
-            for lang in wanted:
-                path = project.catalog_path(slug, lang)
-                if path.is_file():
-                    pairs.append((path, lang))
-                else:
-                    missing.append(path)
+        for article in project.article_paths():
+            add(article.stem)
         return pairs, missing
     for target in targets:
         candidate = Path(target)
@@ -203,13 +207,7 @@ def _check_targets(project: Project, targets: tuple[str, ...], langs: tuple[str,
             lang = langs[0] if len(langs) == 1 else language_of(candidate)
             pairs.append((candidate, lang))
             continue
-        slug = slug_for(project.find_article(target))
-        for lang in wanted:
-            path = project.catalog_path(slug, lang)
-            if path.is_file():
-                pairs.append((path, lang))
-            else:
-                missing.append(path)
+        add(slug_for(project.find_article(target)))
     return pairs, missing
 
 
@@ -277,6 +275,26 @@ def check(ctx: click.Context, targets: tuple[str, ...], langs: tuple[str, ...], 
 _CHUNK = 1 << 16
 
 
+class _Tally:
+    """Counts every finding of a check stream while handing on those to print."""
+
+    def __init__(self) -> None:
+        self.errors = self.warnings = 0
+
+    def shown(self, stream, errors_only: bool):
+        """Yield ``(path, lineno, msgid, check, severity, message)`` of the findings to print
+        (``--errors-only`` leaves warnings out; they are counted all the same)."""
+        for path, found in stream:
+            for lineno, msgid, check, severity, message in found:
+                if severity == "error":
+                    self.errors += 1
+                else:
+                    self.warnings += 1
+                    if errors_only:
+                        continue
+                yield path, lineno, msgid, check, severity, message
+
+
 def _echo_findings(stream, errors_only: bool) -> tuple[int, int]:
     """Print each finding of *stream* on its line (as ``str(Finding)``); return the error and warning counts.
 
@@ -285,25 +303,18 @@ def _echo_findings(stream, errors_only: bool) -> tuple[int, int]:
     last line sums it up, and ``--errors-only`` leaves warnings out.
     """
     from ..checks import render_finding
-    errors = warnings = size = 0
+    tally, size = _Tally(), 0
     out: list[str] = []
-    for path, found in stream:
-        for lineno, msgid, check, severity, message in found:
-            if severity == "error":
-                errors += 1
-            else:
-                warnings += 1
-                if errors_only:
-                    continue
-            line = render_finding(path, lineno, msgid, check, severity, message)
-            out.append(line)
-            size += len(line) + 1
+    for finding in tally.shown(stream, errors_only):
+        line = render_finding(*finding)
+        out.append(line)
+        size += len(line) + 1
         if size >= _CHUNK:
             click.echo("\n".join(out))
             out, size = [], 0
     if out:
         click.echo("\n".join(out))
-    return errors, warnings
+    return tally.errors, tally.warnings
 
 
 def _echo_json_findings(stream, pairs, missing, errors_only: bool) -> tuple[int, int]:
@@ -315,22 +326,16 @@ def _echo_json_findings(stream, pairs, missing, errors_only: bool) -> tuple[int,
     """
     import json
     import tempfile
-    errors = warnings = 0
+    tally = _Tally()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         first = True
-        for path, found in stream:
-            for lineno, msgid, check, severity, message in found:
-                if severity == "error":
-                    errors += 1
-                else:
-                    warnings += 1
-                    if errors_only:
-                        continue
-                item = json.dumps({"path": path, "lineno": lineno, "msgid": msgid, "check": check,
-                                   "severity": severity, "message": message},
-                                  ensure_ascii=False, indent=2)
-                spool.write(("\n    " if first else ",\n    ") + item.replace("\n", "\n    "))
-                first = False
+        for path, lineno, msgid, check, severity, message in tally.shown(stream, errors_only):
+            item = json.dumps({"path": path, "lineno": lineno, "msgid": msgid, "check": check,
+                               "severity": severity, "message": message},
+                              ensure_ascii=False, indent=2)
+            spool.write(("\n    " if first else ",\n    ") + item.replace("\n", "\n    "))
+            first = False
+        errors, warnings = tally.errors, tally.warnings
         head = json.dumps({"files": [{"path": str(p), "lang": lang} for p, lang in pairs],
                            "missing": [str(p) for p in missing],
                            "errors": errors, "warnings": warnings, "findings": []},
