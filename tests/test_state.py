@@ -101,14 +101,19 @@ def test_old_state_folder_is_taken_over_without_loss(runner, empty_project):
     assert run(runner, root, "extract").exit_code == 0  # manifests rebuilt: same bytes
 
 
-def test_store_of_a_newer_version_is_refused_with_one_line(runner, empty_project):
-    root = empty_project
+def _store_of_a_newer_version(runner, root) -> None:
+    """Extract, then mark the project's store as written by a newer newsloc."""
     assert run(runner, root, "extract").exit_code == 0
     close_store()
     db = sqlite3.connect(store_path(load_project(root)))
     db.execute(f"PRAGMA user_version = {VERSION + 1}")
     db.commit()
     db.close()
+
+
+def test_store_of_a_newer_version_is_refused_with_one_line(runner, empty_project):
+    root = empty_project
+    _store_of_a_newer_version(runner, root)
     result = run(runner, root, "translate", "--engine", "fake")
     assert result.exit_code != 0
     assert "newer newsloc" in result.output and "state.sqlite" in result.output
@@ -118,12 +123,7 @@ def test_store_of_a_newer_version_is_refused_with_one_line(runner, empty_project
 def test_status_answers_without_a_usable_store(runner, empty_project):
     """status reads the catalogues themselves when the store cannot be used (it used to stop)."""
     root = empty_project
-    assert run(runner, root, "extract").exit_code == 0
-    close_store()
-    db = sqlite3.connect(store_path(load_project(root)))
-    db.execute(f"PRAGMA user_version = {VERSION + 1}")
-    db.commit()
-    db.close()
+    _store_of_a_newer_version(runner, root)
     result = run(runner, root, "status")
     assert result.exit_code == 0, result.output
     assert "UNTRANSLATED" in result.output and "Error" not in result.output
