@@ -365,10 +365,8 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
 def _file_names(project: Project, path: Path, langs: list[str]) -> tuple[str, str, list[str]]:
     """The article's, its template's and its catalogues' file names (strings: a plan over an
     archive of 20,000 articles would build 300,000 Path objects)."""
-    slug = os.path.splitext(os.path.basename(path))[0]
-    locales = os.fspath(project.locales_dir)
-    return (os.fspath(path), os.path.join(os.fspath(project.templates_dir), slug + ".pot"),
-            [os.path.join(locales, lang, slug + ".po") for lang in langs])
+    slug = slug_for(path)
+    return (os.fspath(path), project.template_name(slug), [project.catalog_name(slug, lang) for lang in langs])
 
 
 def _digests_of(project: Project, manifest: Manifest, paths: list[Path], items: list[str],

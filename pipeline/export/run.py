@@ -181,7 +181,7 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
     slugs = Counter(slug_for(p) for p in paths)
     # Plain strings in this loop: a no-op run over thousands of editions is
     # mostly hashing, and pathlib would cost as much again.
-    locales, out_dir = str(project.locales_dir), str(out)
+    out_dir = str(out)
 
     # Nothing recorded under this key (a first export, new code, --force): every
     # edition is rendered, so the workers are forked now, before the plan of the
@@ -205,7 +205,7 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
             # Hash before use: an edit made while this run works is seen next run. The
             # block's files are asked for together (digest_path would load every row).
             known = {} if records is None else records.store.digests(_block_files(
-                [paths[k] for k in block], [refs[k] for k in block], languages, recorded, locales, out_dir))
+                project, [paths[k] for k in block], [refs[k] for k in block], languages, recorded, out_dir))
 
             def digest(name: str) -> str | None:
                 return known[name] if name in known else digest_path(name)
@@ -215,7 +215,7 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
                 article_digest = digest(os.fspath(path))
                 todo: dict[str, _Inputs] = {}
                 for lang in languages:
-                    po_path = os.path.join(locales, lang, slug + ".po")
+                    po_path = project.catalog_name(slug, lang)
                     inputs = _Inputs(ref, article_digest, digest(po_path), words[lang])
                     record = recorded.get(_item(lang, ref))
                     # Articles sharing a slug write the same files: always redone, in order.
@@ -372,14 +372,14 @@ def _item(lang: str, ref: str) -> str:
     return f"{lang}/{ref}"
 
 
-def _block_files(paths: list[Path], refs: list[str], languages: list[str], recorded: dict[str, dict],
-                 locales: str, out: str) -> list[str]:
+def _block_files(project: Project, paths: list[Path], refs: list[str], languages: list[str],
+                 recorded: dict[str, dict], out: str) -> list[str]:
     """The files whose digests a block of articles needs: articles, catalogues, recorded editions."""
     names = []
     for path, ref in zip(paths, refs):
         names.append(os.fspath(path))
         for lang in languages:
-            names.append(os.path.join(locales, lang, slug_for(path) + ".po"))
+            names.append(project.catalog_name(slug_for(path), lang))
             files = (recorded.get(_item(lang, ref)) or {}).get("files")
             if isinstance(files, dict):
                 names.extend(os.path.join(out, rel) for rel in files)

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from ..catalog import (Catalog, Entry, catalog_text, fill_fuzzy, is_reviewed, load_catalog, now_stamp,
                        save_catalog)
-from ..config import Project
+from ..config import Project, slug_for
 from ..errors import CatalogError, PipelineError
 from ..fsutil import ChangedOnDisk, atomic_write_many, file_digest
 from ..state.manifest import Manifest, digest_path, stage_key
@@ -96,9 +96,7 @@ def collect(project: Project, pairs: Sequence[tuple[Path, str]], retranslate: bo
     """
     states = []
     mode = "open_all" if retranslate else "open"
-    locales = os.fspath(project.locales_dir)
-    wanted = [(os.path.join(locales, lang, os.path.splitext(os.path.basename(path))[0] + ".po"), lang)
-              for path, lang in pairs]
+    wanted = [(project.catalog_name(slug_for(path), lang), lang) for path, lang in pairs]
     store = manifest.store if manifest is not None else None
     if store is not None:
         manifest.prefetch(catalog_item(project, po) for po, _lang in wanted)
