@@ -105,7 +105,7 @@ def timed_pretranslate(project, slug: str) -> dict:
     report = result.report
     return {"slug": slug, "entries": sum(1 for e in po if not e.obsolete), "seconds": round(elapsed, 4),
             "exact": report.exact + report.reviewed, "fuzzy": report.fuzzy,
-            "unmatched": len(report.unmatched)}
+            "unmatched": report.left}
 
 
 def edited(sentence: str, rng: random.Random) -> str:

@@ -90,11 +90,9 @@ class TMTables:
 
     # ------------------------------------------------------------------ files
 
-    def file_stamps(self, desk: str, paths: Sequence[str] | None = None) -> dict[str, tuple]:
-        """path → (size, mtime_ns, ctime_ns, digest, seen) of the desk's memory files (of *paths* only, if given)."""
+    def file_stamps(self, desk: str, paths: Sequence[str]) -> dict[str, tuple]:
+        """path → (size, mtime_ns, ctime_ns, digest, seen) of the desk's memory files among *paths*."""
         sql = "SELECT path, size, mtime_ns, ctime_ns, digest, seen FROM tm_files WHERE desk = ?"
-        if paths is None:
-            return {row[0]: row[1:] for row in self.db.execute(sql, (desk,))}
         out: dict[str, tuple] = {}
         for part in _chunks(list(paths)):
             marks = ",".join("?" * len(part))
@@ -301,16 +299,9 @@ class TMTables:
 
     # ------------------------------------------------------------------ queries
 
-    def units_of(self, lang: str, source: str) -> list[tuple]:
-        """Every unit of exactly *source* in *lang* (all desks), in (desk, path, position) order."""
-        return self.db.execute(
-            "SELECT s.source, u.target, s.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk "
-            "FROM tm_sources s JOIN tm_units u ON u.sid = s.sid "
-            "WHERE s.lang = ? AND s.hash = ? AND s.source = ? ORDER BY u.desk, u.path, u.seq",
-            (lang, text_key(source), source))
-
     def units_of_many(self, lang: str, sources: Iterable[str]) -> dict[str, list[tuple]]:
-        """:meth:`units_of` for many sentences at once: sentence → its units (absent: none)."""
+        """Every unit of each sentence of *sources* in *lang* (all desks), in (desk, path,
+        position) order: sentence → its units (absent: none)."""
         sources = list(dict.fromkeys(sources))
         out: dict[str, list[tuple]] = {}
         for part in _chunks(sources):
@@ -373,12 +364,9 @@ class TMTables:
             self._counts[lang] = self.db.one("SELECT COUNT(*) FROM tm_sources WHERE lang = ?", (lang,))[0]
         return self._counts[lang]
 
-    def candidates(self, lang: str, query: str, threshold: float) -> list[str]:
-        """Sentences of *lang* that may reach *threshold* (rapidfuzz ratio) against *query*."""
-        return self.candidates_many(lang, [query], threshold)[query]
-
     def candidates_many(self, lang: str, queries: Iterable[str], threshold: float) -> dict[str, list[str]]:
-        """:meth:`candidates` of each query (one statement per kind of selection on PostgreSQL)."""
+        """Sentences of *lang* that may reach *threshold* (rapidfuzz ratio) against each query
+        (one statement per kind of selection on PostgreSQL)."""
         queries = list(dict.fromkeys(queries))
         out: dict[str, list[str]] = {q: [] for q in queries}
         if not queries:

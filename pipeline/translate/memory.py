@@ -221,13 +221,10 @@ class Memory:
         unit, alternatives = found
         return Match(unit, 100.0, alternatives)
 
-    def fuzzy(self, source: str, lang: str, threshold: float) -> tuple[str, float] | None:
-        """The most similar sentence (rapidfuzz ratio ≥ *threshold*) and its score."""
-        return self.fuzzy_many([source], lang, threshold)[source]
-
     def fuzzy_many(self, sources: Iterable[str], lang: str,
                    threshold: float) -> dict[str, tuple[str, float] | None]:
-        """:meth:`fuzzy` of many sentences (their candidates asked in one go)."""
+        """The most similar sentence (rapidfuzz ratio ≥ *threshold*) and its score, for each of
+        *sources* (their candidates asked in one go)."""
         candidates = self.tables.candidates_many(lang, sources, threshold)
         out: dict[str, tuple[str, float] | None] = {}
         for source, choices in candidates.items():
