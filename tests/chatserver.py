@@ -25,7 +25,7 @@ left out), ``extra`` (an item with an id that was not asked), ``prose``
 mid-JSON, ``finish_reason: length``), ``empty`` (the first item's text
 empty), ``badtype`` (the first item's text a number), ``duplicate`` (the
 first item twice, with different texts), ``latin`` (the first item in Latin
-letters whatever the target), ``arabic`` (the first item in Arabic letters),
+letters whatever the target), ``latinall`` (every item so), ``arabic`` (the first item in Arabic letters),
 ``lose`` (mask tokens dropped from every item), ``nojson`` (prose only),
 ``nul`` (a NUL in the first item), ``long`` (the first item 50 times over),
 ``429`` (with ``Retry-After: server.retry_after``), ``500``, ``401``,
@@ -194,6 +194,9 @@ class _Handler(BaseHTTPRequestHandler):
             items.insert(1, {"id": items[0]["id"], "text": items[0]["text"] + " (2)"})
         elif mode == "latin" and items:
             items[0]["text"] = chat_translate(entries[0]["source"], "ku")
+        elif mode == "latinall":
+            for item, entry in zip(items, entries):
+                item["text"] = chat_translate(entry["source"], "ku")
         elif mode == "nul" and items:
             items[0]["text"] = items[0]["text"] + "\x00"
         elif mode == "long" and items:

@@ -276,6 +276,23 @@ def test_long_article_split_by_token_budget(runner, project, chat):
     assert assert_no_shift(project, "ar") == sum(len(entries_of(b)) for b in bodies)
 
 
+def test_answers_refused_whole_stop_the_run_after_five(runner, project, chat):
+    """An answer whose every item is refused (Sorani in Latin letters) is a failure of
+    the engine: five in a row stop sending, as five failed requests do."""
+    blank_half(project)
+    configure(project, "token_budget = 60\nconcurrency = 1\n")
+    chat.mode = "latinall"
+    result = run(runner, project, chat, "--lang", "ckb")
+    assert result.exit_code == 1, result.output
+    assert "every item of the answer refused" in result.output
+    sent = len(chat.requests())
+    assert 5 <= sent <= 6  # the fifth refused answer stops it (one more may be on the wire)
+    assert not filled(project, "ckb")
+    chat.mode = "ok"  # what the whole run would have sent
+    assert run(runner, project, chat, "--lang", "ckb").exit_code == 0
+    assert len(chat.requests()) - sent > sent
+
+
 def test_refused_key_stops_and_is_never_shown(runner, project, chat, monkeypatch):
     blank_half(project)
     configure(project)

@@ -342,9 +342,8 @@ class Pool:
                     self.halt(f"the engine answered with a quota warning: {quota.strip()[:80]}")
                 elif answer.malformed:
                     self._count_failure("malformed answer")
-                else:
-                    with self.lock:
-                        self.failing = 0
+                # A parsed answer resets the breaker in judge(), once its items are
+                # checked: resetting here, before that, kept refused answers from adding up.
                 return result
             except TransientError as exc:
                 delay = self._delay(exc, attempt)
@@ -408,10 +407,13 @@ class Pool:
         """Count an article answer whose every item was refused toward the breaker, as :meth:`_run` does.
 
         Its items are checked in the orchestrator (that needs the request's
-        masks), after the worker has counted the answer as a success.
+        masks); an answer with an item accepted resets the count.
         """
         if result.refused_all:
             self._count_failure("every item of the answer refused")
+        elif result.failure is None and result.answer is not None and not result.answer.malformed:
+            with self.lock:
+                self.failing = 0
 
     def _count_failure(self, message: str) -> None:
         with self.lock:
