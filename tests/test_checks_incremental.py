@@ -236,3 +236,25 @@ def test_status_equals_the_golden_cold_cached_and_parallel(runner, desk, golden,
     forget_stage(desk, "status")
     result = runner.invoke(cli, ["--root", str(desk), "status", "--json", "--jobs", "2"])
     assert json.loads(result.stdout) == cached
+
+
+def test_a_store_that_refuses_saves_still_spares_unchanged_catalogues(runner, desk, counted, monkeypatch,
+                                                                       caplog):
+    """A read-only checkout: the first refused save stops the writing, not the use of the
+    records already there (later blocks' unchanged catalogues are not checked again)."""
+    from pipeline.checks import project as check_project
+    from pipeline.errors import PipelineError
+    from pipeline.state.store import Store
+    first, _, _ = check_json(runner, desk, "--jobs", "1")
+    monkeypatch.setattr(check_project, "BLOCK", 7)
+    pos = sorted((desk / "locales" / "ckb").glob("*.po"))
+    pos[0].write_text(pos[0].read_text(encoding="utf-8") + "\n", encoding="utf-8")  # first block
+
+    def refuse(*_args, **_kwargs):
+        raise PipelineError("attempt to write a readonly database")
+    monkeypatch.setattr(Store, "save_records", refuse)
+    counted.clear()
+    result = runner.invoke(cli, ["--root", str(desk), "check", "--jobs", "1"])
+    assert "cannot save the check records" in caplog.text
+    assert counted.count("file") == 1  # the edited catalogue only
+    assert f"({len(first['files']) - 1} unchanged since the last check)" in result.output

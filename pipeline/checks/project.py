@@ -196,6 +196,8 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
                     gdigest = glossaries[lang]
                 block.append((path, lang, item, inside, gdigest))
             recorded = records.fetch([b[2] for b in block]) if records is not None and not force else {}
+            # Summaries travel with the references unless the store keeps them (consistency reads them there).
+            inline = records is None or records.readonly
             # Digests of the recorded files in one query per 500 (digest_path would load every row).
             digests = records.store.digests([path for path, _, item, _, _ in block if item in recorded]) \
                 if recorded else {}
@@ -217,13 +219,13 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
                         # The summary stays in the store: the consistency check reads it from
                         # there, in blocks, only when a catalogue of the language changed.
                         refs.append(CatalogRef(path, lang, record["digest"],
-                                               None if records is not None else record.get("summary")))
+                                               record.get("summary") if inline else None))
                     report.cached += 1
                     seen.add(item)
                 else:
                     digest, readable, found, summary = next(outcomes)
                     if readable:
-                        refs.append(CatalogRef(path, lang, digest, None if records is not None else summary))
+                        refs.append(CatalogRef(path, lang, digest, summary if inline else None))
                     if digest is not None:
                         seen.add(item)
                         if records is not None:
@@ -231,11 +233,12 @@ def iter_checks(project: Project, targets: list[tuple[Path, str | None]], *,
                                                  "readable": readable, "findings": [list(f) for f in found],
                                                  "summary": summary})
                 yield str(path), found
-            records = records and records.saved("check")
+            if records is not None:
+                records.saved("check")
     if records is not None:
         for item in _forget_missing(project, records, seen, force):
             records.drop(item)
-        records = records and records.saved("check")
+        records.saved("check")
     cache = Manifest.load(project, stage, key, lazy=True) if records is not None else None
     for c in selected.values():
         if c.scope == "project":

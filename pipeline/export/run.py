@@ -270,7 +270,9 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
                         records.put(item, record)
             done_since_save += 1
             if done_since_save >= BLOCK:
-                records, done_since_save = records and records.saved("export"), 0
+                done_since_save = 0
+                if records is not None:
+                    records.saved("export")
         if every and records is not None:
             current = set(refs)
             for item in records.items():

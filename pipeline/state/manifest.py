@@ -259,6 +259,7 @@ class RecordBatches:
         self.replace = store.stage_key(stage) != key
         self.pending: dict[str, dict] = {}
         self.dropped: set[str] = set()
+        self.readonly = False  # the store refused a save: records are still read, no more written
 
     @classmethod
     def open(cls, project: Project, stage: str, key: str) -> "RecordBatches | None":
@@ -278,22 +279,27 @@ class RecordBatches:
         return list(self.store.record_items(self.stage))
 
     def put(self, item: str, record: dict) -> None:
-        self.pending[item] = record
-        self.dropped.discard(item)
+        if not self.readonly:
+            self.pending[item] = record
+            self.dropped.discard(item)
 
     def drop(self, item: str) -> None:
-        self.pending.pop(item, None)
-        self.dropped.add(item)
+        if not self.readonly:
+            self.pending.pop(item, None)
+            self.dropped.add(item)
 
-    def saved(self, what: str) -> "RecordBatches | None":
-        """:meth:`save`; None (nothing more is recorded, with a warning naming *what*) when
-        the store refuses: a read-only checkout can still be checked and exported."""
+    def saved(self, what: str) -> None:
+        """:meth:`save`, or, when the store refuses (a read-only checkout can still be
+        checked and exported), a warning naming *what*: from then on nothing more is
+        written, and the records already there still spare the unchanged items' work."""
+        if self.readonly:
+            return
         try:
             self.save()
         except PipelineError as exc:
             log.warning("cannot save the %s records: %s", what, exc)
-            return None
-        return self
+            self.readonly = True
+            self.pending, self.dropped = {}, set()
 
     def save(self) -> None:
         """Write what is queued (raises :class:`PipelineError` when the store refuses)."""
