@@ -223,13 +223,19 @@ class Manifest:
     def keep_only(self, items: Iterable[str]) -> None:
         """Forget the records of items that no longer exist (a lazy manifest reads their names only)."""
         wanted = set(items)
-        if self._lazy:
-            known = [i for i in self._store.record_items(self.stage) if i not in self._drop]
-            known += [i for i in self._records if isinstance(self._records[i], dict)]
-        else:
-            known = list(self.records)
-        for item in [i for i in dict.fromkeys(known) if i not in wanted]:
-            self.drop(item)
+        if not self._lazy:
+            for item in [i for i in self.records if i not in wanted]:
+                self.drop(item)
+            return
+        # Names straight from the store exist there: dropped without a get() each
+        # (past FEW_ITEMS that would load every record after all).
+        stored = {i for i in self._store.record_items(self.stage) if i not in wanted}
+        stored |= {i for i, r in self._records.items() if isinstance(r, dict) and i not in wanted}
+        for item in stored:
+            self._records.pop(item, None)
+            self._put.pop(item, None)
+            self._drop.add(item)
+            self.dirty = True
 
     def save(self) -> bool:
         """Write what changed (and the file digests taken); return True when records were written."""
