@@ -296,7 +296,9 @@ def _finish(pending: _Pending) -> ExtractResult:
 def extract_key(project: Project) -> str:
     """The manifest key of extraction: code, library versions and the settings it reads."""
     return stage_key(STAGE, libraries=LIBRARIES,
-                     settings={"source": project.source, "root": str(project.root)})
+                     settings={"source": project.source, "root": str(project.root),
+                               # a lowered limit applies to every article, changed or not
+                               "limits": [project.limit("article_bytes"), project.limit("entry_chars")]})
 
 
 @dataclass

@@ -712,10 +712,3 @@ def write_table(rows: Iterable[CatalogStatus], write: Callable[[str], Any]) -> N
             write("\n" + fmt(marshal.load(spool)))
     if starred:
         write("\n* no catalogue yet: counted from the template (run `newsloc extract`)")
-
-
-def format_table(rows: Iterable[CatalogStatus]) -> str:
-    """Render rows (and per-language totals) as a plain-text table (see :func:`write_table`)."""
-    parts: list[str] = []
-    write_table(rows, parts.append)
-    return "".join(parts)

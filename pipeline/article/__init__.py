@@ -25,6 +25,7 @@ import codecs
 import re
 from pathlib import Path
 
+from ..config import DEFAULT_LIMITS
 from ..errors import ArticleError
 from ..fsutil import read_bytes
 from . import inline
@@ -36,7 +37,7 @@ __all__ = ["ROLES", "UNTRANSLATED_ROLES", "WHOLE_ROLES", "Article", "Block", "Fr
 
 
 #: Largest article file read by default, in bytes (``[tool.newsloc.limits] article_bytes``).
-MAX_ARTICLE_BYTES = 4 << 20
+MAX_ARTICLE_BYTES = DEFAULT_LIMITS["article_bytes"]  # [tool.newsloc.limits] article_bytes
 
 
 def read_article(path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:

@@ -65,7 +65,7 @@ def show(ctx: click.Context, article: str, segments: bool) -> None:
     from ..article import read_article
     from ..segment import block_notes, segment_article
     project = project_of(ctx)
-    art = read_article(project.find_article(article))
+    art = read_article(project.find_article(article), max_bytes=project.limit("article_bytes"))
     click.echo(f"{art.path}  (slug: {art.slug})")
     width = max([9] + [len(b.role) for b in art.blocks])
     if not segments:
