@@ -45,7 +45,7 @@ from . import fsutil as _fsutil
 from .config import Project, slug_for
 from .errors import ArticleError, CatalogError, PipelineError
 from .fsutil import UNCHECKED, atomic_write_many
-from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
+from .state.manifest import Manifest, digest_bytes, digest_path, digest_paths, stage_key
 from .parallel import map_chunks, resolve_jobs, start_pool
 
 if TYPE_CHECKING:
@@ -381,33 +381,25 @@ def _digests_of(project: Project, manifest: Manifest, paths: list[Path], items: 
     for path in paths:
         article, template, catalogs = _file_names(project, path, langs)
         names += [article, template, *catalogs]
-    store = manifest.store
-    if store is None:
-        return {name: digest_path(name) for name in names}
-    return store.digests(names)
+    return digest_paths(names, manifest.store)
 
 
 def _stale_languages(project: Project, record: dict | None, path: Path, langs: list[str],
-                     digests: dict[str, str | None] | None = None
-                     ) -> tuple[list[str] | None, tuple[str, str] | None]:
+                     digests: dict[str, str | None]) -> tuple[list[str] | None, tuple[str, str] | None]:
     """Return the languages to (re)extract for *path* (None: all up to date), and
     the (article, template) digests when only catalogues changed. *digests*
-    holds digests already taken (by file name)."""
+    holds the digests of its files (:func:`_digests_of`)."""
     if record is None:
         return langs, None
-
-    def digest(name: str) -> str | None:
-        return digests[name] if digests is not None and name in digests else digest_path(name)
-
     article, template, catalogs = _file_names(project, path, langs)
-    source = digest(article)
-    pot = digest(template)
+    source = digests[article]
+    pot = digests[template]
     if source is None or pot is None or record.get("source") != source or record.get("pot") != pot:
         return langs, None  # article edited or template changed: every catalogue needs a merge
     done = record.get("langs") or {}
     stale = []
     for lang, catalog in zip(langs, catalogs):
-        po = digest(catalog)
+        po = digests[catalog]
         if po is None or done.get(lang) != [source, pot, po]:
             stale.append(lang)
     return (stale, (source, pot)) if stale else (None, None)

@@ -67,7 +67,7 @@ from ..textpatterns import short, text_only
 from ..config import Project, slug_for
 from ..errors import ExportError, PipelineError
 from ..fsutil import UNCHECKED, atomic_write, atomic_write_many
-from ..state.manifest import RecordBatches, digest_bytes, digest_path, stage_key
+from ..state.manifest import RecordBatches, digest_bytes, digest_path, digest_paths, stage_key
 from ..parallel import map_chunks, resolve_jobs, start_pool
 from ..segment import Segment, segment_article
 from .model import MISSING, REVIEWED, assemble_edition, assess
@@ -204,8 +204,9 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
                 records.fetch([_item(lang, refs[k]) for k in block for lang in languages])
             # Hash before use: an edit made while this run works is seen next run. The
             # block's files are asked for together (digest_path would load every row).
-            known = {} if records is None else records.store.digests(_block_files(
-                project, [paths[k] for k in block], [refs[k] for k in block], languages, recorded, out_dir))
+            known = digest_paths(_block_files(project, [paths[k] for k in block], [refs[k] for k in block],
+                                              languages, recorded, out_dir),
+                                 records.store if records is not None else None)
 
             def digest(name: str) -> str | None:
                 return known[name] if name in known else digest_path(name)

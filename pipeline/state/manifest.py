@@ -76,6 +76,15 @@ def digest_path(path: str | Path) -> str | None:
     return cached_digest(path)
 
 
+def digest_paths(paths: Iterable[str | Path], store: Any = None) -> dict[str, str | None]:
+    """:func:`digest_path` of many files, keyed by name: through *store* (a stage's state
+    store) in one query per 500 files when there is one, never a row per file."""
+    names = [os.fspath(p) for p in paths]
+    if store is None:
+        return {name: digest_path(name) for name in names}
+    return store.digests(names)
+
+
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
     """Digest of newsloc's own code and data (every module, template and word list of the package).

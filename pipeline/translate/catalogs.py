@@ -15,7 +15,7 @@ from ..catalog import (Catalog, Entry, catalog_text, fill_fuzzy, is_reviewed, lo
 from ..config import Project, slug_for
 from ..errors import CatalogError, PipelineError
 from ..fsutil import ChangedOnDisk, atomic_write_many, file_digest
-from ..state.manifest import Manifest, digest_path, stage_key
+from ..state.manifest import Manifest, digest_paths, stage_key
 from .summary import Summary
 
 log = logging.getLogger(__name__)
@@ -97,12 +97,9 @@ def collect(project: Project, pairs: Sequence[tuple[Path, str]], retranslate: bo
     states = []
     mode = "open_all" if retranslate else "open"
     wanted = [(project.catalog_name(slug_for(path), lang), lang) for path, lang in pairs]
-    store = manifest.store if manifest is not None else None
-    if store is not None:
+    if manifest is not None:
         manifest.prefetch(catalog_item(project, po) for po, _lang in wanted)
-        digests = store.digests(po for po, _lang in wanted)
-    else:
-        digests = {po: digest_path(po) for po, _lang in wanted}
+    digests = digest_paths((po for po, _lang in wanted), manifest.store if manifest is not None else None)
     for po_name, lang in wanted:
         digest = digests.get(po_name)
         if digest is None and not os.path.isfile(po_name):
