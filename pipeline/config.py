@@ -119,23 +119,16 @@ class Project:
                 if not entry.is_file():  # follows a link: a dangling one is no article
                     continue
                 path = Path(entry.path)
-                if entry.is_symlink() and not self.allow_outside \
-                        and not is_inside(path, self.root):
-                    raise ConfigError("is a link to a file outside the project "
-                                      f"({os.path.realpath(path)}); newsloc does not read it "
-                                      "(set allow_outside = true in [tool.newsloc] to allow it)",
-                                      path=path)
+                if entry.is_symlink() and not self.allow_outside and not is_inside(path, self.root):
+                    raise _linked_out(path)
                 paths.append(path)
         paths.sort(key=lambda p: (p.stem, p.suffix))
         seen: dict[str, Path] = {}
         for path in paths:
             key = path.stem.casefold()
             if key in seen:
-                raise ConfigError(f"has the slug of {seen[key].name} ({path.stem!r}): both would "
-                                  "write the same catalogues and editions; rename one", path=path)
-            if key in RESERVED_SLUGS:
-                raise ConfigError(f"the slug {path.stem!r} is a name newsloc generates (the "
-                                  f"{RESERVED_SLUGS[key]}); rename the article", path=path)
+                raise _slug_twin(seen[key], path)
+            _refuse_reserved(path)
             seen[key] = path
         return paths
 
@@ -190,17 +183,30 @@ class Project:
             raise ConfigError("no such article (looked for a file and for a slug in "
                               f"{self.articles_dir})", path=name)
         if len(hits) > 1:
-            raise ConfigError(f"has the slug of {hits[0].name} ({hits[1].stem!r}): both would "
-                              "write the same catalogues and editions; rename one", path=hits[1])
+            raise _slug_twin(hits[0], hits[1])
         path = hits[0]
-        if path.stem.casefold() in RESERVED_SLUGS:
-            raise ConfigError(f"the slug {path.stem!r} is a name newsloc generates (the "
-                              f"{RESERVED_SLUGS[path.stem.casefold()]}); rename the article", path=path)
+        _refuse_reserved(path)
         if path.is_symlink() and not self.allow_outside and not is_inside(path, self.root):
-            raise ConfigError("is a link to a file outside the project "
-                              f"({os.path.realpath(path)}); newsloc does not read it "
-                              "(set allow_outside = true in [tool.newsloc] to allow it)", path=path)
+            raise _linked_out(path)
         return path
+
+
+def _linked_out(path: str | Path) -> ConfigError:
+    return ConfigError(f"is a link to a file outside the project ({os.path.realpath(path)}); newsloc "
+                       "does not read it (set allow_outside = true in [tool.newsloc] to allow it)", path=path)
+
+
+def _slug_twin(first: Path, second: Path) -> ConfigError:
+    return ConfigError(f"has the slug of {first.name} ({second.stem!r}): both would write the same "
+                       "catalogues and editions; rename one", path=second)
+
+
+def _refuse_reserved(path: Path) -> None:
+    """Raise ConfigError when the article's slug is a name newsloc generates (:data:`RESERVED_SLUGS`)."""
+    key = path.stem.casefold()
+    if key in RESERVED_SLUGS:
+        raise ConfigError(f"the slug {path.stem!r} is a name newsloc generates (the "
+                          f"{RESERVED_SLUGS[key]}); rename the article", path=path)
 
 
 def slug_for(path: str | Path) -> str:
@@ -327,10 +333,7 @@ def _refuse_linked_catalogs(root: Path, locales: Path) -> None:
             for entry in entries:
                 if entry.is_symlink() and entry.name.endswith((".po", ".pot")) \
                         and not is_inside(entry.path, root):
-                    raise ConfigError("is a link to a file outside the project "
-                                      f"({os.path.realpath(entry.path)}); newsloc does not read it "
-                                      "(set allow_outside = true in [tool.newsloc] to allow it)",
-                                      path=entry.path)
+                    raise _linked_out(entry.path)
 
 
 def _refuse_outward_subfolders(root: Path, folder: Path) -> None:
