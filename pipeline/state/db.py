@@ -23,6 +23,20 @@ from ..errors import PipelineError
 from ..fsutil import refuse_link
 
 
+#: Values one ``IN (...)`` list carries (well under SQLite's and PostgreSQL's parameter limits).
+IN_CHUNK = 500
+
+
+def chunks(items: Sequence, size: int = IN_CHUNK) -> Iterator[Sequence]:
+    """*items* in slices of *size*: one query each.
+
+    >>> [list(c) for c in chunks([1, 2, 3], 2)]
+    [[1, 2], [3]]
+    """
+    for k in range(0, len(items), size):
+        yield items[k:k + size]
+
+
 class StateError(PipelineError):
     """The state store cannot be opened, read or written."""
 

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Iterator
 
 from ..config import Project
 from ..errors import ConfigError
-from .db import Db, StateError
+from .db import Db, StateError, chunks
 from .schema import migrate
 
 log = logging.getLogger(__name__)
@@ -167,8 +167,7 @@ class Store:
         ask = [k for k in keys if k not in self._stamped
                and not (self._files is not None and (self._all or k in self._files))]
         rows: dict[str, tuple] = {}
-        for k in range(0, len(ask), 500):
-            part = ask[k:k + 500]
+        for part in chunks(ask):
             rows.update((row[0], row[1:]) for row in self.db.execute(
                 "SELECT path, size, mtime_ns, ctime_ns, ino, digest, seen FROM files "
                 f"WHERE path IN ({','.join('?' * len(part))})", part))
@@ -260,8 +259,7 @@ class Store:
             return {}
         items = list(items)
         out = {}
-        for k in range(0, len(items), 500):
-            part = items[k:k + 500]
+        for part in chunks(items):
             for item, data in self.db.execute(
                     "SELECT item, data FROM records WHERE stage = ? "
                     f"AND item IN ({','.join('?' * len(part))})", (stage, *part)):

@@ -46,6 +46,7 @@ import re
 from collections import Counter
 from typing import Iterable, Sequence
 
+from .db import chunks
 from .store import text_key
 
 #: Memories up to this many distinct sentences (per language) are searched by length alone.
@@ -57,7 +58,6 @@ WORD_OVERLAP = 0.4
 #: The ``tm_wordfreq`` "word" that counts a language's sentences on PostgreSQL (no word is empty).
 SENTENCES = ""
 _WORD = re.compile(r"\w+")
-_CHUNK = 500
 #: Units written by one sync past which PostgreSQL's statistics are refreshed (:meth:`TMTables.settle`).
 SETTLE_ROWS = 20000
 
@@ -72,11 +72,6 @@ def words(text: str) -> set[str]:
     ['flood', 'storm', 'the']
     """
     return set(_WORD.findall(text.lower()))
-
-
-def _chunks(items: Sequence, size: int = _CHUNK):
-    for k in range(0, len(items), size):
-        yield items[k:k + size]
 
 
 class TMTables:
@@ -94,7 +89,7 @@ class TMTables:
         """path → (size, mtime_ns, ctime_ns, digest, seen) of the desk's memory files among *paths*."""
         sql = "SELECT path, size, mtime_ns, ctime_ns, digest, seen FROM tm_files WHERE desk = ?"
         out: dict[str, tuple] = {}
-        for part in _chunks(list(paths)):
+        for part in chunks(list(paths)):
             marks = ",".join("?" * len(part))
             out.update((row[0], row[1:]) for row in self.db.execute(f"{sql} AND path IN ({marks})", (desk, *part)))
         return out
@@ -115,7 +110,7 @@ class TMTables:
         if not starts:
             return
         with self.db.transaction():
-            for part in _chunks(list(starts)):
+            for part in chunks(list(starts)):
                 marks = ",".join("?" * len(part))
                 self.db.execute(f"DELETE FROM tm_marks WHERE desk = ? AND start IN ({marks})", (desk, *part))
 
@@ -157,7 +152,7 @@ class TMTables:
             return
         with self.db.transaction():
             old_sids: set[int] = set()
-            for part in _chunks(paths):
+            for part in chunks(paths):
                 marks = ",".join("?" * len(part))
                 old_sids.update(r[0] for r in self.db.execute(
                     f"SELECT DISTINCT sid FROM tm_units WHERE desk = ? AND path IN ({marks})", (desk, *part)))
@@ -196,7 +191,7 @@ class TMTables:
         for lang, key in wanted:
             by_lang.setdefault(lang, []).append(key)
         for lang, keys in by_lang.items():
-            for part in _chunks(keys):
+            for part in chunks(keys):
                 marks = ",".join("?" * len(part))
                 for sid, key in self.db.execute(
                         f"SELECT sid, hash FROM tm_sources WHERE lang = ? AND hash IN ({marks})", (lang, *part)):
@@ -211,7 +206,7 @@ class TMTables:
         new: dict[tuple[str, str], int] = {}
         for lang in {lang for lang, _ in missing}:
             keys = [k for lg, k in missing if lg == lang]
-            for part in _chunks(keys):
+            for part in chunks(keys):
                 marks = ",".join("?" * len(part))
                 for sid, key in self.db.execute(
                         f"SELECT sid, hash FROM tm_sources WHERE lang = ? AND hash IN ({marks})", (lang, *part)):
@@ -278,7 +273,7 @@ class TMTables:
     def _drop_orphans(self, sids: set[int]) -> None:
         """Drop sentences no unit refers to any more, with their postings (SQLite)."""
         orphans = []
-        for part in _chunks(sorted(sids)):
+        for part in chunks(sorted(sids)):
             marks = ",".join("?" * len(part))
             orphans.extend(r[0] for r in self.db.execute(
                 f"SELECT sid FROM tm_sources WHERE sid IN ({marks}) AND NOT EXISTS "
@@ -286,7 +281,7 @@ class TMTables:
         if not orphans:
             return
         freq: Counter = Counter()
-        for part in _chunks(orphans):
+        for part in chunks(orphans):
             marks = ",".join("?" * len(part))
             for lang, word in self.db.execute(
                     f"SELECT lang, word FROM tm_words WHERE sid IN ({marks})", part):
@@ -304,7 +299,7 @@ class TMTables:
         position) order: sentence → its units (absent: none)."""
         sources = list(dict.fromkeys(sources))
         out: dict[str, list[tuple]] = {}
-        for part in _chunks(sources):
+        for part in chunks(sources):
             keys = {text_key(source): source for source in part}
             marks = ",".join("?" * len(keys))
             for row in self.db.execute(
@@ -431,7 +426,7 @@ class TMTables:
     def _word_counts(self, lang: str, terms: list[str]) -> dict[str, int]:
         """Sentences of *lang* each word is found in (``tm_wordfreq``; absent: none)."""
         counts: dict[str, int] = {}
-        for part in _chunks(terms):
+        for part in chunks(terms):
             marks = ",".join("?" * len(part))
             counts.update(self.db.execute(
                 f"SELECT word, n FROM tm_wordfreq WHERE lang = ? AND word IN ({marks})", (lang, *part)))

@@ -27,6 +27,7 @@ import time
 from typing import Iterable, Iterator
 
 from ..config import Project
+from ..state.db import chunks
 from ..state.store import shared_db, text_key
 
 
@@ -78,8 +79,7 @@ class MTCache:
         """(text, result, glossary) of the cached *texts*, 500 keys a query."""
         by_key = {text_key(t): t for t in texts}
         keys = list(by_key)
-        for k in range(0, len(keys), 500):
-            part = keys[k:k + 500]
+        for part in chunks(keys):
             marks = ",".join("?" * len(part))
             for key, stored, result, glossary in self.db.execute(
                     "SELECT key, text, result, glossary FROM mt WHERE engine = ? AND source = ? "
