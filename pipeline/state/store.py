@@ -144,17 +144,7 @@ class Store:
             st = os.stat(key)
         except OSError:
             return None
-        row = self._recorded(key)
-        if row is not None and trusted(row[:4], row[5], st):
-            return row[4]
-        seen = time.time()
-        digest = digest_file(key)
-        self.hashed += 1
-        if digest is not None:
-            record = (*stamp(st), digest, seen)
-            self._files[key] = record
-            self._stamped[key] = record
-        return digest
+        return self._digest(key, st, self._recorded(key))
 
     def digests(self, paths: Iterable[str | Path]) -> dict[str, str | None]:
         """:meth:`digest` of many files, one query per 500, keeping no row in memory.
@@ -178,20 +168,22 @@ class Store:
             except OSError:
                 out[key] = None
                 continue
-            row = self._stamped.get(key)
-            if row is None:
-                row = rows.get(key) if key in rows or self._files is None else self._files.get(key)
-            if row is not None and trusted(row[:4], row[5], st):
-                out[key] = row[4]
-                continue
-            seen = time.time()
-            out[key] = digest = digest_file(key)
-            self.hashed += 1
-            if digest is not None:
-                self._stamped[key] = (*stamp(st), digest, seen)
-                if self._files is not None:
-                    self._files[key] = self._stamped[key]
+            row = self._stamped.get(key) or rows.get(key) or (self._files or {}).get(key)
+            out[key] = self._digest(key, st, row)
         return out
+
+    def _digest(self, key: str, st: os.stat_result, row: tuple | None) -> str | None:
+        """The recorded digest when *st* lets it be trusted, else the file hashed (and stamped)."""
+        if row is not None and trusted(row[:4], row[5], st):
+            return row[4]
+        seen = time.time()
+        digest = digest_file(key)
+        self.hashed += 1
+        if digest is not None:
+            self._stamped[key] = (*stamp(st), digest, seen)
+            if self._files is not None:
+                self._files[key] = self._stamped[key]
+        return digest
 
     def _recorded(self, key: str) -> tuple | None:
         # A run that looks at a few files asks for them one by one; past
