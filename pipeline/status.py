@@ -42,7 +42,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .config import Project, slug_for
 from .errors import PipelineError
-from .state.manifest import Manifest, digest_bytes, digest_path, stage_key
+from .state.manifest import Manifest, digest_bytes, digest_path, item_name, stage_key
 from .state.store import forget_store, open_store
 from .parallel import map_chunks, resolve_jobs, start_pool
 
@@ -289,22 +289,10 @@ def catalog_status(project: Project, slug: str, lang: str, *, cache: _Cache | No
     return status
 
 
-def _item(project: Project, source: Path) -> str:
-    """The record name of *source*: its path under the project root (as written), else the absolute path."""
-    prefix = os.path.join(str(project.root), "")
-    text = str(source)
-    if text.startswith(prefix) and os.sep == "/":  # what relative_to() says, without building paths
-        return text[len(prefix):]
-    try:
-        return source.relative_to(project.root).as_posix()
-    except ValueError:
-        return str(source)
-
-
 def _summary_of(project: Project, source: Path, is_catalog: bool, manifest: Manifest | None,
                 digest: str | None = None) -> dict[str, Any]:
     """The summary of *source* (or ``{"error": message}``), from the manifest when unchanged."""
-    item = _item(project, source)
+    item = item_name(project, source)
     record = manifest.get(item) if manifest is not None else None
     if record is not None and record.get("catalog") == is_catalog and not record.get("has_mt"):
         digest = digest or digest_path(source)
@@ -442,7 +430,7 @@ class _Run:
                 templates[slug] = pot if pot.is_file() else None
             sources.append((path, templates[slug]))
         lang_of = {source: lang for (_slug, lang), (path, source) in zip(pairs, sources) if source == path}
-        files = {source: _item(project, source) for _path, source in sources if source is not None}
+        files = {source: item_name(project, source) for _path, source in sources if source is not None}
         seen.update(files.values())
         records = self.store.records_of("status", self.key, files.values()) if self.store else {}
         known = [source for source, item in files.items()

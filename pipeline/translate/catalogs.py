@@ -15,7 +15,7 @@ from ..catalog import (Catalog, Entry, catalog_text, fill_fuzzy, is_reviewed, lo
 from ..config import Project, slug_for
 from ..errors import CatalogError, PipelineError
 from ..fsutil import ChangedOnDisk, atomic_write_many, file_digest
-from ..state.manifest import Manifest, digest_paths, stage_key
+from ..state.manifest import Manifest, digest_paths, item_name, stage_key
 from .summary import Summary
 
 log = logging.getLogger(__name__)
@@ -74,17 +74,6 @@ def open_counts(po: Catalog) -> dict[str, int]:
             "open_all": sum(1 for e in po if needs_translation(e, True))}
 
 
-def catalog_item(project: Project, path: str | Path) -> str:
-    """The catalogue's name in the stage records: its path relative to the project."""
-    text, root = os.fspath(path), os.fspath(project.root) + os.sep
-    if text.startswith(root):  # string work: a run over the archive names 60,000 catalogues
-        return text[len(root):].replace(os.sep, "/")
-    try:
-        return Path(text).relative_to(project.root).as_posix()
-    except ValueError:
-        return Path(text).as_posix()
-
-
 def collect(project: Project, pairs: Sequence[tuple[Path, str]], retranslate: bool,
              summary: Summary, manifest: Manifest | None = None) -> list[CatalogState]:
     """Read the catalogues of *pairs* (article, language) that have something to translate.
@@ -98,7 +87,7 @@ def collect(project: Project, pairs: Sequence[tuple[Path, str]], retranslate: bo
     mode = "open_all" if retranslate else "open"
     wanted = [(project.catalog_name(slug_for(path), lang), lang) for path, lang in pairs]
     if manifest is not None:
-        manifest.prefetch(catalog_item(project, po) for po, _lang in wanted)
+        manifest.prefetch(item_name(project, po) for po, _lang in wanted)
     digests = digest_paths((po for po, _lang in wanted), manifest.store if manifest is not None else None)
     for po_name, lang in wanted:
         digest = digests.get(po_name)
@@ -106,7 +95,7 @@ def collect(project: Project, pairs: Sequence[tuple[Path, str]], retranslate: bo
             summary.errors.append(CatalogError(
                 "no catalogue: run `newsloc extract` first", path=Path(po_name)))
             continue
-        record = manifest.get(catalog_item(project, po_name)) if manifest is not None else None
+        record = manifest.get(item_name(project, po_name)) if manifest is not None else None
         summary.catalogs += 1
         if digest is not None and record is not None and record.get("digest") == digest \
                 and record.get(mode) == 0:
@@ -134,7 +123,7 @@ def record_done(project: Project, manifest: Manifest | None, states: list[Catalo
         return
     for state in states:
         if not state.pending:  # pending fills are not on disk: the next run reads it again
-            manifest.put(catalog_item(project, state.path), {"digest": state.digest, **open_counts(state.po)})
+            manifest.put(item_name(project, state.path), {"digest": state.digest, **open_counts(state.po)})
     try:
         manifest.save()
     except PipelineError as exc:  # a read-only checkout: the next run reads the catalogues again
