@@ -8,6 +8,8 @@ import os
 import sqlite3
 import time
 
+import pytest
+
 
 from pipeline.catalog import load_catalog
 from pipeline.cli import cli
@@ -101,33 +103,30 @@ def test_old_state_folder_is_taken_over_without_loss(runner, empty_project):
     assert run(runner, root, "extract").exit_code == 0  # manifests rebuilt: same bytes
 
 
-def _store_of_a_newer_version(runner, root) -> None:
-    """Extract, then mark the project's store as written by a newer newsloc."""
-    assert run(runner, root, "extract").exit_code == 0
+@pytest.fixture
+def newer_store(runner, empty_project):
+    """An extracted project whose store was written by a newer newsloc (closed again after the test)."""
+    assert run(runner, empty_project, "extract").exit_code == 0
     close_store()
-    db = sqlite3.connect(store_path(load_project(root)))
+    db = sqlite3.connect(store_path(load_project(empty_project)))
     db.execute(f"PRAGMA user_version = {VERSION + 1}")
     db.commit()
     db.close()
+    yield empty_project
+    close_store()
 
 
-def test_store_of_a_newer_version_is_refused_with_one_line(runner, empty_project):
-    root = empty_project
-    _store_of_a_newer_version(runner, root)
-    result = run(runner, root, "translate", "--engine", "fake")
+def test_store_of_a_newer_version_is_refused_with_one_line(runner, newer_store):
+    result = run(runner, newer_store, "translate", "--engine", "fake")
     assert result.exit_code != 0
     assert "newer newsloc" in result.output and "state.sqlite" in result.output
-    close_store()
 
 
-def test_status_answers_without_a_usable_store(runner, empty_project):
+def test_status_answers_without_a_usable_store(runner, newer_store):
     """status reads the catalogues themselves when the store cannot be used (it used to stop)."""
-    root = empty_project
-    _store_of_a_newer_version(runner, root)
-    result = run(runner, root, "status")
+    result = run(runner, newer_store, "status")
     assert result.exit_code == 0, result.output
     assert "UNTRANSLATED" in result.output and "Error" not in result.output
-    close_store()
 
 
 def test_stage_keys_follow_the_code(tmp_path, monkeypatch):
