@@ -10,7 +10,6 @@ import time
 
 import pytest
 
-
 from pipeline.catalog import load_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
