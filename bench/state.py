@@ -28,6 +28,13 @@ up to ``--pg-full`` articles (2,000); larger archives measure PostgreSQL's
 memory targets on the SQLite run's desk: step 5 (the first call builds the
 shared memory from every catalogue), with a fresh database.
 
+With ``--desk DIR`` nothing is generated: step 5 runs on an archive a previous
+run built (a kept copy of the 20,000-article desk, say: generating it again
+takes an hour), on its SQLite store and, with ``--pg``, with a fresh
+PostgreSQL database; articles ``new<K>`` are added from ``--first`` on. The
+first call after a schema change rebuilds the memory: it is reported, as
+``pretranslate_first``, with its peak memory.
+
 Memory is the peak of the process tree's summed resident sets (RSS: a page a
 forked worker shares with its parent counts in both; the figure the goals are
 judged on) and, beside it, of the summed proportional sets (PSS: what the
@@ -39,6 +46,7 @@ each step's CPU time (user + system, its whole process tree) beside its wall
 time: on a shared machine the CPU time is the steadier figure.
 
 Run:  nice python3 bench/state.py [--sizes 2000] [--pg URL] [--no-pg] [--json FILE]
+      nice python3 bench/state.py --desk DIR [--first 200] [--pg URL]
 Writes bench/results/state.json (git-ignored) and prints a table.
 """
 
@@ -202,6 +210,22 @@ def bench_pg_memory(size: int, root: Path, corpus: Path, pg_url: str) -> dict:
     return results
 
 
+def bench_desk(root: Path, corpus: Path, pg: str | None, first: int) -> list[dict]:
+    """Step 5 on an existing archive (``--desk``): SQLite, then a fresh PostgreSQL database."""
+    size = sum(1 for p in (root / "articles").iterdir() if re.fullmatch(r"a\d+\.txt", p.name))
+    runs = []
+    for backend in ["sqlite"] + (["postgresql"] if pg else []):
+        with pg_database(pg if backend == "postgresql" else None) as pg_url:
+            results: dict = {"articles": size, "backend": f"{backend} (existing desk {root.name})",
+                             "load_before": load()}
+            print(f"{size} articles, {backend}, desk {root}", file=sys.stderr)
+            pretranslate(results, root, corpus, size, env={"NEWSLOC_MEMORY_URL": pg_url} if pg_url else {},
+                         first=first if backend == "sqlite" else first + 100)
+            results["load_after"] = load()
+            runs.append(results)
+    return runs
+
+
 def noop(results: dict, name: str, root: Path, *args: str, env: dict) -> None:
     """A command with nothing changed, twice: the first run after a writing run hashes
     the files that run wrote (their stat data is too fresh to trust, see
@@ -241,6 +265,8 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=10000,
                         help="from this size on, skip the cached translate (as long as the cold one)")
     parser.add_argument("--json", type=Path, default=HERE / "results" / "state.json")
+    parser.add_argument("--desk", type=Path, help="measure step 5 only, on this existing archive (it is written to)")
+    parser.add_argument("--first", type=int, default=200, help="with --desk: the first new article's number")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -250,6 +276,12 @@ def main() -> int:
                    stdout=subprocess.DEVNULL, env={k: v for k, v in os.environ.items()
                                                    if k != "PYTHONDONTWRITEBYTECODE"})
     pg = args.pg if args.pg and not args.no_pg else None
+    if args.desk is not None:
+        out["runs"] = bench_desk(args.desk.resolve(), args.corpus, pg, args.first)
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(out, indent=2))
+        return 0
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         backends = ["sqlite"] + (["postgresql"] if pg and size <= args.pg_full else [])
         for backend in backends:
