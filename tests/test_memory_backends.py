@@ -81,8 +81,16 @@ def test_mt_cache_round_trip(desk):
 
 
 @pytest.mark.shared
-def test_same_answers_as_a_full_scan(memory_backend):
-    """Sentences of many articles: the indexed candidates find what scoring every sentence finds."""
+@pytest.mark.parametrize("cap", [None, 20], ids=["cap-default", "cap-20"])
+def test_same_answers_as_a_full_scan(memory_backend, cap, monkeypatch):
+    """Sentences of many articles: the indexed candidates find what scoring every sentence finds.
+
+    With a rare-word cap far below the 5 % share (as RARE_WORD_CAP is in a memory of
+    tens of thousands of sentences) the answers stay the same: a query with fewer
+    than RARE_WORDS_MIN words under the cap (one edited into it, say) falls back to
+    the share rule."""
+    if cap is not None:
+        monkeypatch.setattr("pipeline.state.tm.RARE_WORD_CAP", cap)
     rng = random.Random(14)
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(BBC.rglob("*.txt"))[:150]]
     sentences = sorted({s.strip() + "." for t in texts for s in t.replace("\n", " ").split(". ")

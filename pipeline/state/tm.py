@@ -11,9 +11,13 @@ reads the catalogues and TMX files and hands their units over per file
   than :data:`BRUTE_FORCE_LIMIT` sentences of a language, that share at least
   :data:`WORD_OVERLAP` of the query's uncommon words (``tm_words`` postings;
   a word in more than :data:`COMMON_WORD_SHARE` of the sentences, per
-  ``tm_wordfreq``, is common). The same selection on both backends: on
-  PostgreSQL the sentences of a whole article are asked in one statement per
-  language (:meth:`TMTables.candidates_many`), on SQLite one query each. On
+  ``tm_wordfreq``, is common). In a large memory only the query's words in
+  at most :data:`RARE_WORD_CAP` sentences select, when it has
+  :data:`RARE_WORDS_MIN` of them: 5 % of 58,000 sentences is 2,900, and a
+  word that common selects thousands of candidates for every query that has
+  it. The same selection on both backends: on PostgreSQL the sentences of a
+  whole article are asked in one statement per language
+  (:meth:`TMTables.candidates_many`), on SQLite one query each. On
   PostgreSQL, which keeps sentences no unit refers to any more, the word
   counts and the sentence count (a ``tm_wordfreq`` row, :data:`SENTENCES`)
   include those: "common" is measured on every sentence the memory has held.
@@ -53,6 +57,15 @@ from .store import text_key
 BRUTE_FORCE_LIMIT = 2000
 #: A word found in more than this share of a language's sentences does not select candidates.
 COMMON_WORD_SHARE = 0.05
+#: In a large memory, a word in more sentences than this does not select candidates
+#: either, when the query has at least RARE_WORDS_MIN words under it (otherwise the
+#: COMMON_WORD_SHARE rule alone: a short query whose only rare word is the one an
+#: editor inserted must not be looked up by that word alone). bench/tm_recall.py
+#: chose it: on the 2,000- and 20,000-article benchmark desks every cap from 20 to
+#: 1,000 gave the full scan's answer for ~600 sentences edited 1 to 4 times each;
+#: 500 reads 4 times fewer postings than the share alone at 20,000 articles.
+RARE_WORD_CAP = 500
+RARE_WORDS_MIN = 3
 #: Share of the query's uncommon words a candidate must have.
 WORD_OVERLAP = 0.4
 #: The ``tm_wordfreq`` "word" that counts a language's sentences on PostgreSQL (no word is empty).
@@ -377,7 +390,10 @@ class TMTables:
         posted: list[tuple[str, list[str], int, float, float]] = []  # and shared uncommon words
         for q in queries:
             low, high = len(q) * t / (2 - t), len(q) * (2 - t) / max(t, 1e-9)
-            rare = [w for w in terms.get(q, ()) if 0 < freq.get(w, 0) <= limit]
+            uncommon = [w for w in terms.get(q, ()) if 0 < freq.get(w, 0) <= limit]
+            rare = [w for w in uncommon if freq[w] <= RARE_WORD_CAP]
+            if len(rare) < RARE_WORDS_MIN:
+                rare = uncommon
             if rare:
                 posted.append((q, rare, max(1, math.floor(len(rare) * WORD_OVERLAP)), low, high))
             else:  # a small memory, or only common words (or none known)
