@@ -3,7 +3,7 @@ the circuit breaker, and validation of what comes back.
 
 Each worker thread holds one engine session and takes :class:`Request`
 items from a queue; results (:class:`Result`) go back on another queue in
-whatever order they finish, and the orchestrator (:mod:`.run`) applies them.
+whatever order they finish, and the orchestrator (:mod:`.dispatch`) applies them.
 Texts longer than an engine's limit are cut at sentence, clause or word gaps
 (:func:`split_text`) and joined back.
 """
@@ -28,8 +28,6 @@ from .protect import Masked, MaskError, restore
 
 log = logging.getLogger(__name__)
 
-RETRIES = 3                  # extra attempts after a transient failure
-BACKOFF = 0.5                # first backoff in seconds, doubled each retry
 BACKOFF_MAX = 10.0
 RETRY_AFTER_MAX = 120.0      # longest Retry-After honoured; a request's deadline still applies
 BREAKER = 5                  # consecutive failed texts (after retries) that stop the run

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..config import Project
 from ..errors import PipelineError
-from .sender import Failure
+
+if TYPE_CHECKING:
+    from .sender import Failure
 
 
 class PreTranslator(Protocol):
