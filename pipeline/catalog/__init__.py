@@ -45,18 +45,21 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import polib
-from rapidfuzz import fuzz, process
 
 from .. import __version__
 from ..errors import CatalogError
 from ..fsutil import UNCHECKED, atomic_write, read_bytes
 from ..locales import language_name_en, plural_forms_header, plural_meaning, plural_permutation
-from ..article import inline
-from ..segment import Segment
 from .layout import entry_lines
+
+if TYPE_CHECKING:
+    from ..segment import Segment
+
+# rapidfuzz and the inline Markdown reader load in merge(), which only extract
+# calls: a command that reads and writes catalogues (translate, check) skips them.
 
 GENERATOR = f"newsloc {__version__}"
 WRAP_WIDTH = 79  # what msgmerge, Poedit and Lokalize use, so saves do not rewrap
@@ -200,6 +203,7 @@ def merge(po: Catalog, template: Catalog, lang: str) -> Catalog:
 
     Never drops a translation: see the module docstring for the rules.
     """
+    from rapidfuzz import fuzz, process
     if has_header(po):
         merged = _new_file(po.header)
         merged.metadata = dict(po.metadata)
@@ -354,6 +358,7 @@ OWNED_FLAGS = frozenset({"md-text"})
 
 def _words_of(msgid: str) -> str:
     """The words of *msgid* as a reader sees them (markup spelled any way)."""
+    from ..article import inline
     return " ".join((inline.plain(msgid) if inline.has_markup(msgid) else msgid).split())
 
 
