@@ -235,16 +235,8 @@ def load_project(root: str | Path = ".") -> Project:
     languages = table.get("languages", list(DEFAULT_LANGUAGES))
     if isinstance(languages, str):
         languages = [languages]
-    from .locales import parse_locale  # validate codes early, with the file named
-    codes = [("[tool.newsloc]", "source", table["source"])] if "source" in table else []
-    codes += [("[tool.newsloc]", f"languages[{k}]", code) for k, code in enumerate(languages)]
-    codes += [("[tool.newsloc.export]", f"locale.{k}", code)
-              for k, code in ((table.get("export") or {}).get("locale") or {}).items()]
-    for where, key, code in codes:
-        try:
-            parse_locale(code)
-        except LocaleError as exc:
-            raise SettingsError(f"{where} {key}: {exc.message}", path=pyproject) from None
+    if checked != CHECKED_BEFORE:  # settings that passed before had their codes checked too (babel: 5 ms)
+        _check_locales(table, languages, pyproject)
     folders = {key: _folder(root, key, table.get(key, key), pyproject,
                             allow_outside=bool(table.get("allow_outside", False)))
                for key in ("articles", "locales", "editions")}
@@ -253,7 +245,7 @@ def load_project(root: str | Path = ".") -> Project:
         _refuse_linked_catalogs(root, folders["locales"])
     for key in ("locales", "editions"):
         _refuse_outward_subfolders(root, folders[key])
-    if checked is not None:
+    if checked:
         _remember_checked(root, checked)
     return Project(
         root=root,
@@ -269,6 +261,8 @@ def load_project(root: str | Path = ".") -> Project:
 
 #: Where a project remembers the digest of the last settings that passed the schema.
 SETTINGS_OK = Path(".newsloc") / "settings.ok"
+#: What :func:`_validate` returns for settings that passed every check before.
+CHECKED_BEFORE = ""
 
 
 def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
@@ -279,8 +273,9 @@ def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
     settings that passed (with the schema's own source) is kept in
     ``.newsloc/settings.ok`` and the same settings are not checked again.
     Derived state: deleting the file costs one check. Returns the digest to
-    remember once every other check of the project passed (None: nothing to
-    remember).
+    remember once every other check of the project passed, None when
+    nothing is set (nothing to remember), or :data:`CHECKED_BEFORE` when
+    these settings passed every check before.
     """
     if not table:
         return None  # nothing set: nothing to check (and nothing written into a bare folder)
@@ -296,7 +291,7 @@ def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
     marker = root / SETTINGS_OK
     try:
         if not marker.is_symlink() and marker.read_text(encoding="ascii").strip() == digest:
-            return None
+            return CHECKED_BEFORE
     except (OSError, UnicodeDecodeError):
         pass
     from .schema import SettingsInvalid, validate_settings  # pydantic: only when needed
@@ -305,6 +300,20 @@ def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
     except SettingsInvalid as exc:
         raise SettingsError(str(exc), path=pyproject) from None
     return digest
+
+
+def _check_locales(table: dict[str, Any], languages: list[str], pyproject: Path) -> None:
+    """Raise SettingsError, naming the key, for a locale code of the settings babel does not know."""
+    from .locales import parse_locale  # validate codes early, with the file named
+    codes = [("[tool.newsloc]", "source", table["source"])] if "source" in table else []
+    codes += [("[tool.newsloc]", f"languages[{k}]", code) for k, code in enumerate(languages)]
+    codes += [("[tool.newsloc.export]", f"locale.{k}", code)
+              for k, code in ((table.get("export") or {}).get("locale") or {}).items()]
+    for where, key, code in codes:
+        try:
+            parse_locale(code)
+        except LocaleError as exc:
+            raise SettingsError(f"{where} {key}: {exc.message}", path=pyproject) from None
 
 
 def _remember_checked(root: Path, digest: str) -> None:
