@@ -232,8 +232,9 @@ def _po(pairs: list[tuple[str, str]]) -> str:
 
 def test_chunked_sync_agrees_with_a_full_read_after_random_edits(tmp_path, memory_backend, monkeypatch):
     """Adds, removals, renames, edits in place (old mtime restored) and edits that
-    change size, in random order over 200 catalogues cut into small chunks: after
-    every round the memory's units are those a full read of every file gives."""
+    change size, in random order over 200 catalogues of two languages cut into small
+    chunks (one spans the two folders): after every round the memory's units are
+    those a full read of every file gives."""
     import os
 
     import pipeline.translate.memory as memory_module
@@ -242,15 +243,17 @@ def test_chunked_sync_agrees_with_a_full_read_after_random_edits(tmp_path, memor
     clock = [memory_module.time.time()]
     monkeypatch.setattr(memory_module.time, "time", lambda: clock[0])
     root = tmp_path / "desk"
-    (root / "locales" / "ar").mkdir(parents=True)
+    for lang in ("ar", "ckb"):
+        (root / "locales" / lang).mkdir(parents=True)
     (root / "articles").mkdir()
-    (root / "pyproject.toml").write_text('[tool.newsloc]\nsource = "en"\nlanguages = ["ar"]\n', encoding="utf-8")
-    folder = root / "locales" / "ar"
+    (root / "pyproject.toml").write_text('[tool.newsloc]\nsource = "en"\nlanguages = ["ar", "ckb"]\n',
+                                         encoding="utf-8")
     rng = random.Random(14)
-    texts = {}
+    texts, folders = {}, {}
     for k in range(200):
         texts[f"a{k:04d}"] = [(f"Sentence {k} one.", f"ترجمة {k} أ"), (f"Shared {k % 7}.", f"مشترك {k % 7}")]
-        (folder / f"a{k:04d}.po").write_text(_po(texts[f"a{k:04d}"]), encoding="utf-8")
+        folders[f"a{k:04d}"] = root / "locales" / ("ar" if k < 120 else "ckb")
+        (folders[f"a{k:04d}"] / f"a{k:04d}.po").write_text(_po(texts[f"a{k:04d}"]), encoding="utf-8")
     project = load_project(root)
 
     def units(memory):
@@ -265,19 +268,22 @@ def test_chunked_sync_agrees_with_a_full_read_after_random_edits(tmp_path, memor
                                         "(SELECT 1 FROM tm_units u WHERE u.sid = s.sid)")[0] == 0
         for _ in range(rng.randint(0, 6)):
             slug = rng.choice(sorted(texts))
+            folder = folders[slug]
             path = folder / f"{slug}.po"
             action = rng.choice(["add", "remove", "rename", "in-place", "edit"])
             if action == "add":
                 new = f"n{round_}{rng.randint(0, 10**6)}"
                 texts[new] = [(f"New {new}.", f"جديد {new}")]
+                folders[new] = folder
                 (folder / f"{new}.po").write_text(_po(texts[new]), encoding="utf-8")
             elif action == "remove" and len(texts) > 1:
                 path.unlink()
-                del texts[slug]
+                del texts[slug], folders[slug]
             elif action == "rename":
                 new = f"r{round_}{rng.randint(0, 10**6)}"
                 path.rename(folder / f"{new}.po")
                 texts[new] = texts.pop(slug)
+                folders[new] = folders.pop(slug)
             elif action == "in-place":  # same size, mtime restored: only ctime and bytes tell
                 st = path.stat()
                 old = path.read_text(encoding="utf-8")

@@ -59,18 +59,22 @@ Settings (``[tool.newsloc.memory]``)::
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import math
+import operator
 import os
 import re
 import stat
 import time
 import zlib
+from array import array
 from collections import Counter
 from dataclasses import dataclass
+from itertools import compress, count, repeat
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 
@@ -267,25 +271,48 @@ class Memory:
 
 def memory_files(project: Project) -> list[Path]:
     """Every file the memory is built from: catalogues and imported TMX, sorted."""
-    return [Path(path) for _rel, path, _st in _memory_file_stats(project)]
+    return [Path(path) for folder in _scan_memory_files(project) for _rel, path, _st in folder.files()]
 
 
-def _memory_file_stats(project: Project) -> list[tuple[str, str, os.stat_result]]:
-    # (path relative to the project, path, stat data), sorted, with strings,
-    # not Path objects: a sync stats every memory file of the archive on every
-    # run. Names come from one listing per language and each file is stat'ed
-    # relative to its open folder (here a third of the cost of a stat by full
-    # path: the kernel resolves one name, not the whole path).
+@dataclass
+class _Folder:
+    """The memory files of one language folder: names (bytes, sorted) and their stat data.
+
+    A sync stats every memory file of the archive on every run, so the scan
+    keeps what the kernel gave (names as listed, stat results) and builds the
+    strings of a file (its path relative to the project, its full path) only
+    for the few files a run compares (:meth:`files`).
+    """
+
+    prefix: str               # the folder relative to the project, with a final "/"
+    path: str                 # the folder's path, with a final separator
+    names: list[bytes]
+    stats: list[os.stat_result]
+
+    def files(self, lo: int = 0, hi: int | None = None) -> Iterator[tuple[str, str, os.stat_result]]:
+        """``(path relative to the project, path, stat data)`` of the files *lo* to *hi*."""
+        prefix, path = self.prefix, self.path
+        for name, st in zip(self.names[lo:hi], self.stats[lo:hi]):
+            name = os.fsdecode(name)
+            yield prefix + name, path + name, st
+
+
+def _scan_memory_files(project: Project) -> list[_Folder]:
+    # Names come from one listing per language and each file is stat'ed
+    # relative to its open folder (a third of the cost of a stat by full
+    # path: the kernel resolves one name, not the whole path). At 60,000
+    # files the stat calls are most of the cost; everything else here runs
+    # in C loops (map, compress, bisect), never a Python statement per file.
     root = project.locales_dir
     try:
-        folders = sorted(e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith("."))
+        languages = sorted(e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith("."))
     except OSError:
         return []
     base = _relative(project, root)
     templates = os.fspath(project.templates_dir)
-    out: list[tuple[str, str, os.stat_result]] = []
-    for name in folders:
-        folder = os.path.join(root, name)
+    out: list[_Folder] = []
+    for lang in languages:
+        folder = os.path.join(root, lang)
         if folder == templates:
             continue
         try:
@@ -293,20 +320,44 @@ def _memory_file_stats(project: Project) -> list[tuple[str, str, os.stat_result]
         except OSError:
             continue
         try:
-            # Glossaries may be PO files too; they are term lists, not sentences.
-            names = sorted(n for n in os.listdir(fd)
-                           if (n.endswith(".po") and not n.startswith(("glossary", "."))) or n == IMPORTED_NAME)
-            prefix, path_prefix = f"{base}/{name}/", folder + os.sep
-            for file in names:
-                try:
-                    st = os.stat(file, dir_fd=fd)
-                except OSError:
-                    continue
-                if stat.S_ISREG(st.st_mode):
-                    out.append((prefix + file, path_prefix + file, st))
+            names = _memory_names(os.listdir(os.fsencode(folder)))
+            stat_at = os.stat
+            try:
+                stats = [stat_at(name, dir_fd=fd) for name in names]
+            except OSError:  # removed (or a dangling link) since the listing: leave it out
+                kept = []
+                stats = []
+                for name in names:
+                    try:
+                        stats.append(stat_at(name, dir_fd=fd))
+                    except OSError:
+                        continue
+                    kept.append(name)
+                names = kept
         finally:
             os.close(fd)
+        if not all(map(stat.S_ISREG, map(_MODE, stats))):
+            regular = list(map(stat.S_ISREG, map(_MODE, stats)))
+            names, stats = list(compress(names, regular)), list(compress(stats, regular))
+        out.append(_Folder(f"{base}/{lang}/", folder + os.sep, names, stats))
     return out
+
+
+def _memory_names(listed: list[bytes]) -> list[bytes]:
+    """The memory files among a language folder's names, sorted: catalogues and imported TMX.
+
+    Glossaries may be PO files too; they are term lists, not sentences.
+
+    >>> _memory_names([b"b.po", b"glossary.po", b"memory.tmx", b".a.po", b"a.po", b"x.txt", b"glossary-x.po"])
+    [b'a.po', b'b.po', b'memory.tmx']
+    """
+    names = sorted(compress(listed, map(bytes.endswith, listed, repeat(b".po"))))
+    for first, after in ((b".", b"/"), (b"glossary", b"glossarz")):  # each prefix is one run of the sorted names
+        del names[bisect.bisect_left(names, first):bisect.bisect_left(names, after)]
+    imported = os.fsencode(IMPORTED_NAME)
+    if imported in listed:
+        bisect.insort(names, imported)
+    return names
 
 
 def imported_path(project: Project, lang: str) -> Path:
@@ -358,39 +409,75 @@ class _Chunk:
     """A run of consecutive memory files (in name order) and the digest of their stat data."""
 
     start: str            # the first file's name ("" for the first chunk: it also covers names before it)
-    files: list[tuple[str, str, os.stat_result]]
+    parts: list[tuple[_Folder, int, int]]   # its files: runs lo:hi of folders
     digest: str
     newest: float         # the latest modification or change time of its files
 
+    def files(self) -> Iterator[tuple[str, str, os.stat_result]]:
+        for folder, lo, hi in self.parts:
+            yield from folder.files(lo, hi)
 
-def _chunks(found: list[tuple[str, str, os.stat_result]]) -> list[_Chunk]:
+
+def _chunks(folders: list[_Folder]) -> list[_Chunk]:
     """Cut the sorted listing into chunks of about :data:`CHUNK_SPREAD` files.
 
-    A chunk starts at a file whose name hashes to 0 modulo the spread, so
-    chunks depend on the names alone: adding or removing a file changes the
-    digest of its own chunk only (or of two, when that file starts one), and
-    a run compares those chunks' files with the store, not the archive's.
-    The digest covers every file's name, size, modification and change
-    times and inode: an edit in place that restores the old mtime still
-    changes the ctime, which no user can set.
+    A chunk starts at a file whose name (relative to the project) hashes
+    (CRC-32) to 0 modulo the spread, so chunks depend on the names alone:
+    adding or removing a file changes the digest of its own chunk only (or
+    of two, when that file starts one), and a run compares those chunks'
+    files with the store, not the archive's. The digest (BLAKE2b) covers
+    every file's name, size, modification and change times (ns) and inode:
+    an edit in place that restores the old mtime still changes the ctime,
+    which no user can set. The numbers are hashed as packed 64-bit integers
+    (no text per file).
     """
     chunks: list[_Chunk] = []
-    start, lines, files, newest = "", [], [], 0.0
-    for item in found:
-        rel, _path, st = item
-        if files and zlib.crc32(rel.encode("utf-8", "surrogateescape")) % CHUNK_SPREAD == 0:
-            chunks.append(_Chunk(start, files, _digest_lines(lines), newest))
-            start, lines, files, newest = rel, [], [], 0.0
-        lines.append(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}")
-        files.append(item)
-        newest = max(newest, st.st_mtime, st.st_ctime)
-    if files:
-        chunks.append(_Chunk(start, files, _digest_lines(lines), newest))
+    spread = CHUNK_SPREAD
+    start, parts, digest, newest = "", [], hashlib.blake2b(digest_size=16), None
+    for folder in folders:
+        names, stats = folder.names, folder.stats
+        prefix = folder.prefix.encode("utf-8", "surrogateescape")
+        fields = [_packed(list(map(get, stats))) for get in _NUMBERS]
+        mtimes, ctimes = fields[1][0], fields[2][0]
+        crcs = map(zlib.crc32, names, repeat(zlib.crc32(prefix)))
+        cuts = list(compress(count(), map(operator.not_, map(operator.mod, crcs, repeat(spread)))))
+        lo = 0
+        for cut in cuts + [len(names)]:
+            if cut > lo:
+                digest.update(b"%s\n%d\n" % (prefix, cut - lo))
+                digest.update(b"\0".join(names[lo:cut]))
+                for values, packed in fields:
+                    digest.update(packed[lo:cut] if packed is not None else repr(values[lo:cut]).encode())
+                top = max(max(mtimes[lo:cut]), max(ctimes[lo:cut]))
+                newest = top if newest is None or top > newest else newest
+                parts.append((folder, lo, cut))
+            if cut == len(names) or not parts:
+                continue  # the first file of all never starts a chunk: the first chunk starts at ""
+            chunks.append(_Chunk(start, parts, digest.hexdigest(), newest / 1e9))
+            start = prefix.decode("utf-8", "surrogateescape") + os.fsdecode(names[cut])
+            parts, digest, newest, lo = [], hashlib.blake2b(digest_size=16), None, cut
+    if parts:
+        chunks.append(_Chunk(start, parts, digest.hexdigest(), newest / 1e9))
     return chunks
 
 
-def _digest_lines(lines: list[str]) -> str:
-    return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+#: What the digest covers of each file's stat data (besides its name).
+_NUMBERS = tuple(operator.attrgetter(f"st_{field}") for field in ("size", "mtime_ns", "ctime_ns", "ino"))
+_MODE = operator.attrgetter("st_mode")
+
+
+def _packed(values: list[int]) -> tuple[list[int], array | None]:
+    """*values* and, when they fit, the same as signed 64-bit integers (hashed as bytes).
+
+    >>> _packed([1, -2])[1].tolist()
+    [1, -2]
+    >>> _packed([2 ** 64 - 1])[1] is None
+    True
+    """
+    try:
+        return values, array("q", values)
+    except OverflowError:  # an inode number above 2**63, a date after 2262: hashed as text
+        return values, None
 
 
 def load_memory(project: Project, *, use_index: bool = True) -> Memory:
@@ -411,9 +498,9 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     about 240 chunk marks and compares a few hundred files.
     """
     started = time.time()  # before any stat: a mark never claims more than the stats saw
-    found = _memory_file_stats(project)
+    found = _scan_memory_files(project)
     if not use_index:
-        files = [Path(path) for _rel, path, _st in found]
+        files = [Path(path) for folder in found for _rel, path, _st in folder.files()]
         units: list[Unit] = []
         skipped: list[PipelineError] = []
         for path in files:
@@ -438,11 +525,11 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
         return memory  # no memory file changed since the last sync
     starts = {c.start for c in chunks}
     tables.drop_sync_marks(desk, [c.start for c in stale] + [m for m in marks if m not in starts])
-    compared = [item for c in stale for item in c.files]
+    compared = [item for c in stale for item in c.files()]
     old = tables.file_stamps(desk, [rel for rel, _path, _st in compared])
-    known = len(found) - len(compared) + len(old)  # files the store already has a row for
+    known = sum(len(f.names) for f in found) - len(compared) + len(old)  # files the store has a row for
     if tables.count_files(desk) > known:  # some file was removed (or renamed): find which
-        current = {rel for rel, _path, _st in found}
+        current = {rel for folder in found for rel, _path, _st in folder.files()}
         gone = {rel: None for rel in tables.file_paths(desk) if rel not in current}
     else:
         gone = {}
@@ -478,7 +565,7 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     tables.restamp(desk, restamped)
     # A chunk with a file left out is compared (and the file warned about) again next run.
     tables.set_sync_marks(desk, [(c.start, c.digest, started) for c in stale
-                                 if not any(rel in left_out for rel, _path, _st in c.files)])
+                                 if not any(rel in left_out for rel, _path, _st in c.files())])
     tables.settle()
     memory.rebuilt = rebuilt
     memory.skipped = skipped
