@@ -36,3 +36,28 @@ def test_deep_translator_clients_call_requests_through_newsloc():
         source = inspect.getsource(module)
         assert "requests.get(" in source or "requests.post(" in source, (
             f"{module.__name__} no longer calls requests.get/post: the timeout stand-in does nothing")
+
+
+def test_stage_keys_read_library_versions_as_importlib_metadata_does(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from pipeline.checks.project import LIBRARIES as CHECK
+    from pipeline.export.run import LIBRARIES as EXPORT
+    from pipeline.extract import LIBRARIES as EXTRACT
+    from pipeline.state.manifest import library_version
+
+    # A folder on the path, as a user's environment may hold: odd spellings, a folded field.
+    for folder, fields in (("Zz_Newsloc.Probe-1.0rc1.dist-info", "Name: zz-newsloc-probe\nVersion: 1.0rc1 \n"),
+                           ("zz_newsloc_folded-2.0.dist-info", "Summary: one\n  two\nVersion: 2.0\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "METADATA").write_text(f"Metadata-Version: 2.1\n{fields}\nBody\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    library_version.cache_clear()
+    names = {*EXTRACT, *EXPORT, *CHECK, "polib", "zz-newsloc-probe", "ZZ_newsloc_folded", "no-such-dist-newsloc"}
+    for dist in sorted(names):
+        try:
+            expected = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            expected = "absent"
+        assert library_version(dist) == expected, dist
+    library_version.cache_clear()
