@@ -85,7 +85,6 @@ from ..state.db import Db
 from ..state.schema import migrate
 from ..state.store import RACY_SECONDS, desk_name, digest_file, shared_db, store_path
 from ..state.tm import TMTables
-from .tmx import read_tmx
 from .units import Unit, normalize_space
 
 log = logging.getLogger(__name__)
@@ -398,6 +397,7 @@ def read_catalog_units(project: Project, path: Path) -> list[Unit]:
 
 def _read_file_units(project: Project, path: Path) -> list[Unit]:
     if path.name == IMPORTED_NAME:
+        from .tmx import read_tmx  # defusedxml: only for a desk that imported a TMX memory
         units = read_tmx(path, source_lang=project.source, languages=[path.parent.name])
         rel = _relative(project, path)
         return [Unit(u.source, u.target, u.lang, u.origin, rel, None, True) for u in units]
