@@ -29,7 +29,9 @@ folder of articles.
 
 from __future__ import annotations
 
+import json
 import os
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,7 +282,6 @@ def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
     if not table:
         return None  # nothing set: nothing to check (and nothing written into a bare folder)
     import hashlib
-    import json
     schema_source = Path(__file__).with_name("schema.py")
     try:
         schema_digest = hashlib.sha256(schema_source.read_bytes()).hexdigest()
@@ -326,23 +327,72 @@ def _remember_checked(root: Path, digest: str) -> None:
         pass  # a read-only checkout: check every time
 
 
+#: Where a project remembers the catalogue folders whose listing had no link (see below).
+LINKS_OK = Path(".newsloc") / "links.ok"
+
+
 def _refuse_linked_catalogs(root: Path, locales: Path) -> None:
     """Raise ConfigError for a catalogue or template that is a link to a file outside *root*.
 
     Such a file would be read as the desk's translations (and published);
     ``allow_outside = true`` allows it. Links are found from the folder
     listing (no stat per file), so the cost is one listing per language.
+
+    Every command checks, and at 20,000 articles the listings cost 30 ms;
+    so a folder whose listing held no link at all is remembered in
+    ``.newsloc/links.ok`` with its stat data (device, inode, modification and
+    change times) and not listed again while that stat data stays the same.
+    This is sound because a link can only enter a folder as a new (or
+    renamed) entry, which sets the folder's modification and change times;
+    a listing taken within :data:`~pipeline.fsutil.RACY_SECONDS` of the
+    folder's last change is not remembered (a change in the same clock tick
+    could keep the time). A folder holding links inside the project is
+    listed every time (what they lead to may change). Derived state:
+    deleting the file costs one listing per folder; where it cannot be
+    written (a read-only checkout, no ``.newsloc/`` yet), every command lists.
     """
     if not locales.is_dir():
         return
     with os.scandir(locales) as languages:
         folders = [entry.path for entry in languages if entry.is_dir()]
+    marker = root / LINKS_OK
+    known = _links_ok(marker)
+    clean: dict[str, list[int]] = {}
     for folder in folders:
+        listed = time.time()  # before the stat: a mark never claims more than the listing saw
+        st = os.stat(folder)
+        stamp = [st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns]
+        if known.get(folder) == stamp:
+            clean[folder] = stamp
+            continue
+        links = False
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_symlink() and entry.name.endswith((".po", ".pot")) \
-                        and not is_inside(entry.path, root):
-                    raise _linked_out(entry.path)
+                if entry.is_symlink() and entry.name.endswith((".po", ".pot")):
+                    if not is_inside(entry.path, root):
+                        raise _linked_out(entry.path)
+                    links = True
+        from .fsutil import RACY_SECONDS
+        if not links and listed - max(st.st_mtime, st.st_ctime) > RACY_SECONDS:
+            clean[folder] = stamp
+    if clean != known and marker.parent.is_dir():
+        from .errors import PipelineError
+        from .fsutil import atomic_write
+        try:
+            atomic_write(marker, json.dumps(clean, sort_keys=True) + "\n")
+        except PipelineError:
+            pass  # a read-only checkout: list every time
+
+
+def _links_ok(marker: Path) -> dict[str, list[int]]:
+    """The folders recorded in *marker* as holding no link, with their stat data ({} if none can be trusted)."""
+    try:
+        if marker.is_symlink():
+            return {}
+        known = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}
 
 
 def _refuse_outward_subfolders(root: Path, folder: Path) -> None:

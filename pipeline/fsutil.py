@@ -46,6 +46,10 @@ from pathlib import Path
 from .errors import PipelineError
 
 TEMP_SUFFIX = ".newsloc.tmp"
+#: Stat data (of a file, of a folder) is trusted only when taken more than this
+#: after the last modification: a change within the file system's clock
+#: granularity could otherwise keep the timestamp (see pipeline.state.store).
+RACY_SECONDS = 2.0
 _TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]+" + re.escape(TEMP_SUFFIX) + "$")
 _umask_guard = threading.Lock()
 UNCHECKED = object()

@@ -209,3 +209,43 @@ def test_language_folder_linked_outside_is_refused_before_any_write(runner, kirk
             assert result.exit_code != 0, result.output
             assert "link to a folder outside the project" in result.output and str(lang) in result.output
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("marker", ["kept", "deleted", "garbled"])
+def test_catalogue_linked_in_after_a_clean_run_is_refused(runner, project, outside, monkeypatch, marker):
+    """Catalogue folders whose listing held no link are remembered (.newsloc/links.ok) and not
+    listed again while their stat data stays the same; a link added later changes the folder's,
+    so the next command still refuses it (with the marker, without it, with it unreadable)."""
+    import time
+
+    import pipeline.config as config
+
+    assert newsloc(runner, project, "extract").exit_code == 0
+    later = time.time() + 10  # the folders' last changes are older than the racy window
+    monkeypatch.setattr(config.time, "time", lambda: later)
+    assert newsloc(runner, project, "status").exit_code in (0, 1)
+    links_ok = project / ".newsloc" / "links.ok"
+    assert str(project / "locales" / "ar") in links_ok.read_text(encoding="utf-8")
+    if marker == "deleted":
+        links_ok.unlink()
+    elif marker == "garbled":
+        links_ok.write_text("{not json", encoding="utf-8")
+    link = project / "locales" / "ar" / "kept-elsewhere.po"
+    link.symlink_to(outside)
+    for command in ("status", "translate"):
+        result = newsloc(runner, project, command)
+        assert result.exit_code == 1, result.output
+        assert "kept-elsewhere.po" in result.output and "is a link to a file outside the project" in result.output
+    assert outside.read_bytes() == SECRET
+
+
+def test_catalogue_linked_in_the_second_after_a_clean_run_is_refused(runner, project, outside):
+    """A listing taken within the racy window of the folder's last change is not remembered:
+    a link added in the same clock tick could leave the folder's times as they were."""
+    assert newsloc(runner, project, "extract").exit_code == 0
+    assert newsloc(runner, project, "status").exit_code in (0, 1)  # the same second as extract's writes
+    links_ok = project / ".newsloc" / "links.ok"
+    assert not links_ok.exists() or str(project / "locales" / "ar") not in links_ok.read_text(encoding="utf-8")
+    (project / "locales" / "ar" / "kept-elsewhere.po").symlink_to(outside)
+    result = newsloc(runner, project, "status")
+    assert result.exit_code == 1 and "kept-elsewhere.po" in result.output, result.output

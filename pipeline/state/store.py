@@ -44,13 +44,13 @@ from typing import Any, Iterable, Iterator
 
 from ..config import Project
 from ..errors import ConfigError
+from ..fsutil import RACY_SECONDS
 from .db import Db, StateError, chunks
 from .schema import migrate
 
 log = logging.getLogger(__name__)
 
 STORE_NAME = "state.sqlite"
-RACY_SECONDS = 2.0
 #: Files a run may ask about one query at a time before the store loads every row.
 FEW_FILES = 256
 MEMORY_URL_ENV = "NEWSLOC_MEMORY_URL"
