@@ -45,7 +45,7 @@ from typing import Iterator
 from .config import Project
 from .errors import LockError
 from .fsutil import sweep_temp_files
-from .textpatterns import redact_urls
+from .redact import redact_urls
 
 try:
     import fcntl

@@ -3,7 +3,7 @@
 The stages, in the order data flows (a module may import its own stage and
 the stages above it, never one below):
 
-    errors, textpatterns → config, locales, fsutil, parallel → lock, state
+    errors, textpatterns, redact → config, locales, fsutil, parallel → lock, state
     → article, sbd → segment → catalog → extract → translate → checks
     → status → export → build → cli
 """
@@ -18,7 +18,7 @@ import pipeline
 PACKAGE = Path(pipeline.__file__).parent
 
 LAYERS = [
-    {"errors", "textpatterns", "__init__"},
+    {"errors", "textpatterns", "redact", "__init__"},
     {"config", "schema", "locales", "fsutil", "parallel"},
     {"lock", "state"},
     {"article", "sbd"},

@@ -15,7 +15,7 @@ import re
 import threading
 from typing import Any, Iterable, Iterator, Sequence
 
-from ..textpatterns import redact_url
+from ..redact import redact_url
 from .db import StateError
 
 _PLACEHOLDER = re.compile(r"\?")

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from ...errors import EngineError
-from ...textpatterns import redact_urls, url_secrets
+from ...redact import redact_urls, url_secrets
 
 
 class TransientError(EngineError):
