@@ -21,7 +21,7 @@ import pytest
 
 from pipeline.catalog import catalog_text, load_catalog
 from pipeline.catalog.layout import entry_lines, string_lines
-from pipeline.catalog.linebreak import possible_breaks, width_breaks
+from pipeline.catalog.linebreak import line_break_class, possible_breaks, unicode_class, width_breaks
 from pipeline.cli import cli
 
 from .paths import BBC, PO_REAL, REPO, allow_links_outside
@@ -241,3 +241,10 @@ def test_fast_path_for_plain_text_breaks_where_uax14_does():
         text = "".join(rng.choice(chars) for _ in range(rng.randint(1, 120)))
         width = rng.choice([10, 20, 40, 77])
         assert width_breaks(text, width, 3) == _greedy(text, width, 3), text
+
+
+def test_line_break_classes_kept_for_frequent_characters_are_unicodes():
+    """linebreak keeps the classes of Latin, Arabic and punctuation (no regex to import): the same as regex's."""
+    wrong = [f"U+{code:04X}: kept {line_break_class(chr(code))}, Unicode {unicode_class(chr(code))}"
+             for code in range(0x2100) if line_break_class(chr(code)) != unicode_class(chr(code))]
+    assert not wrong, "regenerate _COMMON in pipeline/catalog/linebreak.py: " + "; ".join(wrong[:20])

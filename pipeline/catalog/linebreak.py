@@ -5,17 +5,18 @@ marks, zero-width space and joiner, regional indicators and Hebrew hyphens
 (:func:`possible_breaks`); display columns (:func:`char_width`); and the
 breaks that fit a width (:func:`width_breaks`), with a fast path for text of
 the frequent classes. The line-break classes come from the ``regex``
-module's Unicode tables (``\\p{Line_Break=...}``), the only place newsloc uses it.
+module's Unicode tables (``\\p{Line_Break=...}``), the only place newsloc uses it;
+those of Latin, Arabic and general punctuation are kept here (:data:`_COMMON`),
+so writing catalogues of such text never imports regex.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
 from typing import Iterable, Sequence
-
-import regex
 
 # ---------------------------------------------------------------- UAX #14
 
@@ -77,8 +78,15 @@ _RESOLVE = {"HH": _C["BA"], "BK": BK, "NL": BK, "CR": CR, "LF": LF, "CM": CM, "Z
             "CB": _C["ID1"], "CJ": _C["NS"], "AI": _C["AL"], "SA": _C["AL"], "XX": _C["AL"],
             "SG": _C["AL"], "AK": _C["AL"], "AP": _C["AL"], "AS": _C["AL"], "VF": _C["AL"],
             "VI": _C["AL"]}
-_PATTERNS = tuple((name, regex.compile(r"\p{Line_Break=%s}" % name)) for name in _UNICODE_CLASSES)
-_EXTENDED_PICTOGRAPHIC = regex.compile(r"\p{Extended_Pictographic}")
+
+
+@functools.lru_cache(maxsize=None)
+def _patterns():
+    """regex's ``\\p{Line_Break=...}`` per class, and ``\\p{Extended_Pictographic}`` (compiled once)."""
+    import regex  # 6 ms, and 49 patterns to compile: only for characters _COMMON leaves out
+    return (tuple((name, regex.compile(r"\p{Line_Break=%s}" % name)) for name in _UNICODE_CLASSES),
+            regex.compile(r"\p{Extended_Pictographic}"))
+
 
 # Characters whose class changed after Unicode 14, the version of the gettext
 # (libunistring 1.0) whose output is the reference.
@@ -89,6 +97,34 @@ _UNICODE_14 = {0x034F: _C["GL"], 0x2057: _C["AL"],
 BREAK_PROHIBITED, BREAK_POSSIBLE, BREAK_MANDATORY, BREAK_UNDEFINED = 0, 1, 2, 3
 
 
+# The classes of the characters most news text is made of (Latin, Arabic,
+# general punctuation, currency signs), as unicode_class() resolves them:
+# runs "first code point, class" up to the next one, "-" ending a covered
+# range. tests/test_catalog_layout.py checks every code point against
+# unicode_class() (regex's Unicode data).
+_COMMON = """
+0000 CM, 0009 BA, 000A LF, 000B BK, 000D CR, 000E CM, 0020 SP, 0021 EX, 0022 QU, 0023 AL,
+0024 PR, 0025 PO, 0026 AL, 0027 QU, 0028 OP1, 0029 CP1, 002A AL, 002B PR, 002C IS, 002D HY,
+002E IS, 002F SY, 0030 NU, 003A IS, 003C AL, 003F EX, 0040 AL, 005B OP1, 005C PR, 005D CP1,
+005E AL, 007B OP1, 007C BA, 007D CL, 007E AL, 007F CM, 0085 BK, 0086 CM, 00A0 GL, 00A1 OP1,
+00A2 PO, 00A3 PR, 00A6 AL, 00AB QU, 00AC AL, 00AD BA, 00AE AL, 00B0 PO, 00B1 PR, 00B2 AL,
+00B4 BB, 00B5 AL, 00BB QU, 00BC AL, 00BF OP1, 00C0 AL, 0250 -, 0600 AL, 0609 PO, 060C IS,
+060E AL, 0610 CM, 061B EX, 061C CM, 061D EX, 0620 AL, 064B CM, 0660 NU, 066A PO, 066B NU,
+066D AL, 0670 CM, 0671 AL, 06D4 EX, 06D5 AL, 06D6 CM, 06DD AL, 06DF CM, 06E5 AL, 06E7 CM,
+06E9 AL, 06EA CM, 06EE AL, 06F0 NU, 06FA AL, 0700 -, 0750 AL, 0780 -, 2000 BA, 2007 GL,
+2008 BA, 200B ZW, 200C CM, 200D ZWJ, 200E CM, 2010 BA, 2011 GL, 2012 BA, 2014 B2, 2015 AL,
+2018 QU, 201A OP1, 201B QU, 201E OP1, 201F QU, 2020 AL, 2024 IN, 2027 BA, 2028 BK, 202A CM,
+202F GL, 2030 PO, 2038 AL, 2039 QU, 203B AL, 203C NS, 203E AL, 2044 IS, 2045 OP1, 2046 CL,
+2047 NS, 204A AL, 2056 BA, 2057 AL, 2058 BA, 205C AL, 205D BA, 2060 WJ, 2061 AL, 2066 CM,
+2070 -, 20A0 PR, 20A7 PO, 20A8 PR, 20B6 PO, 20B7 PR, 20BB PO, 20BC PR, 20BE PO, 20BF PR,
+20C0 PO, 20C1 PR, 20D0 -
+"""
+_NAMED = {**_C, "BK": BK, "CR": CR, "LF": LF, "CM": CM, "ZW": ZW, "SP": SP, "-": None}
+_COMMON_RUNS = [(int(code, 16), _NAMED[name]) for code, name in
+                (run.split() for run in _COMMON.strip().replace("\n", " ").split(", "))]
+_COMMON_STARTS = [start for start, _ in _COMMON_RUNS]
+
+
 @functools.lru_cache(maxsize=None)
 def line_break_class(char: str) -> int:
     """Return libunistring's line-break class of *char* (an index of this module).
@@ -96,10 +132,19 @@ def line_break_class(char: str) -> int:
     >>> [_TABLE_CLASSES[line_break_class(c)] for c in 'a"(-']
     ['AL', 'QU', 'OP1', 'HY']
     """
+    k = bisect.bisect_right(_COMMON_STARTS, ord(char)) - 1
+    if k >= 0 and _COMMON_RUNS[k][1] is not None:
+        return _COMMON_RUNS[k][1]
+    return unicode_class(char)
+
+
+def unicode_class(char: str) -> int:
+    """:func:`line_break_class` from regex's Unicode tables (:data:`_COMMON` holds the frequent ones)."""
     legacy = _UNICODE_14.get(ord(char))
     if legacy is not None:
         return legacy
-    name = next((n for n, p in _PATTERNS if p.match(char)), "XX")
+    patterns, pictographic = _patterns()
+    name = next((n for n, p in patterns if p.match(char)), "XX")
     if name == "CP" and char not in ")]":
         name = "CL"  # Unicode 16 moved a few brackets from CL to CP
     if name in _RESOLVE:
@@ -109,7 +154,7 @@ def line_break_class(char: str) -> int:
         return _C[name + ("2" if wide else "1")]
     if name == "ID":
         unassigned = unicodedata.category(char) == "Cn"
-        return _C["ID2" if unassigned and _EXTENDED_PICTOGRAPHIC.match(char) else "ID1"]
+        return _C["ID2" if unassigned and pictographic.match(char) else "ID1"]
     return _C[name]
 
 
