@@ -38,8 +38,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from rapidfuzz.distance import Levenshtein
-
 from .config import Project, slug_for
 from .errors import PipelineError
 from .state.manifest import Manifest, digest_bytes, digest_path, item_name, stage_key
@@ -566,6 +564,7 @@ class _Run:
 
 def _distances(entries: list, found: dict[tuple[str, str], dict[str, str]], lang: str) -> dict[str, list]:
     """engine → [measured, total distance, unchanged, no record] for the reviewed MT entries *entries*."""
+    from rapidfuzz.distance import Levenshtein  # here: a status with nothing to measure never loads it
     out: dict[str, list] = {}
     for engine, msgid, msgstr in entries:
         pe = out.setdefault(engine, [0, 0.0, 0, 0])

@@ -16,8 +16,20 @@ The stage, in the order a text goes through it:
 
 from __future__ import annotations
 
-from .options import default_engine, engine_options
-from .run import pretranslate_catalogs, translate_project
-from .summary import Summary
+import importlib
 
 __all__ = ["Summary", "default_engine", "engine_options", "pretranslate_catalogs", "translate_project"]
+
+#: Where each name of ``__all__`` lives. They load on first use: a command that
+#: needs one part of the stage (status reads the MT cache) must not import the
+#: whole stage (memory, catalogues, polib, rapidfuzz: 20 ms and more).
+_HOMES = {"Summary": ".summary", "default_engine": ".options", "engine_options": ".options",
+          "pretranslate_catalogs": ".run", "translate_project": ".run"}
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name], __name__), name)
+    globals()[name] = value
+    return value
