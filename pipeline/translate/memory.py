@@ -67,9 +67,9 @@ import operator
 import os
 import re
 import stat
+import struct
 import time
 import zlib
-from array import array
 from collections import Counter
 from dataclasses import dataclass
 from itertools import compress, count, repeat
@@ -447,7 +447,7 @@ def _chunks(folders: list[_Folder]) -> list[_Chunk]:
                 digest.update(b"%s\n%d\n" % (prefix, cut - lo))
                 digest.update(b"\0".join(names[lo:cut]))
                 for values, packed in fields:
-                    digest.update(packed[lo:cut] if packed is not None else repr(values[lo:cut]).encode())
+                    digest.update(packed[8 * lo:8 * cut] if packed is not None else repr(values[lo:cut]).encode())
                 top = max(max(mtimes[lo:cut]), max(ctimes[lo:cut]))
                 newest = top if newest is None or top > newest else newest
                 parts.append((folder, lo, cut))
@@ -466,17 +466,17 @@ _NUMBERS = tuple(operator.attrgetter(f"st_{field}") for field in ("size", "mtime
 _MODE = operator.attrgetter("st_mode")
 
 
-def _packed(values: list[int]) -> tuple[list[int], array | None]:
+def _packed(values: list[int]) -> tuple[list[int], memoryview | None]:
     """*values* and, when they fit, the same as signed 64-bit integers (hashed as bytes).
 
-    >>> _packed([1, -2])[1].tolist()
+    >>> _packed([1, -2])[1].cast("q").tolist()
     [1, -2]
     >>> _packed([2 ** 64 - 1])[1] is None
     True
     """
     try:
-        return values, array("q", values)
-    except OverflowError:  # an inode number above 2**63, a date after 2262: hashed as text
+        return values, memoryview(struct.pack(f"{len(values)}q", *values))
+    except struct.error:  # an inode number above 2**63, a date after 2262: hashed as text
         return values, None
 
 
