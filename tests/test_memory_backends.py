@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from pipeline.catalog import load_catalog, save_catalog
 from pipeline.cli import cli
 from pipeline.config import load_project
+from pipeline.state.schema import VERSION
 from pipeline.translate.cache import MTCache
 from pipeline.translate.memory import Memory, Unit, load_memory
 
@@ -127,6 +128,61 @@ def _shared_memory(units, url):
     return Memory(units, tables=TMTables(db), desk="bench")
 
 
+@pytest.mark.shared
+def test_one_question_answers_every_language(memory_backend, monkeypatch):
+    """The sentences are one set for every language: each language's answer is the full scan
+    of that language's sentences (the best among those it translates, not the best overall),
+    and after the first language the others cost no query."""
+    rng = random.Random(61)
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(BBC.rglob("*.txt"))[:150]]
+    sentences = sorted({s.strip() + "." for t in texts for s in t.replace("\n", " ").split(". ")
+                        if len(s.split()) > 5})
+    langs = ["ar", "ckb", "ku"]
+    units, by_lang = [], {lang: [] for lang in langs}
+    for i, s in enumerate(sentences):  # each sentence in one, two or all three languages
+        for lang in rng.sample(langs, rng.choice([1, 1, 2, 3])):
+            units.append(Unit(s, stand_in(lang, s), lang, f"a{i % 150}", f"locales/{lang}/a{i % 150}.po", i))
+            by_lang[lang].append(s)
+    # Families of near copies: the query's closest sentence is in Arabic only, a sentence
+    # one word further from it in Sorani only (Sorani's answer is not the closest overall).
+    queries = []
+    for k, s in enumerate(rng.sample([s for s in sentences if len(s.split()) > 12], 15)):
+        words = s.split()
+        closest, further = " ".join(words[:-1] + [f"closest{k}."]), " ".join([f"Further{k}"] + words[1:-1] + [f"further{k}."])
+        units += [Unit(closest, stand_in("ar", closest), "ar", "near", "locales/ar/near.po", k),
+                  Unit(further, stand_in("ckb", further), "ckb", "near", "locales/ckb/near.po", k)]
+        by_lang["ar"].append(closest)
+        by_lang["ckb"].append(further)
+        sentences.extend([closest, further])
+        queries.append(" ".join(words[:-1] + [f"query{k}."]))
+    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    for s in rng.sample(sentences, 80):
+        words = s.split()
+        words[rng.randrange(len(words))] = rng.choice(["reportedly", "2019", "firms", "ministers"])
+        queries.append(" ".join(words))
+    queries += rng.sample(sentences, 10)
+    asked = []
+    for name in ("candidates_many", "units_of_many"):
+        real = getattr(memory.tables, name)
+        monkeypatch.setattr(memory.tables, name, lambda *a, real=real, name=name, **k: asked.append(name)
+                            or real(*a, **k))
+    answers = {lang: memory.lookup_many(queries, lang) for lang in langs}
+    assert asked == ["units_of_many", "candidates_many", "units_of_many"]  # all during "ar"
+    differ = 0
+    for lang in langs:
+        for q in queries:
+            got = answers[lang][q]
+            full = process.extractOne(q, by_lang[lang], scorer=fuzz.ratio, score_cutoff=75)
+            if full is None:
+                assert got is None, (lang, q)
+                continue
+            assert got is not None and got.unit.lang == lang, (lang, q)
+            assert got.unit.target == stand_in(lang, got.unit.source)
+            assert round(got.score if not got.exact else 100.0, 6) == round(min(full[1], 100.0), 6), (lang, q)
+            differ += got.unit.source != process.extractOne(q, sentences, scorer=fuzz.ratio)[0]
+    assert differ > 0  # some language's best is not the best of all sentences
+
+
 # ------------------------------------------------------------------ PostgreSQL: several desks
 
 
@@ -180,9 +236,113 @@ def test_a_memory_from_before_schema_5_is_rebuilt(tmp_path, pg_databases, runner
     assert got[SHARED].msgstr == stand_in("ar", SHARED)
     assert got[NEAR_NEW].previous_msgid == NEAR_OLD
     db = PgDb(url)
-    assert db.one("SELECT value FROM newsloc_meta WHERE key = 'schema'")[0] == "5"
+    assert db.one("SELECT value FROM newsloc_meta WHERE key = 'schema'")[0] == str(VERSION)
     assert db.one("SELECT COUNT(*) FROM tm_words")[0] > 0
     db.close()
+
+
+# The memory tables as schema 5 had them (the sentences, postings and word counts per language).
+_SCHEMA_5 = {
+    "sqlite": [
+        """CREATE TABLE tm_files (desk TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, digest TEXT NOT NULL, seen REAL NOT NULL,
+            PRIMARY KEY (desk, path)) WITHOUT ROWID""",
+        """CREATE TABLE tm_sources (sid INTEGER PRIMARY KEY, lang TEXT NOT NULL, hash TEXT NOT NULL,
+            source TEXT NOT NULL, length INTEGER NOT NULL, UNIQUE (lang, hash))""",
+        """CREATE TABLE tm_units (desk TEXT NOT NULL, path TEXT NOT NULL, seq INTEGER NOT NULL,
+            sid INTEGER NOT NULL, target TEXT NOT NULL, origin TEXT NOT NULL, line INTEGER,
+            imported INTEGER NOT NULL, obsolete INTEGER NOT NULL, PRIMARY KEY (desk, path, seq)) WITHOUT ROWID""",
+        "CREATE INDEX tm_units_sid ON tm_units (sid)",
+        """CREATE TABLE tm_words (lang TEXT NOT NULL, word TEXT NOT NULL, sid INTEGER NOT NULL,
+            PRIMARY KEY (lang, word, sid)) WITHOUT ROWID""",
+        """CREATE TABLE tm_wordfreq (lang TEXT NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (lang, word)) WITHOUT ROWID""",
+        """CREATE TABLE tm_marks (desk TEXT NOT NULL, start TEXT NOT NULL, digest TEXT NOT NULL,
+            seen DOUBLE PRECISION NOT NULL, PRIMARY KEY (desk, start))"""],
+    "postgresql": [
+        """CREATE TABLE tm_files (desk TEXT NOT NULL, path TEXT NOT NULL, size BIGINT NOT NULL,
+            mtime_ns BIGINT NOT NULL, ctime_ns BIGINT NOT NULL, digest TEXT NOT NULL,
+            seen DOUBLE PRECISION NOT NULL, PRIMARY KEY (desk, path))""",
+        """CREATE TABLE tm_sources (sid BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            lang TEXT NOT NULL, hash TEXT NOT NULL, source TEXT NOT NULL, length INTEGER NOT NULL,
+            UNIQUE (lang, hash))""",
+        """CREATE TABLE tm_units (desk TEXT NOT NULL, path TEXT NOT NULL, seq INTEGER NOT NULL,
+            sid BIGINT NOT NULL, target TEXT NOT NULL, origin TEXT NOT NULL, line INTEGER,
+            imported INTEGER NOT NULL, obsolete INTEGER NOT NULL, PRIMARY KEY (desk, path, seq))""",
+        "CREATE INDEX tm_units_sid ON tm_units (sid)",
+        """CREATE TABLE tm_words (lang TEXT NOT NULL, word TEXT NOT NULL, sid BIGINT NOT NULL,
+            PRIMARY KEY (lang, word, sid))""",
+        """CREATE TABLE tm_wordfreq (lang TEXT NOT NULL, word TEXT NOT NULL, n BIGINT NOT NULL,
+            PRIMARY KEY (lang, word))""",
+        """CREATE TABLE tm_marks (desk TEXT NOT NULL, start TEXT NOT NULL, digest TEXT NOT NULL,
+            seen DOUBLE PRECISION NOT NULL, PRIMARY KEY (desk, start))"""],
+}
+_MEMORY_TABLES = "tm_files, tm_marks, tm_units, tm_sources, tm_words, tm_wordfreq"
+
+
+def _open_raw(project, url):
+    """The memory's database as another program would open it (no migration)."""
+    from pipeline.state.store import close_shared, close_store, store_path
+    close_store()
+    close_shared()
+    if url is None:
+        import sqlite3
+        return sqlite3.connect(store_path(project), isolation_level=None)
+    import psycopg
+    return psycopg.connect(url, autocommit=True)
+
+
+def _set_version(db, url, version: int) -> None:
+    if url is None:
+        db.execute(f"PRAGMA user_version = {version}")
+    else:
+        db.execute("UPDATE newsloc_meta SET value = %s WHERE key = 'schema'", (str(version),))
+
+
+def test_a_memory_of_schema_5_is_rebuilt_and_nothing_else_lost(desk, memory_backend, runner):
+    """Schema 6 keeps one set of sentences for every language: the upgrade drops the memory
+    tables of schema 5 (a store, or a shared database, as it left them: rows included) and the
+    next command rebuilds them from the PO files; the MT cache and the stage records stay."""
+    project = load_project(desk)
+    assert runner.invoke(cli, ["--root", str(desk), "extract"]).exit_code == 0  # stage records
+    MTCache.for_project(project).put("fake", "en", "ckb", NEW, "پاشەکەوت", "g")
+    assert load_memory(project).exact(SHARED, "ar") is not None
+    db = _open_raw(project, memory_backend)
+    kind = "sqlite" if memory_backend is None else "postgresql"
+    records = db.execute("SELECT COUNT(*) FROM records").fetchone()[0] if kind == "sqlite" else None
+    assert records is None or records > 0
+    for table in _MEMORY_TABLES.split(", "):
+        db.execute(f"DROP TABLE {table}")
+    for statement in _SCHEMA_5[kind]:
+        db.execute(statement)
+    # What schema 5 held: a unit of a catalogue since deleted, and a sync mark saying the
+    # desk's files are all known (the rebuild must not trust it).
+    db.execute("INSERT INTO tm_sources (lang, hash, source, length) VALUES ('ar', 'x', 'Gone sentence.', 14)")
+    db.execute("INSERT INTO tm_units (desk, path, seq, sid, target, origin, line, imported, obsolete) "
+               "SELECT '.', 'locales/ar/gone.po', 0, sid, 'ذهب', 'gone', 1, 0, 0 FROM tm_sources")
+    db.execute("INSERT INTO tm_marks (desk, start, digest, seen) VALUES ('.', '', 'x', 1e12)")
+    _set_version(db, memory_backend, 5)
+    db.close()
+    result = runner.invoke(cli, ["--root", str(desk), "translate", "--engine", "memory", "flood", "--lang", "ar"])
+    assert result.exit_code == 0, result.output
+    got = entries(desk, "flood", "ar")
+    assert got[SHARED].msgstr == stand_in("ar", SHARED) and got[NEAR_NEW].previous_msgid == NEAR_OLD
+    memory = load_memory(project)
+    assert memory.exact("Gone sentence.", "ar") is None
+    assert {u.path for u in memory.units} == {"locales/ar/storm.po"}
+    assert MTCache.for_project(project).lookup("fake", "en", "ckb", NEW, "g") == "پاشەکەوت"
+    db = _open_raw(project, memory_backend)
+    if kind == "sqlite":
+        assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+        assert db.execute("SELECT COUNT(*) FROM records").fetchone()[0] >= records
+    else:
+        assert db.execute("SELECT value FROM newsloc_meta WHERE key = 'schema'").fetchone()[0] == str(VERSION)
+    # A store (or shared memory) written by a newer newsloc is still refused, in one line.
+    _set_version(db, memory_backend, VERSION + 1)
+    db.close()
+    result = runner.invoke(cli, ["--root", str(desk), "translate", "--engine", "memory", "flood", "--lang", "ar"])
+    assert result.exit_code != 0 and "newer newsloc" in result.output, result.output
+    _open_raw(project, memory_backend).close()  # (the next test's process starts afresh)
 
 
 def _writer(url: str, worker: int, rounds: int) -> None:
@@ -218,7 +378,7 @@ def test_concurrent_writers_are_safe(pg_databases):
     for worker in range(4):  # each desk's last state of each file, nothing lost or doubled
         rows = tables.desk_units(f"desk{worker}", "ar")
         assert len(rows) == 3 * 40
-    sources = db.one("SELECT COUNT(*), COUNT(DISTINCT (lang, hash)) FROM tm_sources")
+    sources = db.one("SELECT COUNT(*), COUNT(DISTINCT hash) FROM tm_sources")
     assert sources[0] == sources[1]
     assert db.one("SELECT COUNT(*) FROM mt")[0] == len({k for r in range(12) for k in range(r, r + 40)})
     db.close()

@@ -4,23 +4,34 @@ This module knows rows, not PO files: :mod:`pipeline.translate.memory`
 reads the catalogues and TMX files and hands their units over per file
 (:meth:`TMTables.replace_files`), and asks for matches.
 
-* **exact** — ``tm_sources`` is unique on (language, SHA-256 prefix of the
-  sentence); the sentence itself is compared too.
+* **one set of sentences for every language** — the source sentences are
+  English whatever the target language, so ``tm_sources``, ``tm_words`` and
+  ``tm_wordfreq`` hold each sentence once (schema 6); a unit carries its
+  target language, and "alive in language X" is an index-only probe of
+  ``tm_units (sid, lang)``. A lookup asks once for every language
+  (:meth:`TMTables.units_of_many`, :meth:`TMTables.candidates_many`), so
+  pre-translating an article into ar, ckb and ku scans the postings once,
+  not three times.
+* **exact** — ``tm_sources`` is unique on the SHA-256 prefix of the
+  sentence; the sentence itself is compared too.
 * **fuzzy candidates** — sentences whose length can reach the threshold
   (a ratio of *t* needs lengths within ``t/(2-t)``) and, in memories of more
-  than :data:`BRUTE_FORCE_LIMIT` sentences of a language, that share at least
+  than :data:`BRUTE_FORCE_LIMIT` sentences, that share at least
   :data:`WORD_OVERLAP` of the query's uncommon words (``tm_words`` postings;
-  a word in more than :data:`COMMON_WORD_SHARE` of the sentences, per
-  ``tm_wordfreq``, is common). In a large memory only the query's words in
-  at most :data:`RARE_WORD_CAP` sentences select, when it has
+  a word in more than :data:`COMMON_WORD_SHARE` of all sentences, per
+  ``tm_wordfreq``, is common: the counts are over every sentence, whatever
+  language translates it). In a large memory only the query's words in at
+  most :data:`RARE_WORD_CAP` sentences select, when it has
   :data:`RARE_WORDS_MIN` of them: 5 % of 58,000 sentences is 2,900, and a
   word that common selects thousands of candidates for every query that has
-  it. The same selection on both backends: on PostgreSQL the sentences of a
-  whole article are asked in one statement per language
-  (:meth:`TMTables.candidates_many`), on SQLite one query each. On
-  PostgreSQL, which keeps sentences no unit refers to any more, the word
-  counts and the sentence count (a ``tm_wordfreq`` row, :data:`SENTENCES`)
-  include those: "common" is measured on every sentence the memory has held.
+  it. Each candidate comes with the languages (of those asked) that
+  translate it; the caller picks the best per language among those. The
+  same selection on both backends: on PostgreSQL the sentences of a whole
+  article are asked in one statement (:meth:`TMTables.candidates_many`), on
+  SQLite one query each. On PostgreSQL, which keeps sentences no unit refers
+  to any more, the word counts and the sentence count (a ``tm_wordfreq``
+  row, :data:`SENTENCES`) include those: "common" is measured on every
+  sentence the memory has held.
 
   The caller scores candidates with rapidfuzz. The selection is a heuristic:
   a sentence within the threshold that shares less than
@@ -34,7 +45,7 @@ reads the catalogues and TMX files and hands their units over per file
   (PostgreSQL used ``pg_trgm`` similarity before schema 5: as much a
   heuristic, but its GIN scan and recheck cost 30-150 ms per sentence.)
 * **incremental** — a changed file's units are deleted and inserted again in
-  one transaction; sentences no unit refers to any more are dropped (SQLite)
+  one transaction; sentences no unit of any language refers to any more are dropped (SQLite)
   or ignored by every query (PostgreSQL, where another desk may be adding a
   unit for the same sentence at that moment).
 
@@ -53,9 +64,9 @@ from typing import Iterable, Sequence
 from .db import chunks
 from .store import text_key
 
-#: Memories up to this many distinct sentences (per language) are searched by length alone.
+#: Memories up to this many distinct sentences are searched by length alone.
 BRUTE_FORCE_LIMIT = 2000
-#: A word found in more than this share of a language's sentences does not select candidates.
+#: A word found in more than this share of all sentences does not select candidates.
 COMMON_WORD_SHARE = 0.05
 #: In a large memory, a word in more sentences than this does not select candidates
 #: either, when the query has at least RARE_WORDS_MIN words under it (otherwise the
@@ -68,7 +79,7 @@ RARE_WORD_CAP = 500
 RARE_WORDS_MIN = 3
 #: Share of the query's uncommon words a candidate must have.
 WORD_OVERLAP = 0.4
-#: The ``tm_wordfreq`` "word" that counts a language's sentences on PostgreSQL (no word is empty).
+#: The ``tm_wordfreq`` "word" that counts the sentences on PostgreSQL (no word is empty).
 SENTENCES = ""
 _WORD = re.compile(r"\w+")
 #: Units written by one sync past which PostgreSQL's statistics are refreshed (:meth:`TMTables.settle`).
@@ -93,7 +104,7 @@ class TMTables:
     def __init__(self, db) -> None:
         self.db = db
         self.pg = db.kind == "postgresql"
-        self._counts: dict[str, int] = {}
+        self._count: int | None = None  # sentence_count(), until the next write
         self._written = 0  # units written since the last settle()
 
     # ------------------------------------------------------------------ files
@@ -171,120 +182,101 @@ class TMTables:
                     f"SELECT DISTINCT sid FROM tm_units WHERE desk = ? AND path IN ({marks})", (desk, *part)))
                 self.db.execute(f"DELETE FROM tm_units WHERE desk = ? AND path IN ({marks})", (desk, *part))
                 self.db.execute(f"DELETE FROM tm_files WHERE desk = ? AND path IN ({marks})", (desk, *part))
-            wanted: dict[tuple[str, str], str] = {}
+            wanted: dict[str, str] = {}
             for _stamp, units in changed:
                 for u in units:
-                    wanted.setdefault((u[2], text_key(u[0])), u[0])
+                    wanted.setdefault(text_key(u[0]), u[0])
             sids = self._source_ids(wanted)
             rows = []
             for stamp, units in changed:
                 path = stamp[0]
                 for seq, (source, target, lang, origin, line, imported, obsolete) in enumerate(units):
-                    rows.append((desk, path, seq, sids[(lang, text_key(source))], target, origin,
+                    rows.append((desk, path, seq, sids[text_key(source)], lang, target, origin,
                                  line, int(bool(imported)), int(bool(obsolete))))
             self._written += len(rows)
             if self.pg:
-                self.db.copy("tm_units", ("desk", "path", "seq", "sid", "target", "origin", "line",
+                self.db.copy("tm_units", ("desk", "path", "seq", "sid", "lang", "target", "origin", "line",
                                           "imported", "obsolete"), rows)
             else:
                 self.db.executemany(
-                    "INSERT INTO tm_units (desk, path, seq, sid, target, origin, line, imported, obsolete) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    "INSERT INTO tm_units (desk, path, seq, sid, lang, target, origin, line, imported, obsolete) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self._upsert_files([(desk, *stamp) for stamp, _ in changed])
             if not self.pg:
                 self._drop_orphans(old_sids - set(sids.values()))
-        self._counts.clear()
+        self._count = None
 
-    def _source_ids(self, wanted: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
-        """Sentence ids of (lang, key) → sentence, inserting the new ones (with their words)."""
+    def _source_ids(self, wanted: dict[str, str]) -> dict[str, int]:
+        """Sentence ids of key → sentence, inserting the new ones (with their words)."""
         if self.pg:
             return self._pg_source_ids(wanted)
-        found: dict[tuple[str, str], int] = {}
-        by_lang: dict[str, list[str]] = {}
-        for lang, key in wanted:
-            by_lang.setdefault(lang, []).append(key)
-        for lang, keys in by_lang.items():
-            for part in chunks(keys):
-                marks = ",".join("?" * len(part))
-                for sid, key in self.db.execute(
-                        f"SELECT sid, hash FROM tm_sources WHERE lang = ? AND hash IN ({marks})", (lang, *part)):
-                    found[(lang, key)] = sid
+        found: dict[str, int] = {}
+        for part in chunks(list(wanted)):
+            marks = ",".join("?" * len(part))
+            found.update((key, sid) for sid, key in self.db.execute(
+                f"SELECT sid, hash FROM tm_sources WHERE hash IN ({marks})", part))
         missing = [k for k in wanted if k not in found]
         if not missing:
             return found
         self.db.executemany(
-            "INSERT INTO tm_sources (lang, hash, source, length) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (lang, hash) DO NOTHING",
-            [(lang, key, wanted[(lang, key)], len(wanted[(lang, key)])) for lang, key in missing])
-        new: dict[tuple[str, str], int] = {}
-        for lang in {lang for lang, _ in missing}:
-            keys = [k for lg, k in missing if lg == lang]
-            for part in chunks(keys):
-                marks = ",".join("?" * len(part))
-                for sid, key in self.db.execute(
-                        f"SELECT sid, hash FROM tm_sources WHERE lang = ? AND hash IN ({marks})", (lang, *part)):
-                    new[(lang, key)] = sid
+            "INSERT INTO tm_sources (hash, source, length) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+            [(key, wanted[key], len(wanted[key])) for key in missing])
+        new: dict[str, int] = {}
+        for part in chunks(missing):
+            marks = ",".join("?" * len(part))
+            new.update((key, sid) for sid, key in self.db.execute(
+                f"SELECT sid, hash FROM tm_sources WHERE hash IN ({marks})", part))
         postings, freq = [], Counter()
-        for (lang, key), sid in new.items():
-            for word in words(wanted[(lang, key)]):
-                postings.append((lang, word, sid))
-                freq[(lang, word)] += 1
-        self.db.executemany("INSERT INTO tm_words (lang, word, sid) VALUES (?, ?, ?) "
-                            "ON CONFLICT (lang, word, sid) DO NOTHING", postings)
+        for key, sid in new.items():
+            for word in words(wanted[key]):
+                postings.append((word, sid))
+                freq[word] += 1
+        self.db.executemany("INSERT INTO tm_words (word, sid) VALUES (?, ?) "
+                            "ON CONFLICT (word, sid) DO NOTHING", postings)
         self.db.executemany(
-            "INSERT INTO tm_wordfreq (lang, word, n) VALUES (?, ?, ?) "
-            "ON CONFLICT (lang, word) DO UPDATE SET n = n + excluded.n",
-            [(lang, word, n) for (lang, word), n in freq.items()])
+            "INSERT INTO tm_wordfreq (word, n) VALUES (?, ?) ON CONFLICT (word) DO UPDATE SET n = n + excluded.n",
+            list(freq.items()))
         found.update(new)
         return found
 
-    def _pg_source_ids(self, wanted: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
+    def _pg_source_ids(self, wanted: dict[str, str]) -> dict[str, int]:
         # PostgreSQL: a few statements per chunk of files, whatever their size (a cold
         # build of an archive sends hundreds of thousands of sentences).
-        found: dict[tuple[str, str], int] = {}
-        by_lang: dict[str, list[str]] = {}
-        for lang, key in wanted:
-            by_lang.setdefault(lang, []).append(key)
-        for lang, keys in by_lang.items():
-            for sid, key in self.db.execute(
-                    "SELECT sid, hash FROM tm_sources WHERE lang = %s AND hash = ANY(%s)", (lang, keys), raw=True):
-                found[(lang, key)] = sid
+        found: dict[str, int] = {key: sid for sid, key in self.db.execute(
+            "SELECT sid, hash FROM tm_sources WHERE hash = ANY(%s)", (list(wanted),), raw=True)}
         missing = sorted(k for k in wanted if k not in found)
         if not missing:
             return found
         # RETURNING names exactly the rows this transaction inserted: their postings are
         # ours to write. A sentence another desk inserted meanwhile is looked up (its
         # postings are that desk's).
-        new = {(lang, key): sid for sid, lang, key in self.db.execute(
-            "INSERT INTO tm_sources (lang, hash, source, length) "
-            "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[]) "
-            "ON CONFLICT (lang, hash) DO NOTHING RETURNING sid, lang, hash",
-            ([k[0] for k in missing], [k[1] for k in missing], [wanted[k] for k in missing],
-             [len(wanted[k]) for k in missing]), raw=True)}
-        for lang in {lang for lang, key in missing if (lang, key) not in new}:
-            keys = [key for lg, key in missing if lg == lang and (lg, key) not in new]
-            for sid, key in self.db.execute(
-                    "SELECT sid, hash FROM tm_sources WHERE lang = %s AND hash = ANY(%s)", (lang, keys), raw=True):
-                found[(lang, key)] = sid
+        new = {key: sid for sid, key in self.db.execute(
+            "INSERT INTO tm_sources (hash, source, length) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) "
+            "ON CONFLICT (hash) DO NOTHING RETURNING sid, hash",
+            (missing, [wanted[k] for k in missing], [len(wanted[k]) for k in missing]), raw=True)}
+        others = [key for key in missing if key not in new]
+        if others:
+            found.update((key, sid) for sid, key in self.db.execute(
+                "SELECT sid, hash FROM tm_sources WHERE hash = ANY(%s)", (others,), raw=True))
         freq: Counter = Counter()
         postings = []
-        for (lang, key), sid in new.items():
-            freq[(lang, SENTENCES)] += 1
-            for word in words(wanted[(lang, key)]):
-                postings.append((lang, word, sid))
-                freq[(lang, word)] += 1
-        self.db.copy("tm_words", ("lang", "word", "sid"), postings)
+        for key, sid in new.items():
+            freq[SENTENCES] += 1
+            for word in words(wanted[key]):
+                postings.append((word, sid))
+                freq[word] += 1
+        self.db.copy("tm_words", ("word", "sid"), postings)
         counted = sorted(freq.items())  # one lock order: concurrent desks never deadlock
         self.db.execute(
-            "INSERT INTO tm_wordfreq (lang, word, n) "
-            "SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[]) "
-            "ON CONFLICT (lang, word) DO UPDATE SET n = tm_wordfreq.n + excluded.n",
-            ([k[0] for k, _ in counted], [k[1] for k, _ in counted], [n for _, n in counted]), raw=True)
+            "INSERT INTO tm_wordfreq (word, n) SELECT * FROM unnest(%s::text[], %s::bigint[]) "
+            "ON CONFLICT (word) DO UPDATE SET n = tm_wordfreq.n + excluded.n",
+            ([w for w, _ in counted], [n for _, n in counted]), raw=True)
         found.update(new)
         return found
 
     def _drop_orphans(self, sids: set[int]) -> None:
-        """Drop sentences no unit refers to any more, with their postings (SQLite)."""
+        """Drop sentences no unit (of any language) refers to any more, with their postings (SQLite)."""
         orphans = []
         for part in chunks(sorted(sids)):
             marks = ",".join("?" * len(part))
@@ -296,30 +288,28 @@ class TMTables:
         freq: Counter = Counter()
         for part in chunks(orphans):
             marks = ",".join("?" * len(part))
-            for lang, word in self.db.execute(
-                    f"SELECT lang, word FROM tm_words WHERE sid IN ({marks})", part):
-                freq[(lang, word)] += 1
+            for (word,) in self.db.execute(f"SELECT word FROM tm_words WHERE sid IN ({marks})", part):
+                freq[word] += 1
             self.db.execute(f"DELETE FROM tm_words WHERE sid IN ({marks})", part)
             self.db.execute(f"DELETE FROM tm_sources WHERE sid IN ({marks})", part)
-        self.db.executemany("UPDATE tm_wordfreq SET n = n - ? WHERE lang = ? AND word = ?",
-                            [(n, lang, word) for (lang, word), n in freq.items()])
+        self.db.executemany("UPDATE tm_wordfreq SET n = n - ? WHERE word = ?",
+                            [(n, word) for word, n in freq.items()])
         self.db.execute("DELETE FROM tm_wordfreq WHERE n <= 0")
 
     # ------------------------------------------------------------------ queries
 
-    def units_of_many(self, lang: str, sources: Iterable[str]) -> dict[str, list[tuple]]:
-        """Every unit of each sentence of *sources* in *lang* (all desks), in (desk, path,
-        position) order: sentence → its units (absent: none)."""
+    def units_of_many(self, sources: Iterable[str]) -> dict[str, list[tuple]]:
+        """Every unit of each sentence of *sources*, in every language (all desks), in
+        (desk, path, position) order: sentence → its units (absent: none)."""
         sources = list(dict.fromkeys(sources))
         out: dict[str, list[tuple]] = {}
         for part in chunks(sources):
             keys = {text_key(source): source for source in part}
             marks = ",".join("?" * len(keys))
             for row in self.db.execute(
-                    "SELECT s.source, u.target, s.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk "
+                    "SELECT s.source, u.target, u.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk "
                     "FROM tm_sources s JOIN tm_units u ON u.sid = s.sid "
-                    f"WHERE s.lang = ? AND s.hash IN ({marks}) ORDER BY s.sid, u.desk, u.path, u.seq",
-                    (lang, *keys)):
+                    f"WHERE s.hash IN ({marks}) ORDER BY s.sid, u.desk, u.path, u.seq", tuple(keys)):
                 if keys.get(text_key(row[0])) == row[0]:
                     out.setdefault(row[0], []).append(row)
         return out
@@ -328,10 +318,10 @@ class TMTables:
         """Every unit of *desk* (in one language), in file order."""
         where, params = "u.desk = ?", [desk]
         if lang is not None:
-            where += " AND s.lang = ?"
+            where += " AND u.lang = ?"
             params.append(lang)
         return self.db.execute(
-            "SELECT s.source, u.target, s.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk "
+            "SELECT s.source, u.target, u.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk "
             f"FROM tm_units u JOIN tm_sources s ON s.sid = u.sid WHERE {where} ORDER BY u.path, u.seq",
             params)
 
@@ -340,11 +330,9 @@ class TMTables:
 
     def languages(self, desk: str | None = None) -> list[str]:
         if desk is None:
-            rows = self.db.execute("SELECT DISTINCT s.lang FROM tm_sources s WHERE EXISTS "
-                                   "(SELECT 1 FROM tm_units u WHERE u.sid = s.sid)")
+            rows = self.db.execute("SELECT DISTINCT lang FROM tm_units")
         else:
-            rows = self.db.execute("SELECT DISTINCT s.lang FROM tm_units u JOIN tm_sources s "
-                                   "ON s.sid = u.sid WHERE u.desk = ?", (desk,))
+            rows = self.db.execute("SELECT DISTINCT lang FROM tm_units WHERE desk = ?", (desk,))
         return sorted(r[0] for r in rows)
 
     def settle(self) -> None:
@@ -355,35 +343,38 @@ class TMTables:
             self.db.execute("VACUUM (ANALYZE) tm_sources, tm_units, tm_words, tm_wordfreq")
             self._written = 0
 
-    def sentence_count(self, lang: str) -> int:
-        """Distinct sentences of *lang* that some unit translates (on PostgreSQL: that some
-        unit translated once; see the module docstring)."""
-        if lang in self._counts:
-            return self._counts[lang]
+    def sentence_count(self) -> int:
+        """Distinct sentences that some unit (of any language) translates (on PostgreSQL:
+        that some unit translated once; see the module docstring)."""
+        if self._count is not None:
+            return self._count
         if self.pg:
-            # One row, not a count of the language's sentences: like the word counts it
-            # includes sentences no unit refers to any more (PostgreSQL keeps those).
-            row = self.db.one("SELECT n FROM tm_wordfreq WHERE lang = ? AND word = ?", (lang, SENTENCES))
-            self._counts[lang] = int(row[0]) if row else 0
+            # One row, not a count of the sentences: like the word counts it includes
+            # sentences no unit refers to any more (PostgreSQL keeps those).
+            row = self.db.one("SELECT n FROM tm_wordfreq WHERE word = ?", (SENTENCES,))
+            self._count = int(row[0]) if row else 0
         else:
             # SQLite drops a sentence with its last unit (_drop_orphans), so every row
-            # counts: an index count, not a probe of tm_units per sentence (0.1 s a
-            # language at 20,000 articles, on every pre-translation).
-            self._counts[lang] = self.db.one("SELECT COUNT(*) FROM tm_sources WHERE lang = ?", (lang,))[0]
-        return self._counts[lang]
+            # counts: an index count, not a probe of tm_units per sentence.
+            self._count = self.db.one("SELECT COUNT(*) FROM tm_sources")[0]
+        return self._count
 
-    def candidates_many(self, lang: str, queries: Iterable[str], threshold: float) -> dict[str, list[str]]:
-        """Sentences of *lang* that may reach *threshold* (rapidfuzz ratio) against each query
-        (one statement per kind of selection on PostgreSQL)."""
+    def candidates_many(self, queries: Iterable[str], threshold: float,
+                        langs: Sequence[str]) -> dict[str, list[tuple[str, frozenset[str]]]]:
+        """Sentences that may reach *threshold* (rapidfuzz ratio) against each query, each
+        with the languages of *langs* some unit translates it into (sentences translated into
+        none of them are left out). One statement per kind of selection on PostgreSQL, one
+        query per query on SQLite; either way once for every language."""
         queries = list(dict.fromkeys(queries))
-        out: dict[str, list[str]] = {q: [] for q in queries}
-        if not queries:
+        out: dict[str, list[tuple[str, frozenset[str]]]] = {q: [] for q in queries}
+        langs = sorted(set(langs))
+        if not queries or not langs:
             return out
-        n = self.sentence_count(lang)
+        n = self.sentence_count()
         if n == 0:
             return out
         terms = {q: sorted(words(q)) for q in queries} if n > BRUTE_FORCE_LIMIT else {}
-        freq = self._word_counts(lang, sorted({w for ts in terms.values() for w in ts})) if terms else {}
+        freq = self._word_counts(sorted({w for ts in terms.values() for w in ts})) if terms else {}
         t = threshold / 100.0
         limit = max(50, int(n * COMMON_WORD_SHARE))
         windows: list[tuple[str, float, float]] = []           # the length window alone must do
@@ -398,52 +389,61 @@ class TMTables:
                 posted.append((q, rare, max(1, math.floor(len(rare) * WORD_OVERLAP)), low, high))
             else:  # a small memory, or only common words (or none known)
                 windows.append((q, low, high))
-        alive = "EXISTS (SELECT 1 FROM tm_units u WHERE u.sid = s.sid)"
+        # "Alive in a language": an index-only probe of tm_units (sid, lang) per language.
+        alive = "EXISTS (SELECT 1 FROM tm_units u WHERE u.sid = s.sid AND u.lang = l.lang)"
+        found: dict[str, dict[str, set[str]]] = {q: {} for q in queries}
         if self.pg:
             if windows:
                 rows = self.db.execute(
-                    "SELECT q.i, s.source FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS q(i, low, high) "
-                    "JOIN tm_sources s ON s.lang = %s AND s.length >= q.low AND s.length <= q.high "
-                    f"WHERE {alive}",
-                    (list(range(len(windows))), [w[1] for w in windows], [w[2] for w in windows], lang), raw=True)
-                for i, source in rows:
-                    out[windows[i][0]].append(source)
+                    "SELECT q.i, s.source, l.lang "
+                    "FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS q(i, low, high) "
+                    "JOIN tm_sources s ON s.length >= q.low AND s.length <= q.high "
+                    f"CROSS JOIN unnest(%s::text[]) AS l(lang) WHERE {alive}",
+                    (list(range(len(windows))), [w[1] for w in windows], [w[2] for w in windows], langs),
+                    raw=True)
+                for i, source, lang in rows:
+                    found[windows[i][0]].setdefault(source, set()).add(lang)
             if posted:
                 pairs = [(i, w) for i, p in enumerate(posted) for w in p[1]]
                 # One index range per (query, rare word) pair: the lateral subquery (kept
-                # apart by OFFSET 0) cannot turn into a scan of the language's postings,
-                # whatever the planner's statistics say (stale right after a cold build).
+                # apart by OFFSET 0) cannot turn into a scan of all postings, whatever
+                # the planner's statistics say (stale right after a cold build).
                 rows = self.db.execute(
                     "WITH hits AS (SELECT q.i, w.sid, COUNT(*) AS shared "
                     "FROM unnest(%s::int[], %s::text[]) AS q(i, word) CROSS JOIN LATERAL "
-                    "(SELECT sid FROM tm_words WHERE lang = %s AND word = q.word OFFSET 0) w "
+                    "(SELECT sid FROM tm_words WHERE word = q.word OFFSET 0) w "
                     "GROUP BY q.i, w.sid) "
-                    "SELECT h.i, s.source FROM hits h "
+                    "SELECT h.i, s.source, l.lang FROM hits h "
                     "JOIN unnest(%s::int[], %s::int[], %s::float8[], %s::float8[]) AS p(i, need, low, high) "
-                    "ON p.i = h.i JOIN tm_sources s ON s.sid = h.sid "
+                    "ON p.i = h.i JOIN tm_sources s ON s.sid = h.sid CROSS JOIN unnest(%s::text[]) AS l(lang) "
                     f"WHERE h.shared >= p.need AND s.length >= p.low AND s.length <= p.high AND {alive}",
-                    ([i for i, _ in pairs], [w for _, w in pairs], lang, list(range(len(posted))),
-                     [p[2] for p in posted], [p[3] for p in posted], [p[4] for p in posted]), raw=True)
-                for i, source in rows:
-                    out[posted[i][0]].append(source)
-            return out
-        window = ("SELECT s.source FROM tm_sources s WHERE s.lang = ? AND s.length >= ? "
-                  f"AND s.length <= ? AND {alive}")
-        for q, low, high in windows:
-            out[q] = [r[0] for r in self.db.execute(window, (lang, low, high))]
-        for q, rare, need, low, high in posted:
-            marks = ",".join("?" * len(rare))
-            out[q] = [r[0] for r in self.db.execute(
-                "SELECT s.source FROM (SELECT sid FROM tm_words WHERE lang = ? AND word IN "
-                f"({marks}) GROUP BY sid HAVING COUNT(*) >= ?) w JOIN tm_sources s ON s.sid = w.sid "
-                f"WHERE s.length >= ? AND s.length <= ? AND {alive}", (lang, *rare, need, low, high))]
+                    ([i for i, _ in pairs], [w for _, w in pairs], list(range(len(posted))),
+                     [p[2] for p in posted], [p[3] for p in posted], [p[4] for p in posted], langs), raw=True)
+                for i, source, lang in rows:
+                    found[posted[i][0]].setdefault(source, set()).add(lang)
+        else:
+            these = "(" + " UNION ALL ".join(["SELECT ? AS lang"] * len(langs)) + ")"
+            window = (f"SELECT s.source, l.lang FROM tm_sources s CROSS JOIN {these} l "
+                      f"WHERE s.length >= ? AND s.length <= ? AND {alive}")
+            for q, low, high in windows:
+                for source, lang in self.db.execute(window, (*langs, low, high)):
+                    found[q].setdefault(source, set()).add(lang)
+            for q, rare, need, low, high in posted:
+                marks = ",".join("?" * len(rare))
+                for source, lang in self.db.execute(
+                        f"SELECT s.source, l.lang FROM (SELECT sid FROM tm_words WHERE word IN ({marks}) "
+                        f"GROUP BY sid HAVING COUNT(*) >= ?) w JOIN tm_sources s ON s.sid = w.sid "
+                        f"CROSS JOIN {these} l WHERE s.length >= ? AND s.length <= ? AND {alive}",
+                        (*rare, need, *langs, low, high)):
+                    found[q].setdefault(source, set()).add(lang)
+        for q, sentences in found.items():
+            out[q] = [(source, frozenset(alive_in)) for source, alive_in in sentences.items()]
         return out
 
-    def _word_counts(self, lang: str, terms: list[str]) -> dict[str, int]:
-        """Sentences of *lang* each word is found in (``tm_wordfreq``; absent: none)."""
+    def _word_counts(self, terms: list[str]) -> dict[str, int]:
+        """Sentences each word is found in (``tm_wordfreq``; absent: none)."""
         counts: dict[str, int] = {}
         for part in chunks(terms):
             marks = ",".join("?" * len(part))
-            counts.update(self.db.execute(
-                f"SELECT word, n FROM tm_wordfreq WHERE lang = ? AND word IN ({marks})", (lang, *part)))
+            counts.update(self.db.execute(f"SELECT word, n FROM tm_wordfreq WHERE word IN ({marks})", part))
         return counts

@@ -143,13 +143,15 @@ class Memory:
     """
 
     def __init__(self, units: Iterable[Unit] = (), *, tables: TMTables | None = None,
-                 desk: str = LOCAL_DESK) -> None:
+                 desk: str = LOCAL_DESK, languages: Iterable[str] = ()) -> None:
         if tables is None:
             db = Db(":memory:")
             migrate(db)
             tables = TMTables(db)
         by_file: dict[str, list[tuple]] = {}
+        asked = set(languages)
         for unit in units:
+            asked.add(unit.lang)
             by_file.setdefault(unit.path, []).append(
                 (unit.source, unit.target, unit.lang, unit.origin, unit.line, unit.imported, unit.obsolete))
         if by_file:
@@ -159,7 +161,13 @@ class Memory:
         self.rebuilt: list[str] = []  # files read again by the last load (for stats)
         self.skipped: list[PipelineError] = []
         self._units: list[Unit] | None = None
-        self._best: dict[tuple[str, str], tuple[Unit, int] | None] = {}
+        # Languages a lookup answers for at once (the project's; a lookup in another adds it).
+        self._langs: set[str] = asked
+        # Caches, each bounded by BEST_CACHE sentences: the preferred unit per language of a
+        # sentence (every language: the tables answer for all at once), and the best similar
+        # sentence per language of a query (for the languages it was asked for).
+        self._best: dict[str, dict[str, tuple[Unit, int]]] = {}
+        self._near: dict[tuple[str, float], tuple[frozenset[str], dict[str, tuple[str, float]]]] = {}
 
     def _unit(self, row: tuple) -> Unit:
         source, target, lang, origin, path, line, imported, obsolete, desk = row
@@ -188,32 +196,34 @@ class Memory:
 
     def best(self, source: str, lang: str) -> tuple[Unit, int] | None:
         """The preferred unit for *source* and how many distinct translations compete."""
-        return self._bests([source], lang)[source]
+        return self._bests([source])[source].get(lang)
 
-    def _bests(self, sources: Iterable[str], lang: str) -> dict[str, tuple[Unit, int] | None]:
-        # :meth:`best` of many sentences, asking the tables once for those not cached.
-        out: dict[str, tuple[Unit, int] | None] = {}
+    def _bests(self, sources: Iterable[str]) -> dict[str, dict[str, tuple[Unit, int]]]:
+        # :meth:`best` of many sentences in every language (language → preferred unit and
+        # the number of distinct translations), asking the tables once for those not cached.
+        out: dict[str, dict[str, tuple[Unit, int]]] = {}
         asked = []
         for source in dict.fromkeys(sources):
-            if (lang, source) in self._best:
-                out[source] = self._best[(lang, source)]
+            if source in self._best:
+                out[source] = self._best[source]
             else:
                 asked.append(source)
         if not asked:
             return out
-        rows = self.tables.units_of_many(lang, asked)
+        rows = self.tables.units_of_many(asked)
         if len(self._best) + len(asked) > BEST_CACHE:  # a cold run asks about every text of the archive
             self._best.clear()
         for source in asked:
-            units = [self._unit(r) for r in rows.get(source, ())]
-            if not units:
-                found = None
-            else:
+            by_lang: dict[str, list[Unit]] = {}
+            for r in rows.get(source, ()):
+                by_lang.setdefault(r[2], []).append(self._unit(r))
+            found: dict[str, tuple[Unit, int]] = {}
+            for lang, units in by_lang.items():
                 counts = Counter(normalize_space(u.target) for u in units)
                 chosen = min(units, key=lambda u: (u.imported, u.foreign, u.obsolete,
                                                    -counts[normalize_space(u.target)], u.origin, u.line or 0))
-                found = (chosen, len(counts))
-            out[source] = self._best[(lang, source)] = found
+                found[lang] = (chosen, len(counts))
+            out[source] = self._best[source] = found
         return out
 
     def exact(self, source: str, lang: str) -> Match | None:
@@ -226,15 +236,24 @@ class Memory:
 
     def fuzzy_many(self, sources: Iterable[str], lang: str,
                    threshold: float) -> dict[str, tuple[str, float] | None]:
-        """The most similar sentence (rapidfuzz ratio ≥ *threshold*) and its score, for each of
-        *sources* (their candidates asked in one go)."""
-        candidates = self.tables.candidates_many(lang, sources, threshold)
-        out: dict[str, tuple[str, float] | None] = {}
-        for source, choices in candidates.items():
-            found = process.extractOne(source, sorted(choices), scorer=fuzz.ratio, score_cutoff=threshold) \
-                if choices else None
-            out[source] = None if found is None else (found[0], float(found[1]))
-        return out
+        """The most similar sentence (rapidfuzz ratio ≥ *threshold*) that the memory translates
+        into *lang*, and its score, for each of *sources*.
+
+        The tables are asked once for every language of the memory (see ``_langs``) and
+        the answers kept: the same sentences in the next language cost no query.
+        """
+        self._langs.add(lang)
+        sources = list(dict.fromkeys(sources))
+        asked = [s for s in sources if lang not in self._near.get((s, threshold), (frozenset(),))[0]]
+        if asked:
+            langs = frozenset(self._langs)
+            candidates = self.tables.candidates_many(asked, threshold, sorted(langs))
+            if len(self._near) + len(asked) > BEST_CACHE:
+                self._near.clear()
+            for source in asked:
+                self._near[(source, threshold)] = (langs, _best_per_language(
+                    source, candidates.get(source, []), threshold))
+        return {s: self._near[(s, threshold)][1].get(lang) for s in sources}
 
     def lookup(self, source: str, lang: str, *, threshold: float = DEFAULT_THRESHOLD) -> Match | None:
         """Return the best match for *source* in *lang*: exact first, then fuzzy ≥ *threshold*."""
@@ -243,25 +262,60 @@ class Memory:
     def lookup_many(self, sources: Iterable[str], lang: str, *,
                     threshold: float = DEFAULT_THRESHOLD) -> dict[str, Match | None]:
         """:meth:`lookup` of many sentences: exact matches for all in one go, then the
-        fuzzy candidates of the rest in one go (a round trip each on PostgreSQL)."""
-        exact = self._bests(sources, lang)
+        fuzzy candidates of the rest in one go (a round trip each on PostgreSQL).
+
+        Both questions are asked for every language of the memory at once and the
+        answers kept (:data:`BEST_CACHE`): pre-translation asks per language, and the
+        same article's sentences in the next language are answered without a query.
+        """
+        self._langs.add(lang)
+        exact = self._bests(sources)
         out: dict[str, Match | None] = {}
-        for source, found in exact.items():
+        for source, by_lang in exact.items():
+            found = by_lang.get(lang)
             out[source] = None if found is None else Match(found[0], 100.0, found[1])
-        misses = [source for source, match in out.items() if match is None and source.strip()]
+        # The fuzzy question for every language a sentence has no exact match in (not only
+        # *lang*'s misses): the next language's are answered from the cache.
+        misses = [source for source, by_lang in exact.items()
+                  if source.strip() and any(lg not in by_lang for lg in self._langs)]
         if not misses:
             return out
         near = {source: found for source, found in self.fuzzy_many(misses, lang, threshold).items()
-                if found is not None}
-        bests = self._bests({found[0] for found in near.values()}, lang)
+                if found is not None and out[source] is None}
+        # The similar sentences' units for every language in one go too (those found for
+        # the other languages are asked now, not in their own call).
+        bests = self._bests({similar for source in misses
+                             for similar, _score in self._near[(source, threshold)][1].values()})
         for source, (similar, score) in near.items():
-            best = bests[similar]
+            best = bests[similar].get(lang)
             if best is None:  # removed by another desk just now
                 continue
             # A fuzzy ratio can round to 100 for sentences that differ in one
             # character out of thousands: only identity is an exact match.
             out[source] = Match(best[0], min(score, 99.99), best[1])
         return out
+
+
+def _best_per_language(query: str, candidates: list[tuple[str, frozenset[str]]],
+                       threshold: float) -> dict[str, tuple[str, float]]:
+    """Language → the most similar candidate translated into it, and its score.
+
+    Every candidate is scored once; the best for a language is the best among the
+    candidates alive in that language (not the best overall), the first in sentence
+    order on a tie, as ``process.extractOne`` over the sorted candidates would pick.
+    """
+    if not candidates:
+        return {}
+    candidates = sorted(candidates)
+    scored = process.extract(query, [c[0] for c in candidates], scorer=fuzz.ratio,
+                             score_cutoff=threshold, limit=None)
+    best: dict[str, tuple[float, int]] = {}
+    for _choice, score, index in scored:
+        for lang in candidates[index][1]:
+            held = best.get(lang)
+            if held is None or score > held[0] or (score == held[0] and index < held[1]):
+                best[lang] = (score, index)
+    return {lang: (candidates[index][0], float(score)) for lang, (score, index) in best.items()}
 
 
 
@@ -520,7 +574,7 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     marks = tables.sync_marks(desk)
     stale = [c for c in chunks if marks.get(c.start) is None or marks[c.start][0] != c.digest
              or marks[c.start][1] - c.newest <= RACY_SECONDS]
-    memory = Memory(tables=tables, desk=desk)
+    memory = Memory(tables=tables, desk=desk, languages=project.languages)
     if not stale and len(marks) == len(chunks):
         return memory  # no memory file changed since the last sync
     starts = {c.start for c in chunks}
