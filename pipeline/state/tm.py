@@ -393,16 +393,21 @@ class TMTables:
         alive = "EXISTS (SELECT 1 FROM tm_units u WHERE u.sid = s.sid AND u.lang = l.lang)"
         found: dict[str, dict[str, set[str]]] = {q: {} for q in queries}
         if self.pg:
+            # The languages as an array subquery of the select list: a probe per candidate
+            # and language. (As a join with an EXISTS condition the planner turned the probes
+            # into a semi-join that aggregated every unit of the memory: 0.3 s at 20,000
+            # articles.) A sentence no unit refers to any more comes back with none.
+            langs_of = f"ARRAY(SELECT l.lang FROM unnest(%s::text[]) AS l(lang) WHERE {alive})"
             if windows:
                 rows = self.db.execute(
-                    "SELECT q.i, s.source, l.lang "
+                    f"SELECT q.i, s.source, {langs_of} "
                     "FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS q(i, low, high) "
-                    "JOIN tm_sources s ON s.length >= q.low AND s.length <= q.high "
-                    f"CROSS JOIN unnest(%s::text[]) AS l(lang) WHERE {alive}",
-                    (list(range(len(windows))), [w[1] for w in windows], [w[2] for w in windows], langs),
+                    "JOIN tm_sources s ON s.length >= q.low AND s.length <= q.high",
+                    (langs, list(range(len(windows))), [w[1] for w in windows], [w[2] for w in windows]),
                     raw=True)
-                for i, source, lang in rows:
-                    found[windows[i][0]].setdefault(source, set()).add(lang)
+                for i, source, alive_in in rows:
+                    if alive_in:
+                        found[windows[i][0]].setdefault(source, set()).update(alive_in)
             if posted:
                 pairs = [(i, w) for i, p in enumerate(posted) for w in p[1]]
                 # One index range per (query, rare word) pair: the lateral subquery (kept
@@ -413,14 +418,15 @@ class TMTables:
                     "FROM unnest(%s::int[], %s::text[]) AS q(i, word) CROSS JOIN LATERAL "
                     "(SELECT sid FROM tm_words WHERE word = q.word OFFSET 0) w "
                     "GROUP BY q.i, w.sid) "
-                    "SELECT h.i, s.source, l.lang FROM hits h "
+                    f"SELECT h.i, s.source, {langs_of} FROM hits h "
                     "JOIN unnest(%s::int[], %s::int[], %s::float8[], %s::float8[]) AS p(i, need, low, high) "
-                    "ON p.i = h.i JOIN tm_sources s ON s.sid = h.sid CROSS JOIN unnest(%s::text[]) AS l(lang) "
-                    f"WHERE h.shared >= p.need AND s.length >= p.low AND s.length <= p.high AND {alive}",
-                    ([i for i, _ in pairs], [w for _, w in pairs], list(range(len(posted))),
-                     [p[2] for p in posted], [p[3] for p in posted], [p[4] for p in posted], langs), raw=True)
-                for i, source, lang in rows:
-                    found[posted[i][0]].setdefault(source, set()).add(lang)
+                    "ON p.i = h.i JOIN tm_sources s ON s.sid = h.sid "
+                    "WHERE h.shared >= p.need AND s.length >= p.low AND s.length <= p.high",
+                    ([i for i, _ in pairs], [w for _, w in pairs], langs, list(range(len(posted))),
+                     [p[2] for p in posted], [p[3] for p in posted], [p[4] for p in posted]), raw=True)
+                for i, source, alive_in in rows:
+                    if alive_in:
+                        found[posted[i][0]].setdefault(source, set()).update(alive_in)
         else:
             these = "(" + " UNION ALL ".join(["SELECT ? AS lang"] * len(langs)) + ")"
             window = (f"SELECT s.source, l.lang FROM tm_sources s CROSS JOIN {these} l "
