@@ -454,3 +454,51 @@ def test_chunked_sync_agrees_with_a_full_read_after_random_edits(tmp_path, memor
                 path.write_text(_po(texts[slug]), encoding="utf-8")
     clock[0] += 10
     assert load_memory(project).rebuilt == []  # nothing changed since the last round's sync
+
+
+def _stats_in_full(memory):
+    """`tm stats` as it was computed before it streamed: every unit of a language at once."""
+    from pipeline.translate.memory import LanguageStats
+    from pipeline.translate.units import normalize_space
+    out = []
+    for lang in memory.languages:
+        units = memory.units_for(lang)
+        own = [u for u in units if not u.imported]
+        by_source: dict[str, set[str]] = {}
+        for u in units:
+            by_source.setdefault(u.source, set()).add(normalize_space(u.target))
+        out.append(LanguageStats(lang, len(own), len({u.origin for u in own}), len(units) - len(own),
+                                 len(by_source), sum(1 for v in by_source.values() if len(v) > 1)))
+    return out
+
+
+@pytest.mark.parametrize("block", [None, 3, 1], ids=["block-default", "block-3", "block-1"])
+def test_stats_stream_and_agree_with_every_unit_at_once(memory_backend, block, monkeypatch):
+    """`tm stats` counts in the database and streams (sentence, target) a block at a time:
+    the same figures as reading every unit, whatever the block size (a sentence's units are
+    never split between blocks), and another desk's units are not counted."""
+    from pipeline.translate.memory import memory_stats
+    if block is not None:
+        monkeypatch.setattr("pipeline.state.tm.UNIT_BLOCK", block)
+    rng = random.Random(6)
+    sentences = [f"Sentence number {i} about the {w}." for i, w in
+                 enumerate(["storm", "flood", "vote", "dam", "road", "school", "market"] * 3)]
+    units = []
+    for i in range(400):
+        source = rng.choice(sentences)
+        lang = rng.choice(["ar", "ckb", "ku"])
+        target = rng.choice([stand_in(lang, source), stand_in(lang, source) + "  ", "نص آخر",
+                             "  " + stand_in(lang, source)])
+        imported = rng.random() < 0.2
+        slug = f"a{rng.randrange(12)}"
+        path = f"locales/{lang}/memory.tmx" if imported else f"locales/{lang}/{slug}.po"
+        units.append(Unit(source, target, lang, f"tmx:{slug}" if imported else slug, path, i,
+                          imported, rng.random() < 0.1))
+    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    # Another desk's units (same database): lookups see them, the stats do not count them.
+    Memory([Unit(sentences[0], "غير", "ar", "x", "locales/ar/x.po", 1)], tables=memory.tables,
+           desk="elsewhere")
+    expected = _stats_in_full(memory)
+    assert [s.lang for s in expected] == ["ar", "ckb", "ku"]
+    assert all(s.conflicting and s.imported and s.units for s in expected)
+    assert memory_stats(memory) == expected

@@ -59,7 +59,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .db import chunks
 from .store import text_key
@@ -84,6 +84,9 @@ SENTENCES = ""
 _WORD = re.compile(r"\w+")
 #: Units written by one sync past which PostgreSQL's statistics are refreshed (:meth:`TMTables.settle`).
 SETTLE_ROWS = 20000
+
+#: Rows per block when units are streamed (:meth:`TMTables.targets_by_sentence`).
+UNIT_BLOCK = 20000
 
 #: Columns of a unit row as the caller gives and gets them.
 UNIT_COLUMNS = "source, target, lang, origin, path, line, imported, obsolete, desk"
@@ -324,6 +327,42 @@ class TMTables:
             "SELECT s.source, u.target, u.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk "
             f"FROM tm_units u JOIN tm_sources s ON s.sid = u.sid WHERE {where} ORDER BY u.path, u.seq",
             params)
+
+    def unit_counts(self, desk: str) -> dict[str, tuple[int, int, int, int]]:
+        """Per language of *desk*: (catalogue units, catalogues contributing, imported
+        units, distinct source sentences), counted by the database."""
+        rows = self.db.execute(
+            "SELECT lang, SUM(CASE WHEN imported = 0 THEN 1 ELSE 0 END), "
+            "COUNT(DISTINCT CASE WHEN imported = 0 THEN origin END), "
+            "SUM(CASE WHEN imported = 0 THEN 0 ELSE 1 END), COUNT(DISTINCT sid) "
+            "FROM tm_units WHERE desk = ? GROUP BY lang", (desk,))
+        return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
+
+    def targets_by_sentence(self, desk: str, *, current: bool = False,
+                            block: int | None = None) -> Iterator[list[tuple]]:
+        """Every unit of *desk* as (sid, lang, target), in sentence order, a block of
+        about *block* rows at a time (keyset pagination on the sentence: a sentence's
+        units are never split between two blocks), so that the caller holds one block,
+        not the 1.4 million units of a 20,000-article archive. *current*: only units
+        neither imported nor obsolete."""
+        where = "desk = ?" + (" AND imported = 0 AND obsolete = 0" if current else "")
+        block = int(block or UNIT_BLOCK)
+        last = -1
+        while True:
+            # The block's last sentence: the sid of the block-th row past *last*.
+            edge = self.db.one(f"SELECT sid FROM tm_units WHERE {where} AND sid > ? "
+                               f"ORDER BY sid LIMIT 1 OFFSET {block - 1}", (desk, last))
+            if edge is None:
+                rows = self.db.execute(f"SELECT sid, lang, target FROM tm_units WHERE {where} "
+                                       "AND sid > ? ORDER BY sid", (desk, last))
+            else:
+                rows = self.db.execute(f"SELECT sid, lang, target FROM tm_units WHERE {where} "
+                                       "AND sid > ? AND sid <= ? ORDER BY sid", (desk, last, edge[0]))
+            if rows:
+                yield rows
+            if edge is None:
+                return
+            last = edge[0]
 
     def count_units(self, desk: str) -> int:
         return self.db.one("SELECT COUNT(*) FROM tm_units WHERE desk = ?", (desk,))[0]

@@ -657,18 +657,21 @@ class LanguageStats:
 
 
 def memory_stats(memory: Memory) -> list[LanguageStats]:
-    """Summarise the memory per language."""
-    out = []
-    for lang in memory.languages:
-        units = memory.units_for(lang)
-        own = [u for u in units if not u.imported]
-        by_source: dict[str, set[str]] = {}
-        for u in units:
-            by_source.setdefault(u.source, set()).add(normalize_space(u.target))
-        out.append(LanguageStats(lang, len(own), len({u.origin for u in own}),
-                                 len(units) - len(own), len(by_source),
-                                 sum(1 for v in by_source.values() if len(v) > 1)))
-    return out
+    """Summarise the memory per language (the project's own units).
+
+    Bounded memory: the counts are the database's; the conflicting sentences (more
+    than one translation once spacing is normalised, which SQL cannot do) are counted
+    from the units streamed in blocks of whole sentences.
+    """
+    counts = memory.tables.unit_counts(memory.desk)
+    conflicting: Counter = Counter()
+    for rows in memory.tables.targets_by_sentence(memory.desk):
+        seen: dict[tuple[int, str], set[str]] = {}
+        for sid, lang, target in rows:
+            seen.setdefault((sid, lang), set()).add(normalize_space(target))
+        conflicting.update(lang for (_, lang), targets in seen.items() if len(targets) > 1)
+    return [LanguageStats(lang, units, articles, imported, sources, conflicting[lang])
+            for lang, (units, articles, imported, sources) in sorted(counts.items())]
 
 
 # --------------------------------------------------------------------------- consistency
