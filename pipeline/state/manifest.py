@@ -152,18 +152,30 @@ def _plain_version(dist: str) -> str | None:
     for entry in sys.path:
         if entry.lower().endswith(".egg"):
             return None
-        try:
-            names = os.listdir(entry or ".")
-        except FileNotFoundError:
-            continue
-        except OSError:
+        found = _dist_folders(entry)
+        if found is None:
             return None
-        for name in names:
-            low = name.lower()
-            if low.endswith((".dist-info", ".egg-info")) and \
-                    _dist_key(low.rpartition(".")[0].partition("-")[0]) == wanted:
-                return _metadata_version(os.path.join(entry, name))
+        if wanted in found:
+            return _metadata_version(os.path.join(entry, found[wanted]))
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _dist_folders(entry: str) -> dict[str, str] | None:
+    """The first ``.dist-info``/``.egg-info`` folder of each distribution in the sys.path
+    folder *entry* (listed once for every library a key names); None if it is not a folder."""
+    try:
+        names = os.listdir(entry or ".")
+    except FileNotFoundError:
+        return {}
+    except OSError:
+        return None
+    found: dict[str, str] = {}
+    for name in names:
+        low = name.lower()
+        if low.endswith((".dist-info", ".egg-info")):
+            found.setdefault(_dist_key(low.rpartition(".")[0].partition("-")[0]), name)
+    return found
 
 
 def _dist_key(name: str) -> str:
