@@ -33,6 +33,7 @@ Rules:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import os
@@ -42,6 +43,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from .errors import PipelineError
 
@@ -151,6 +153,61 @@ def atomic_write(path: str | Path, data: bytes | str, *,
         raise
     _fsync_dir(path.parent)
     return True
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path, *, error: type[PipelineError] = PipelineError) -> Iterator[BinaryIO]:
+    """Write *path* atomically, as :func:`atomic_write` does, from a file object the
+    block writes to as it goes (a document too large to hold in memory). The file
+    replaces *path* when the block ends (not if it raises); a file that already held
+    the same bytes is left untouched."""
+    shown = Path(path)
+    refuse_link(shown, error=error)
+    tmp = None
+    try:
+        _make_parents(shown.parent)
+        fd, tmp = tempfile.mkstemp(dir=shown.parent, prefix=f".{shown.name}.", suffix=TEMP_SUFFIX)
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            same = shown.is_file() and _same_bytes(shown, tmp)
+        except OSError:
+            same = False
+        if same:
+            os.unlink(tmp)
+            tmp = None
+            return
+        try:
+            mode = shown.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = default_mode()
+        os.chmod(tmp, mode)
+        os.replace(tmp, shown)
+        tmp = None
+    except BaseException as exc:  # Ctrl-C included: never leave a temp file behind
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(exc, OSError):
+            raise error(f"cannot write: {exc.strerror or exc}", path=shown) from exc
+        raise
+    _fsync_dir(shown.parent)
+
+
+def _same_bytes(a: Path, b: str, block: int = 1 << 20) -> bool:
+    if a.stat().st_size != os.stat(b).st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(block), fb.read(block)
+            if x != y:
+                return False
+            if not x:
+                return True
 
 
 def atomic_write_many(items: list[tuple[str | Path, bytes | str, object]], *,

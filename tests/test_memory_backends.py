@@ -502,3 +502,47 @@ def test_stats_stream_and_agree_with_every_unit_at_once(memory_backend, block, m
     assert [s.lang for s in expected] == ["ar", "ckb", "ku"]
     assert all(s.conflicting and s.imported and s.units for s in expected)
     assert memory_stats(memory) == expected
+
+
+def test_export_streams_the_same_document_as_every_unit_at_once(memory_backend, tmp_path, runner,
+                                                                  monkeypatch):
+    """`tm export` writes as it goes from the tables in document order (sentences by code
+    point on both backends, the first of equal translations in file order): the bytes of
+    the whole tree built from every unit, with and without imported units, per language,
+    to a file (atomically) and to standard output."""
+    from pipeline.translate.exchange import export_tmx
+    from pipeline.translate.tmx import write_tmx
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    rng = random.Random(9)
+    sentences = ["Zebra crossing.", "apple <pie> & \"tea\".", "Émile said.", "émile said.", "Ärger.",
+                 "İstanbul.", "a\u0628c.", "B\U0001F600.", "b.", "B."]
+    units = []
+    for i in range(300):
+        source = rng.choice(sentences)
+        lang = rng.choice(["ar", "ckb", "ku"])
+        imported = rng.random() < 0.2
+        slug = rng.choice(["b-slug", "A-slug", "a-slug", "z"])
+        path = f"locales/{lang}/memory.tmx" if imported else f"locales/{lang}/{slug}.po"
+        target = rng.choice(["نص", "نص ", " نص", "نص  آخر", "<b> & c", "x"])
+        units.append(Unit(source, target, lang, f"tmx:{slug}" if imported else slug, path, i,
+                          imported, rng.random() < 0.1))
+    desk = make_project(tmp_path / "desk", {"storm.txt": STORM})
+    project = load_project(desk)
+    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    every = memory.units
+    for langs, imported in ((None, True), (None, False), (["ckb"], True), (["ku", "ar"], False)):
+        chosen = [u for u in every if (langs is None or u.lang in langs) and (imported or not u.imported)]
+        expected = write_tmx(chosen, source_lang="en")
+        data, count = export_tmx(project, langs, include_imported=imported, memory=memory)
+        assert data == expected
+        assert count == expected.count(b"<tu ") > 0
+    # The command, on the project's own memory (its catalogues), to a file and to stdout.
+    review(desk, "storm", "ar")
+    out = tmp_path / "all.tmx"
+    result = runner.invoke(cli, ["--root", str(desk), "tm", "export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    whole = write_tmx(load_memory(load_project(desk)).units, source_lang="en")
+    assert out.read_bytes() == whole and f"{whole.count(b'<tu ')} translation unit(s)" in result.output
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".all.tmx")]  # no temp file left
+    result = runner.invoke(cli, ["--root", str(desk), "tm", "export"])
+    assert result.exit_code == 0 and result.stdout_bytes == whole

@@ -63,13 +63,16 @@ def tm_export(ctx: click.Context, fmt: str, langs: tuple[str, ...], out: Path | 
               imported: bool) -> None:
     """Write the memory (reviewed translations) as a TMX 1.4 file."""
     from ..errors import ExportError
-    from ..fsutil import atomic_write
-    from ..translate.exchange import export_tmx
-    data, count = export_tmx(project_of(ctx), langs or None, include_imported=imported)
-    if out is None:
-        click.echo(data.decode("utf-8"), nl=False)
+    from ..fsutil import atomic_writer
+    from ..translate.exchange import write_export
+    project = project_of(ctx)
+    if out is None:  # written as it goes (an archive's memory is hundreds of megabytes)
+        stdout = click.get_binary_stream("stdout")
+        write_export(project, stdout, langs or None, include_imported=imported)
+        stdout.flush()
         return
-    atomic_write(out, data, error=ExportError)
+    with atomic_writer(out, error=ExportError) as fh:
+        count = write_export(project, fh, langs or None, include_imported=imported)
     click.echo(f"{count} translation unit(s) written to {out}")
 
 

@@ -75,6 +75,23 @@ class Db:
             except sqlite3.Error as exc:
                 raise self._fail(exc) from exc
 
+    def stream(self, sql: str, params: Sequence[Any] = (), *, size: int = 5000) -> Iterator[tuple]:
+        """The rows of a query, fetched *size* at a time (one block held, not all rows)."""
+        with self.lock:
+            try:
+                cur = self.conn.execute(sql, params)
+            except sqlite3.Error as exc:
+                raise self._fail(exc) from exc
+        while True:
+            with self.lock:
+                try:
+                    rows = cur.fetchmany(size)
+                except sqlite3.Error as exc:
+                    raise self._fail(exc) from exc
+            if not rows:
+                return
+            yield from rows
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
         rows = self.execute(sql, params)
         return rows[0] if rows else None

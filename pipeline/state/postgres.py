@@ -66,6 +66,18 @@ class PgDb:
             except self._psycopg.Error as exc:
                 raise self._fail(exc) from exc
 
+    def stream(self, sql: str, params: Sequence[Any] = (), *, size: int = 5000) -> Iterator[tuple]:
+        """The rows of a query through a server-side cursor, *size* at a time (in a
+        transaction of its own: the connection takes no other statement meanwhile)."""
+        with self.lock:
+            try:
+                with self.conn.transaction(), self.conn.cursor(name="newsloc_stream") as cur:
+                    cur.execute(_pg(sql), params or None)
+                    while rows := cur.fetchmany(size):
+                        yield from rows
+            except self._psycopg.Error as exc:
+                raise self._fail(exc) from exc
+
     def one(self, sql: str, params: Sequence[Any] = (), *, raw: bool = False) -> tuple | None:
         rows = self.execute(sql, params, raw=raw)
         return rows[0] if rows else None

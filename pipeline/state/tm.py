@@ -364,6 +364,23 @@ class TMTables:
                 return
             last = edge[0]
 
+    def export_rows(self, desk: str, langs: Sequence[str] | None = None, *,
+                    include_imported: bool = True) -> Iterator[tuple[str, str, str, str]]:
+        """(lang, source, target, origin) of every unit of *desk*, streamed, ordered by
+        language and sentence (by code point on both backends: SQLite compares UTF-8
+        bytes, PostgreSQL is told ``COLLATE "C"``), then in file order."""
+        where, params = ["u.desk = ?"], [desk]
+        if langs is not None:
+            where.append(f"u.lang IN ({','.join('?' * len(langs))})")
+            params.extend(langs)
+        if not include_imported:
+            where.append("u.imported = 0")
+        c = ' COLLATE "C"' if self.pg else ""
+        return self.db.stream(
+            "SELECT u.lang, s.source, u.target, u.origin FROM tm_units u JOIN tm_sources s "
+            f"ON s.sid = u.sid WHERE {' AND '.join(where)} "
+            f"ORDER BY u.lang{c}, s.source{c}, u.path, u.seq", params)
+
     def count_units(self, desk: str) -> int:
         return self.db.one("SELECT COUNT(*) FROM tm_units WHERE desk = ?", (desk,))[0]
 

@@ -7,10 +7,12 @@ reviewed entry, and an exact imported match is never taken as reviewed.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from itertools import groupby
+from typing import BinaryIO, Iterable, Iterator
 
 import defusedxml.ElementTree as SafeET
 
@@ -19,19 +21,41 @@ from ..errors import CatalogError
 from ..fsutil import atomic_write
 from .memory import Memory, imported_path, load_memory
 
-from .tmx import XML_LANG, project_lang, read_tmx, write_tmx
+from .tmx import XML_LANG, project_lang, read_tmx, stream_tmx, write_tmx
 from .units import normalize_space
 
 
 def export_tmx(project: Project, languages: Iterable[str] | None = None, *,
                include_imported: bool = True, memory: Memory | None = None) -> tuple[bytes, int]:
     """Return the project's memory as TMX 1.4 and the number of units in it."""
+    out = io.BytesIO()
+    count = write_export(project, out, languages, include_imported=include_imported, memory=memory)
+    return out.getvalue(), count
+
+
+def write_export(project: Project, out: BinaryIO, languages: Iterable[str] | None = None, *,
+                 include_imported: bool = True, memory: Memory | None = None) -> int:
+    """Write the project's memory as TMX 1.4 to *out* as it goes; return the number of
+    units written (one per language, sentence and translation once spacing is normalised).
+
+    The units come from the memory tables in document order (language, sentence), so one
+    sentence's units are held at a time, not the 1.4 million of a 20,000-article archive.
+    """
     memory = memory if memory is not None else load_memory(project)
-    langs = set(languages) if languages else None
-    units = [u for u in memory.units
-             if (langs is None or u.lang in langs) and (include_imported or not u.imported)]
-    distinct = {(u.lang, u.source, normalize_space(u.target)) for u in units}
-    return write_tmx(units, source_lang=project.source), len(distinct)
+    langs = sorted(set(languages)) if languages else None
+    rows = memory.tables.export_rows(memory.desk, langs, include_imported=include_imported)
+    return stream_tmx(_tus(rows), out, source_lang=project.source)
+
+
+def _tus(rows: Iterable[tuple[str, str, str, str]]) -> Iterator[tuple[str, str, str, set[str]]]:
+    """(lang, source, target, origins) per distinct translation, from rows ordered by
+    (lang, source) then file order: the first target of each translation is kept."""
+    for (lang, source), group in groupby(rows, key=lambda r: (r[0], r[1])):
+        by_text: dict[str, tuple[str, set[str]]] = {}
+        for _, _, target, origin in group:
+            by_text.setdefault(normalize_space(target), (target, set()))[1].add(origin)
+        for _, (target, origins) in sorted(by_text.items()):
+            yield lang, source, target, origins
 
 
 @dataclass

@@ -7,9 +7,10 @@ The project-level commands (``newsloc tm export`` / ``tm import``) are in
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Iterable
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
@@ -65,25 +66,44 @@ def write_tmx(units: Iterable[Unit], *, source_lang: str = "en") -> bytes:
     grouped: dict[tuple[str, str, str], list[Unit]] = {}
     for unit in units:
         grouped.setdefault((unit.lang, unit.source, normalize_space(unit.target)), []).append(unit)
-    tmx = ET.Element("tmx", version="1.4")
-    ET.SubElement(tmx, "header", {
+    out = io.BytesIO()
+    stream_tmx(((lang, source, group[0].target, {u.origin for u in group})
+                for (lang, source, _), group in sorted(grouped.items())), out, source_lang=source_lang)
+    return out.getvalue()
+
+
+def stream_tmx(tus: Iterable[tuple[str, str, str, Iterable[str]]], out: BinaryIO, *,
+               source_lang: str = "en") -> int:
+    """Write a TMX 1.4 document to *out* as it goes, one ``tu`` per (lang, source, target,
+    origins) of *tus* (in that order); return how many.
+
+    The bytes are those of one ElementTree of the whole document indented with
+    ``ET.indent`` (each ``tu`` is serialised by ElementTree, indented at its depth), but
+    only one ``tu`` is held at a time: ``tm export`` of a 20,000-article archive writes
+    over a million.
+    """
+    header = ET.Element("header", {
         "creationtool": "newsloc", "creationtoolversion": __version__,
         "datatype": "PlainText", "segtype": "sentence", "adminlang": "en",
         "srclang": tmx_lang(source_lang), "o-tmf": "newsloc", "creationdate": _tmx_stamp(),
     })
-    body = ET.SubElement(tmx, "body")
-    for (lang, source, _), group in sorted(grouped.items()):
-        tu = ET.SubElement(body, "tu", srclang=tmx_lang(source_lang))
-        for origin in sorted({u.origin for u in group}):
-            prop = ET.SubElement(tu, "prop", type="x-newsloc-origin")
-            prop.text = origin
-        for code, text in ((source_lang, source), (lang, group[0].target)):
+    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n'
+              b'<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+              b'<tmx version="1.4">\n  ' + ET.tostring(header, encoding="unicode").encode("utf-8"))
+    count = 0
+    for lang, source, target, origins in tus:
+        tu = ET.Element("tu", srclang=tmx_lang(source_lang))
+        for origin in sorted(set(origins)):
+            ET.SubElement(tu, "prop", type="x-newsloc-origin").text = origin
+        for code, text in ((source_lang, source), (lang, target)):
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: tmx_lang(code)})
             ET.SubElement(tuv, "seg").text = text
-    ET.indent(tmx, space="  ")
-    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-            b'<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
-            + ET.tostring(tmx, encoding="unicode").encode("utf-8") + b"\n")
+        ET.indent(tu, space="  ", level=2)
+        out.write((b"\n  <body>" if not count else b"") + b"\n    "
+                  + ET.tostring(tu, encoding="unicode").encode("utf-8"))
+        count += 1
+    out.write(b"\n  </body>\n</tmx>\n" if count else b"\n  <body />\n</tmx>\n")
+    return count
 
 
 # Inline codes of TMX 1.4 whose content is native markup, not text.
