@@ -76,8 +76,6 @@ from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rapidfuzz import fuzz, process
-
 from ..catalog import load_catalog
 from ..config import Project, slug_for
 from ..errors import ConfigError, PipelineError
@@ -306,6 +304,7 @@ def _best_per_language(query: str, candidates: list[tuple[str, frozenset[str]]],
     """
     if not candidates:
         return {}
+    from rapidfuzz import fuzz, process  # here: a run that scores nothing (a no-op translate, check) skips it
     candidates = sorted(candidates)
     scored = process.extract(query, [c[0] for c in candidates], scorer=fuzz.ratio,
                              score_cutoff=threshold, limit=None)
