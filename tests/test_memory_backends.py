@@ -546,3 +546,23 @@ def test_export_streams_the_same_document_as_every_unit_at_once(memory_backend, 
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".all.tmx")]  # no temp file left
     result = runner.invoke(cli, ["--root", str(desk), "tm", "export"])
     assert result.exit_code == 0 and result.stdout_bytes == whole
+
+
+def test_import_knows_the_desks_own_units_without_reading_them_all(memory_backend, tmp_path, runner):
+    """`tm import` asks the memory for the incoming sentences only: a unit the desk holds
+    (spacing aside) is a duplicate, another desk's unit or another language's is not."""
+    desk = storm_and_flood(tmp_path / "desk")
+    project = load_project(desk)
+    memory = load_memory(project)
+    Memory([Unit(NEW, "غير", "ar", "x", "locales/ar/x.po", 1)], tables=memory.tables, desk="elsewhere")
+    mine = memory.exact(SHARED, "ar").unit.target
+    tus = [(SHARED, "ar-SA", "  " + mine + " "), (SHARED, "ckb", mine), (NEW, "ar", "غير"),
+           (NEW, "ar", "جديد")]
+    body = "".join(f'<tu><tuv xml:lang="en"><seg>{s}</seg></tuv><tuv xml:lang="{lang}"><seg>{t}</seg>'
+                   "</tuv></tu>" for s, lang, t in tus)
+    vendor = tmp_path / "vendor.tmx"
+    vendor.write_text(f'<?xml version="1.0"?><tmx version="1.4"><header srclang="en"/><body>{body}'
+                      "</body></tmx>", encoding="utf-8")
+    result = runner.invoke(cli, ["--root", str(desk), "tm", "import", str(vendor)])
+    assert result.exit_code == 0, result.output
+    assert "imported 3 unit(s) (ar 2, ckb 1); 1 already in the memory" in result.output
