@@ -474,9 +474,10 @@ def _stats_in_full(memory):
 
 @pytest.mark.parametrize("block", [None, 3, 1], ids=["block-default", "block-3", "block-1"])
 def test_stats_stream_and_agree_with_every_unit_at_once(memory_backend, block, monkeypatch):
-    """`tm stats` counts in the database and streams (sentence, target) a block at a time:
-    the same figures as reading every unit, whatever the block size (a sentence's units are
-    never split between blocks), and another desk's units are not counted."""
+    """`tm stats` counts in the database and streams the units of sentences translated in
+    more than one way a block at a time: the same figures as reading every unit (spacing
+    differences are no conflict), whatever the block size, and another desk's units are
+    not counted."""
     from pipeline.translate.memory import memory_stats
     if block is not None:
         monkeypatch.setattr("pipeline.state.tm.UNIT_BLOCK", block)

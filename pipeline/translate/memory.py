@@ -72,7 +72,7 @@ import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass
-from itertools import compress, count, repeat
+from itertools import compress, count, groupby, repeat
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -658,17 +658,16 @@ class LanguageStats:
 def memory_stats(memory: Memory) -> list[LanguageStats]:
     """Summarise the memory per language (the project's own units).
 
-    Bounded memory: the counts are the database's; the conflicting sentences (more
-    than one translation once spacing is normalised, which SQL cannot do) are counted
-    from the units streamed in blocks of whole sentences.
+    Bounded memory: the counts are the database's; so is the choice of the sentences
+    with more than one translation, which are then compared with spacing normalised (as
+    SQL cannot) from the units streamed one block at a time.
     """
     counts = memory.tables.unit_counts(memory.desk)
     conflicting: Counter = Counter()
-    for rows in memory.tables.targets_by_sentence(memory.desk):
-        seen: dict[tuple[int, str], set[str]] = {}
-        for sid, lang, target in rows:
-            seen.setdefault((sid, lang), set()).add(normalize_space(target))
-        conflicting.update(lang for (_, lang), targets in seen.items() if len(targets) > 1)
+    rows = memory.tables.conflict_candidates(memory.desk)
+    for (_, lang), group in groupby(rows, key=operator.itemgetter(0, 1)):
+        if len({normalize_space(target) for _, _, target in group}) > 1:
+            conflicting[lang] += 1
     return [LanguageStats(lang, units, articles, imported, sources, conflicting[lang])
             for lang, (units, articles, imported, sources) in sorted(counts.items())]
 
