@@ -317,6 +317,21 @@ class TMTables:
                     out.setdefault(row[0], []).append(row)
         return out
 
+    def translations_of(self, desk: str, sources: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+        """The distinct (source, lang, target) of *desk*'s units of *sources* (a block of
+        sentences at a time: what ``tm import`` compares the incoming units with)."""
+        sources = list(dict.fromkeys(sources))
+        for part in chunks(sources):
+            keys = {text_key(source): source for source in part}
+            marks = ",".join("?" * len(keys))
+            # The desk is compared here: in SQL, SQLite would scan the desk's units
+            # (the leading column of their key) instead of probing the sentences.
+            for source, lang, target, owner in self.db.execute(
+                    "SELECT DISTINCT s.source, u.lang, u.target, u.desk FROM tm_sources s "
+                    f"JOIN tm_units u ON u.sid = s.sid WHERE s.hash IN ({marks})", tuple(keys)):
+                if owner == desk and keys.get(text_key(source)) == source:
+                    yield source, lang, target
+
     def desk_units(self, desk: str, lang: str | None = None) -> list[tuple]:
         """Every unit of *desk* (in one language), in file order."""
         where, params = "u.desk = ?", [desk]

@@ -14,14 +14,12 @@ from pathlib import Path
 from itertools import groupby
 from typing import BinaryIO, Iterable, Iterator
 
-import defusedxml.ElementTree as SafeET
-
 from ..config import Project
 from ..errors import CatalogError
 from ..fsutil import atomic_write
 from .memory import Memory, imported_path, load_memory
 
-from .tmx import XML_LANG, project_lang, read_tmx, stream_tmx, write_tmx
+from .tmx import project_lang, read_tmx, stream_tmx, tmx_languages, write_tmx
 from .units import normalize_space
 
 
@@ -76,10 +74,10 @@ def import_tmx(project: Project, path: str | Path, *, languages: Iterable[str] |
     report = ImportReport()
     _count_other_languages(path, project, langs, report)
     memory = load_memory(project)
-    # What the desk's memory already holds of the incoming sentences only (asked in
-    # blocks): not every unit of an archive (1.4 million at 20,000 articles).
-    known = {(row[2], row[0], normalize_space(row[1]))
-             for row in _units_of(memory, [u.source for u in incoming])}
+    # What the desk's memory already holds of the incoming sentences only (asked a
+    # block at a time): not every unit of an archive (1.4 million at 20,000 articles).
+    known = {(lang, source, normalize_space(target)) for source, lang, target
+             in memory.tables.translations_of(memory.desk, [u.source for u in incoming])}
     for lang in langs:
         new = []
         for unit in incoming:
@@ -102,17 +100,7 @@ def import_tmx(project: Project, path: str | Path, *, languages: Iterable[str] |
     return report
 
 
-def _units_of(memory: Memory, sources: list[str]) -> Iterator[tuple]:
-    """The desk's own unit rows (source, target, lang, ...) of *sources*."""
-    sources = list(dict.fromkeys(sources))
-    for k in range(0, len(sources), 5000):
-        for rows in memory.tables.units_of_many(sources[k:k + 5000]).values():
-            yield from (row for row in rows if row[8] == memory.desk)
-
-
 def _count_other_languages(path: Path, project: Project, langs: list[str], report: ImportReport) -> None:
-    tree = SafeET.parse(str(path), forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    for tuv in tree.getroot().iter("tuv"):
-        tag = tuv.get(XML_LANG) or tuv.get("lang") or ""
+    for tag in tmx_languages(path):
         if project_lang(tag, [project.source]) is None and project_lang(tag, langs) is None:
             report.other_languages[tag or "?"] += 1

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import os
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, Iterable, Iterator
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
@@ -125,11 +125,49 @@ def _local(tag: str) -> str:
 
 
 def read_tmx(path: str | Path, *, source_lang: str, languages: Iterable[str]) -> list[Unit]:
-    """Read a TMX file (safely) into units for *languages*; other languages are skipped."""
+    """Read a TMX file (safely) into units for *languages*; other languages are skipped.
+
+    Parsed incrementally: each ``tu`` is read and dropped, so a vendor's memory of
+    tens of megabytes is not held as one element tree (a 30 MB file cost 240 MB so).
+    """
     path = Path(path)
     languages = list(languages)
+    units: list[Unit] = []
+    stem = path.stem
+    depth, body_depth, seen_body = 0, None, False
+    for event, elem in _iterparse(path):
+        if event == "start":
+            depth += 1
+            if depth == 1 and _local(elem.tag) != "tmx":
+                raise CatalogError(f"not a TMX file (root element <{_local(elem.tag)}>)", path=path)
+            if depth == 2 and elem.tag == "body" and not seen_body:
+                body_depth, seen_body = depth, True
+            continue
+        depth -= 1
+        if body_depth is not None and depth < body_depth:
+            body_depth = None  # the end of <body>
+        elif body_depth is not None and elem.tag == "tu":
+            units.extend(_tu_units(elem, source_lang, languages, stem, path))
+            elem.clear()
+    if not seen_body:
+        raise CatalogError("not a TMX file: no <body>", path=path)
+    return units
+
+
+def tmx_languages(path: str | Path) -> Iterator[str]:
+    """The language tag of every ``tuv`` of a TMX file (read incrementally; the file is
+    one :func:`read_tmx` accepted)."""
+    for event, elem in _iterparse(Path(path), events=("end",)):
+        if elem.tag == "tuv":
+            yield elem.get(XML_LANG) or elem.get("lang") or ""
+        elif elem.tag == "tu":
+            elem.clear()
+
+
+def _iterparse(path: Path, events: tuple[str, ...] = ("start", "end")) -> Iterator[tuple[str, ET.Element]]:
     try:
-        tree = SafeET.parse(str(path), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        yield from SafeET.iterparse(str(path), events=events, forbid_dtd=False,
+                                    forbid_entities=True, forbid_external=True)
     except FileNotFoundError as exc:
         raise CatalogError("no such file", path=path) from exc
     except OSError as exc:
@@ -141,38 +179,32 @@ def read_tmx(path: str | Path, *, source_lang: str, languages: Iterable[str]) ->
     except DefusedXmlException as exc:
         raise CatalogError(f"refused unsafe XML ({type(exc).__name__}): entities and external "
                            "references are not allowed in a TMX file", path=path) from exc
-    root = tree.getroot()
-    if _local(root.tag) != "tmx":
-        raise CatalogError(f"not a TMX file (root element <{_local(root.tag)}>)", path=path)
-    body = root.find("body")
-    if body is None:
-        raise CatalogError("not a TMX file: no <body>", path=path)
-    units: list[Unit] = []
-    stem = path.stem
-    for tu in body.iter("tu"):
-        texts: dict[str, str] = {}
-        src_text = None
-        for tuv in tu.findall("tuv"):
-            tag = tuv.get(XML_LANG) or tuv.get("lang") or ""
-            seg = tuv.find("seg")
-            if seg is None:
-                continue
-            text = normalize_space(_seg_text(seg))
-            if not text:
-                continue
-            if project_lang(tag, [source_lang]) is not None:
-                src_text = text
-                continue
-            lang = project_lang(tag, languages)
-            if lang is not None and lang not in texts:
-                texts[lang] = _seg_text(seg).strip()
-        if src_text is None:  # no segment in the project's source language
+
+
+def _tu_units(tu: ET.Element, source_lang: str, languages: list[str], stem: str,
+              path: Path) -> list[Unit]:
+    texts: dict[str, str] = {}
+    src_text = None
+    for tuv in tu.findall("tuv"):
+        tag = tuv.get(XML_LANG) or tuv.get("lang") or ""
+        seg = tuv.find("seg")
+        if seg is None:
             continue
-        origins = [p.text.strip() for p in tu.findall("prop")
-                   if p.get("type") == "x-newsloc-origin" and p.text and p.text.strip()]
-        origin = origins[0] if origins else stem
-        if not origin.startswith("tmx:"):
-            origin = f"tmx:{origin}"
-        for lang, target in texts.items():
-            units.append(Unit(src_text, target, lang, origin, path.as_posix(), None, True))
-    return units
+        text = normalize_space(_seg_text(seg))
+        if not text:
+            continue
+        if project_lang(tag, [source_lang]) is not None:
+            src_text = text
+            continue
+        lang = project_lang(tag, languages)
+        if lang is not None and lang not in texts:
+            texts[lang] = _seg_text(seg).strip()
+    if src_text is None:  # no segment in the project's source language
+        return []
+    origins = [p.text.strip() for p in tu.findall("prop")
+               if p.get("type") == "x-newsloc-origin" and p.text and p.text.strip()]
+    origin = origins[0] if origins else stem
+    if not origin.startswith("tmx:"):
+        origin = f"tmx:{origin}"
+    return [Unit(src_text, target, lang, origin, path.as_posix(), None, True)
+            for lang, target in texts.items()]
