@@ -141,3 +141,28 @@ def test_python_dash_m_pipeline(empty_project):
     version = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True,
                              text=True, env=env, timeout=60)
     assert version.stdout.startswith("newsloc, version")
+
+
+def test_the_command_ends_with_its_exit_code_output_and_atexit_work(runner, empty_project, tmp_path):
+    """main() skips the interpreter's teardown: the exit codes, every line of output and the
+    atexit handlers (logging, multiprocessing) must still be those of a normal exit."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    ok = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "extract"],
+                        capture_output=True, text=True, env=env, timeout=120)
+    status = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "status"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0 and status.returncode == 0, ok.stderr + status.stderr
+    assert status.stdout == runner.invoke(cli, ["--root", str(empty_project), "status"]).output  # all of it
+    missing = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "show", "nope"],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert missing.returncode == 1 and missing.stderr.startswith("Error: ")
+    usage = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "extract", "--bogus"],
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert usage.returncode == 2
+    marker = tmp_path / "atexit-ran"
+    script = ("import atexit, sys; from pipeline.cli import main; "
+              f"atexit.register(lambda: open({str(marker)!r}, 'w').write('yes')); "
+              f"sys.argv = ['newsloc', '--root', {str(empty_project)!r}, 'status']; main()")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert marker.read_text() == "yes"

@@ -61,3 +61,10 @@ def test_stage_keys_read_library_versions_as_importlib_metadata_does(tmp_path, m
             expected = "absent"
         assert library_version(dist) == expected, dist
     library_version.cache_clear()
+
+
+def test_atexit_can_run_its_handlers_before_the_cli_ends_without_teardown():
+    """pipeline/cli's main() runs the atexit handlers itself, then os._exit (no interpreter teardown)."""
+    import atexit
+    assert callable(getattr(atexit, "_run_exitfuncs", None)), \
+        "atexit._run_exitfuncs is gone: pipeline/cli/__init__.py:_exit_now must end the process another way"
