@@ -240,18 +240,33 @@ class Memory:
         The tables are asked once for every language of the memory (see ``_langs``) and
         the answers kept: the same sentences in the next language cost no query.
         """
+        return {s: by_lang.get(lang) for s, by_lang in self._nears(sources, lang, threshold).items()}
+
+    def _nears(self, sources: Iterable[str], lang: str,
+               threshold: float) -> dict[str, dict[str, tuple[str, float]]]:
+        # Sentence → (language → its most similar sentence and score), for every language
+        # asked so far; answered from the cache where *lang* was part of the question.
+        # The answers are returned from this call's own dict: a cold run over an archive
+        # fills the cache past BEST_CACHE and it is emptied mid-way, so reading the answers
+        # back from the cache would lose those of sentences asked before.
         self._langs.add(lang)
-        sources = list(dict.fromkeys(sources))
-        asked = [s for s in sources if lang not in self._near.get((s, threshold), (frozenset(),))[0]]
+        out: dict[str, dict[str, tuple[str, float]]] = {}
+        asked = []
+        for source in dict.fromkeys(sources):
+            cached = self._near.get((source, threshold))
+            if cached is not None and lang in cached[0]:
+                out[source] = cached[1]
+            else:
+                asked.append(source)
         if asked:
             langs = frozenset(self._langs)
             candidates = self.tables.candidates_many(asked, threshold, sorted(langs))
             if len(self._near) + len(asked) > BEST_CACHE:
                 self._near.clear()
             for source in asked:
-                self._near[(source, threshold)] = (langs, _best_per_language(
-                    source, candidates.get(source, []), threshold))
-        return {s: self._near[(s, threshold)][1].get(lang) for s in sources}
+                out[source] = _best_per_language(source, candidates.get(source, []), threshold)
+                self._near[(source, threshold)] = (langs, out[source])
+        return out
 
     def lookup(self, source: str, lang: str, *, threshold: float = DEFAULT_THRESHOLD) -> Match | None:
         """Return the best match for *source* in *lang*: exact first, then fuzzy ≥ *threshold*."""
@@ -278,12 +293,12 @@ class Memory:
                   if source.strip() and any(lg not in by_lang for lg in self._langs)]
         if not misses:
             return out
-        near = {source: found for source, found in self.fuzzy_many(misses, lang, threshold).items()
-                if found is not None and out[source] is None}
+        nears = self._nears(misses, lang, threshold)
+        near = {source: by_lang[lang] for source, by_lang in nears.items()
+                if lang in by_lang and out[source] is None}
         # The similar sentences' units for every language in one go too (those found for
         # the other languages are asked now, not in their own call).
-        bests = self._bests({similar for source in misses
-                             for similar, _score in self._near[(source, threshold)][1].values()})
+        bests = self._bests({similar for by_lang in nears.values() for similar, _score in by_lang.values()})
         for source, (similar, score) in near.items():
             best = bests[similar].get(lang)
             if best is None:  # removed by another desk just now
