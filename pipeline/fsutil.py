@@ -124,33 +124,16 @@ def atomic_write(path: str | Path, data: bytes | str, *,
             return False
     except OSError:
         pass
-    tmp = None
-    try:
-        _make_parents(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
-        with os.fdopen(fd, "wb") as fh:
+    with _temporary_beside(path, shown, error) as temp:
+        with os.fdopen(temp.fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = default_mode()
-        os.chmod(tmp, mode)
+        _keep_mode(path, temp.name)
         if expect is not UNCHECKED and _digest_or_none(path) != expect:
             raise ChangedOnDisk("changed on disk since it was read (saved by someone "
                                 "else?); not overwritten", path=shown)
-        os.replace(tmp, path)
-        tmp = None
-    except BaseException as exc:  # Ctrl-C included: never leave a temp file behind
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-        if isinstance(exc, OSError):
-            raise error(f"cannot write: {exc.strerror or exc}", path=shown) from exc
-        raise
+        temp.move_into_place()
     _fsync_dir(path.parent)
     return True
 
@@ -163,39 +146,63 @@ def atomic_writer(path: str | Path, *, error: type[PipelineError] = PipelineErro
     the same bytes is left untouched."""
     shown = Path(path)
     refuse_link(shown, error=error)
-    tmp = None
-    try:
-        _make_parents(shown.parent)
-        fd, tmp = tempfile.mkstemp(dir=shown.parent, prefix=f".{shown.name}.", suffix=TEMP_SUFFIX)
-        with os.fdopen(fd, "wb") as fh:
+    with _temporary_beside(shown, shown, error) as temp:
+        with os.fdopen(temp.fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         try:
-            same = shown.is_file() and _same_bytes(shown, tmp)
+            same = shown.is_file() and _same_bytes(shown, temp.name)
         except OSError:
             same = False
         if same:
-            os.unlink(tmp)
-            tmp = None
-            return
-        try:
-            mode = shown.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = default_mode()
-        os.chmod(tmp, mode)
-        os.replace(tmp, shown)
-        tmp = None
-    except BaseException as exc:  # Ctrl-C included: never leave a temp file behind
-        if tmp is not None:
+            return  # the temporary file goes: nothing to replace
+        _keep_mode(shown, temp.name)
+        temp.move_into_place()
+    _fsync_dir(shown.parent)
+
+
+def _keep_mode(path: Path, tmp: str) -> None:
+    """Give the temporary file the mode of the file it replaces (the default mode for a new one)."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = default_mode()
+    os.chmod(tmp, mode)
+
+
+class _Temporary:
+    """A temporary file beside its destination (see :func:`_temporary_beside`)."""
+
+    def __init__(self, path: Path, fd: int, name: str) -> None:
+        self.path, self.fd, self.name, self.moved = path, fd, name, False
+
+    def move_into_place(self) -> None:
+        os.replace(self.name, self.path)
+        self.moved = True
+
+
+@contextlib.contextmanager
+def _temporary_beside(path: Path, shown: Path, error: type[PipelineError]) -> Iterator[_Temporary]:
+    """A new temporary file in *path*'s folder, for the block to write and move into place.
+
+    Whatever ends the block without the move (an error, Ctrl-C included, or a
+    write found unnecessary) removes the file: a run never leaves one behind.
+    An OSError becomes *error* naming *shown*."""
+    temp = None
+    try:
+        _make_parents(path.parent)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+        temp = _Temporary(path, fd, name)
+        yield temp
+    except OSError as exc:
+        raise error(f"cannot write: {exc.strerror or exc}", path=shown) from exc
+    finally:
+        if temp is not None and not temp.moved:
             try:
-                os.unlink(tmp)
+                os.unlink(temp.name)
             except OSError:
                 pass
-        if isinstance(exc, OSError):
-            raise error(f"cannot write: {exc.strerror or exc}", path=shown) from exc
-        raise
-    _fsync_dir(shown.parent)
 
 
 def _same_bytes(a: Path, b: str, block: int = 1 << 20) -> bool:
