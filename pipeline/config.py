@@ -272,8 +272,9 @@ def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
 
     Importing pydantic and building the schema costs about a tenth of a
     second, more than a no-op ``status`` spends on its work; so the digest of
-    settings that passed (with the schema's own source) is kept in
-    ``.newsloc/settings.ok`` and the same settings are not checked again.
+    settings that passed (with the schema's own source and the versions of
+    pydantic and babel, which judge them) is kept in ``.newsloc/settings.ok``
+    and the same settings are not checked again.
     Derived state: deleting the file costs one check. Returns the digest to
     remember once every other check of the project passed, None when
     nothing is set (nothing to remember), or :data:`CHECKED_BEFORE` when
@@ -288,7 +289,11 @@ def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
     except OSError:
         schema_digest = ""
     text = json.dumps(table, sort_keys=True, default=str, ensure_ascii=False)
-    digest = hashlib.sha256(f"{schema_digest}\n{text}".encode()).hexdigest()
+    # The libraries that check the settings are part of what passed: after an upgrade of
+    # pydantic (the schema) or babel (the locale codes) the same settings are checked again.
+    from .versions import library_version
+    checkers = "\n".join(f"{dist}={library_version(dist)}" for dist in ("babel", "pydantic"))
+    digest = hashlib.sha256(f"{schema_digest}\n{checkers}\n{text}".encode()).hexdigest()
     marker = root / SETTINGS_OK
     try:
         if not marker.is_symlink() and marker.read_text(encoding="ascii").strip() == digest:

@@ -18,7 +18,7 @@ import pipeline
 PACKAGE = Path(pipeline.__file__).parent
 
 LAYERS = [
-    {"errors", "textpatterns", "redact", "__init__"},
+    {"errors", "textpatterns", "redact", "versions", "__init__"},
     {"config", "schema", "locales", "fsutil", "parallel"},
     {"lock", "state"},
     {"article", "sbd"},

@@ -106,3 +106,27 @@ def test_settings_checked_once_are_checked_again_when_they_change(runner, empty_
     write_settings(empty_project, "[tool.newsloc.translate]\nretries = -2\n")
     result = runner.invoke(cli, ["--root", str(empty_project), "status"])
     assert result.exit_code == 2 and "retries: must be ≥ 0, got -2" in result.output
+
+
+def test_settings_are_checked_again_after_an_upgrade_of_the_libraries_that_check_them(empty_project, monkeypatch):
+    """settings.ok vouches for the schema (pydantic) and the locale codes (babel): a new version
+    of either may judge the same settings otherwise, so the marker no longer matches."""
+    import pipeline.schema
+    import pipeline.versions
+    write_settings(empty_project, 'languages = ["ar", "ckb"]\n[tool.newsloc.translate]\nretries = 2\n')
+    load_project(empty_project)
+    checked = []
+    real = pipeline.schema.validate_settings
+    monkeypatch.setattr(pipeline.schema, "validate_settings", lambda table: checked.append(1) or real(table))
+    load_project(empty_project)
+    assert checked == []  # the marker matched: not checked again
+    for dist in ("babel", "pydantic"):
+        real_version = pipeline.versions.library_version
+        monkeypatch.setattr(pipeline.versions, "library_version",
+                            lambda name, dist=dist, real_version=real_version:
+                            "999.0" if name == dist else real_version(name))
+        load_project(empty_project)
+        assert len(checked) == 1, dist  # checked again once, then remembered
+        load_project(empty_project)
+        assert len(checked) == 1, dist
+        checked.clear()
