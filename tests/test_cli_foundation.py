@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -166,3 +167,30 @@ def test_the_command_ends_with_its_exit_code_output_and_atexit_work(runner, empt
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert ran.returncode == 0, ran.stderr
     assert marker.read_text() == "yes"
+
+
+def test_the_command_closes_the_state_store_and_survives_odd_endings(empty_project, tmp_path):
+    """What the interpreter's teardown used to do, main() does before os._exit: the store is
+    closed (its WAL checkpointed into state.sqlite, nothing left beside it); a closed stdout
+    and a thread pool left alive end the command normally."""
+    import shlex
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    run = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "extract"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    state = empty_project / ".newsloc"
+    assert (state / "state.sqlite").is_file()
+    assert not (state / "state.sqlite-wal").exists()  # checkpointed and closed
+    copy = tmp_path / "copy.sqlite"                   # a backup of the file alone holds the records
+    copy.write_bytes((state / "state.sqlite").read_bytes())
+    import sqlite3
+    with contextlib.closing(sqlite3.connect(copy)) as db:
+        assert db.execute("SELECT COUNT(*) FROM records").fetchone()[0] > 0
+    closed = subprocess.run(f"{shlex.quote(sys.executable)} -m pipeline --root {shlex.quote(str(empty_project))} "
+                            "status >&-", shell=True, capture_output=True, text=True, env=env, timeout=120)
+    assert closed.returncode == 0, closed.stderr
+    script = ("import sys; from concurrent.futures import ThreadPoolExecutor; "
+              "pool = ThreadPoolExecutor(2); pool.submit(print, 'task'); from pipeline.cli import main; "
+              f"sys.argv = ['newsloc', '--root', {str(empty_project)!r}, 'status']; main()")
+    alive = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    assert alive.returncode == 0, alive.stderr

@@ -63,8 +63,11 @@ def test_stage_keys_read_library_versions_as_importlib_metadata_does(tmp_path, m
     library_version.cache_clear()
 
 
-def test_atexit_can_run_its_handlers_before_the_cli_ends_without_teardown():
-    """pipeline/cli's main() runs the atexit handlers itself, then os._exit (no interpreter teardown)."""
+def test_the_interpreter_exit_steps_the_cli_runs_itself_are_there():
+    """pipeline/cli's main() does the interpreter's first exit steps itself (threads, atexit
+    handlers), then os._exit (no teardown): the two private functions must still exist."""
     import atexit
-    assert callable(getattr(atexit, "_run_exitfuncs", None)), \
-        "atexit._run_exitfuncs is gone: pipeline/cli/__init__.py:_exit_now must end the process another way"
+    import threading
+    for owner, name in ((threading, "_shutdown"), (atexit, "_run_exitfuncs")):
+        assert callable(getattr(owner, name, None)), \
+            f"{owner.__name__}.{name} is gone: pipeline/cli/__init__.py:_exit_now must end the process another way"

@@ -153,11 +153,13 @@ def main() -> None:
     """Entry point of the ``newsloc`` command and ``python -m pipeline``.
 
     The command runs as click runs it; then the process ends with
-    :func:`os._exit` once everything a normal exit does for others is done:
-    threads joined, ``atexit`` handlers run (logging, multiprocessing),
-    standard streams flushed (an error there is reported and fails the exit
-    status, as Python's own exit does). What is skipped is the interpreter's
-    teardown, freeing every object of every module one by one: 30 ms of each
+    :func:`os._exit` once everything a normal exit does is done: threads
+    shut down as the interpreter does it, the state stores closed (pending
+    digests written, SQLite's WAL checkpointed into ``state.sqlite``, the
+    PostgreSQL connection ended), ``atexit`` handlers run (logging,
+    multiprocessing), standard streams flushed (a closed pipe gives 120, as
+    Python's own exit does). What is skipped is the interpreter's teardown,
+    freeing every object of every module one by one: 30 ms of each
     pre-translation at 20,000 articles (PostgreSQL's client library alone is
     a few thousand objects), for memory the system takes back at once.
     Tests call :data:`cli` in-process (click's CliRunner) and never get here.
@@ -178,23 +180,45 @@ def _exit_now(code) -> None:
     if code is None:
         code = 0
     elif not isinstance(code, int):
-        print(code, file=sys.stderr)
+        if sys.stderr is not None:
+            print(code, file=sys.stderr)
         code = 1
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and not thread.daemon:
-            thread.join()
-    # The one private name the CLI uses: atexit has no public "run the handlers now";
-    # tests/test_library_internals.py fails loudly if it goes away.
+    # Two private names, the interpreter's own first steps of an exit (stdlib has no public
+    # "do them now"); tests/test_library_internals.py fails loudly if either goes away.
+    threading._shutdown()   # wakes idle pool threads (concurrent.futures), joins the others
+    _close_state()
     atexit._run_exitfuncs()
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except (OSError, ValueError):  # a closed pipe (newsloc status | head -1)
         code = code or 120         # what Python's own exit reports then
     try:
-        sys.stderr.flush()
+        if sys.stderr is not None:
+            sys.stderr.flush()
     except (OSError, ValueError):
         pass
     os._exit(code)
+
+
+def _close_state() -> None:
+    """Close the state stores and shared-memory connections the command opened.
+
+    The interpreter's teardown used to do it (and did not write the pending
+    digests). A store that cannot be written (a read-only checkout) is
+    closed without them: they are derived, the next run hashes again.
+    """
+    store = sys.modules.get("pipeline.state.store")
+    if store is None:  # the command never opened one
+        return
+    try:
+        store.close_store()
+    except PipelineError:
+        pass
+    try:
+        store.close_shared()
+    except PipelineError:
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
