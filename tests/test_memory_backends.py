@@ -161,13 +161,23 @@ def test_one_question_answers_every_language(memory_backend, monkeypatch):
         words[rng.randrange(len(words))] = rng.choice(["reportedly", "2019", "firms", "ministers"])
         queries.append(" ".join(words))
     queries += rng.sample(sentences, 10)
-    asked = []
-    for name in ("candidates_many", "units_of_many"):
-        real = getattr(memory.tables, name)
-        monkeypatch.setattr(memory.tables, name, lambda *a, real=real, name=name, **k: asked.append(name)
-                            or real(*a, **k))
-    answers = {lang: memory.lookup_many(queries, lang) for lang in langs}
-    assert asked == ["units_of_many", "candidates_many", "units_of_many"]  # all during "ar"
+    fuzzy_asked: list[list[str]] = []
+    real = memory.tables.candidates_many
+    monkeypatch.setattr(memory.tables, "candidates_many",
+                        lambda queries, *a, **k: fuzzy_asked.append(list(queries)) or real(queries, *a, **k))
+    answers = {}
+    for lang in langs:
+        before = len(fuzzy_asked)
+        answers[lang] = memory.lookup_many(queries, lang)
+        if lang == "ar":  # the first language asks about all its misses, for every language
+            assert sorted(fuzzy_asked[0]) == sorted(q for q in dict.fromkeys(queries) if not answers["ar"][q]
+                                                    or not answers["ar"][q].exact)
+        else:  # the next ones only about sentences no earlier language asked (an earlier exact match)
+            for later in fuzzy_asked[before:]:
+                assert all(any(answers[lg][q] is not None and answers[lg][q].exact for lg in answers if lg != lang)
+                           for q in later)
+    every = [q for batch in fuzzy_asked for q in batch]
+    assert len(every) == len(set(every))  # no sentence's fuzzy question is asked twice
     differ = 0
     for lang in langs:
         for q in queries:
@@ -181,6 +191,21 @@ def test_one_question_answers_every_language(memory_backend, monkeypatch):
             assert round(got.score if not got.exact else 100.0, 6) == round(min(full[1], 100.0), 6), (lang, q)
             differ += got.unit.source != process.extractOne(q, sentences, scorer=fuzz.ratio)[0]
     assert differ > 0  # some language's best is not the best of all sentences
+
+
+def test_a_language_the_memory_has_nothing_in_does_not_make_lookups_fuzzy(memory_backend, monkeypatch):
+    """A language added to the project (its catalogues just extracted, nothing reviewed) must
+    not send sentences that have an exact match in the asked language to the fuzzy search."""
+    sentences = [f"The council approved budget number {i} for the northern district today." for i in range(40)]
+    units = [Unit(s, stand_in("ar", s), "ar", f"a{i}", f"locales/ar/a{i}.po", 1) for i, s in enumerate(sentences)]
+    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    fresh = Memory(tables=memory.tables, desk=memory.desk, languages=["ar", "fa"])
+    asked = []
+    real = fresh.tables.candidates_many
+    monkeypatch.setattr(fresh.tables, "candidates_many", lambda q, *a, **k: asked.append(list(q)) or real(q, *a, **k))
+    got = fresh.lookup_many(sentences, "ar")
+    assert all(got[s] is not None and got[s].exact for s in sentences)
+    assert asked == []
 
 
 def test_answers_survive_the_caches_filling_up(memory_backend, monkeypatch):

@@ -287,10 +287,11 @@ class Memory:
         for source, by_lang in exact.items():
             found = by_lang.get(lang)
             out[source] = None if found is None else Match(found[0], 100.0, found[1])
-        # The fuzzy question for every language a sentence has no exact match in (not only
-        # *lang*'s misses): the next language's are answered from the cache.
-        misses = [source for source, by_lang in exact.items()
-                  if source.strip() and any(lg not in by_lang for lg in self._langs)]
+        # The fuzzy question for *lang*'s misses, answered for every language at once: the
+        # next language's call finds the same sentences' answers in the cache. (Not for
+        # sentences *lang* has an exact match for: a language of the project the memory has
+        # no unit in yet would make every lookup a fuzzy search, answered for no one.)
+        misses = [source for source, by_lang in exact.items() if source.strip() and lang not in by_lang]
         if not misses:
             return out
         nears = self._nears(misses, lang, threshold)
@@ -387,7 +388,11 @@ def _scan_memory_files(project: Project) -> list[_Folder]:
         except OSError:
             continue
         try:
-            names = _memory_names(os.listdir(os.fsencode(folder)))
+            try:
+                listed = os.listdir(os.fsencode(folder))
+            except OSError:  # removed since it was opened: nothing of it to read
+                continue
+            names = _memory_names(listed)
             stat_at = os.stat
             try:
                 stats = [stat_at(name, dir_fd=fd) for name in names]
