@@ -93,13 +93,11 @@ def test_same_answers_as_a_full_scan(memory_backend, cap, monkeypatch):
     if cap is not None:
         monkeypatch.setattr("pipeline.state.tm.RARE_WORD_CAP", cap)
     rng = random.Random(14)
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(BBC.rglob("*.txt"))[:150]]
-    sentences = sorted({s.strip() + "." for t in texts for s in t.replace("\n", " ").split(". ")
-                        if len(s.split()) > 5})
+    sentences = _bbc_sentences(150)
     assert len(sentences) > 2000  # past the brute-force limit: the index answers
     units = [Unit(s, stand_in("ar", s), "ar", f"a{i % 150}", f"locales/ar/a{i % 150}.po", i)
              for i, s in enumerate(sentences)]
-    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    memory = _memory(units, memory_backend)
     queries = []
     for s in rng.sample(sentences, 120):
         words = s.split()
@@ -119,6 +117,17 @@ def test_same_answers_as_a_full_scan(memory_backend, cap, monkeypatch):
                 (got.exact and full[1] == 100.0), q
 
 
+def _bbc_sentences(articles: int) -> list[str]:
+    """The distinct sentences (more than five words) of the first *articles* BBC articles, sorted."""
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(BBC.rglob("*.txt"))[:articles]]
+    return sorted({s.strip() + "." for t in texts for s in t.replace("\n", " ").split(". ") if len(s.split()) > 5})
+
+
+def _memory(units, backend):
+    """A memory of *units*: private (SQLite in memory) without a backend, else in the shared database."""
+    return Memory(units) if backend is None else _shared_memory(units, backend)
+
+
 def _shared_memory(units, url):
     from pipeline.state.postgres import PgDb
     from pipeline.state.schema import migrate
@@ -132,11 +141,10 @@ def _shared_memory(units, url):
 def test_one_question_answers_every_language(memory_backend, monkeypatch):
     """The sentences are one set for every language: each language's answer is the full scan
     of that language's sentences (the best among those it translates, not the best overall),
-    and after the first language the others cost no query."""
+    and after the first language the others ask only about sentences an earlier language
+    matched exactly (no sentence's fuzzy question twice)."""
     rng = random.Random(61)
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(BBC.rglob("*.txt"))[:150]]
-    sentences = sorted({s.strip() + "." for t in texts for s in t.replace("\n", " ").split(". ")
-                        if len(s.split()) > 5})
+    sentences = _bbc_sentences(150)
     langs = ["ar", "ckb", "ku"]
     units, by_lang = [], {lang: [] for lang in langs}
     for i, s in enumerate(sentences):  # each sentence in one, two or all three languages
@@ -155,7 +163,7 @@ def test_one_question_answers_every_language(memory_backend, monkeypatch):
         by_lang["ckb"].append(further)
         sentences.extend([closest, further])
         queries.append(" ".join(words[:-1] + [f"query{k}."]))
-    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    memory = _memory(units, memory_backend)
     for s in rng.sample(sentences, 80):
         words = s.split()
         words[rng.randrange(len(words))] = rng.choice(["reportedly", "2019", "firms", "ministers"])
@@ -178,6 +186,7 @@ def test_one_question_answers_every_language(memory_backend, monkeypatch):
                            for q in later)
     every = [q for batch in fuzzy_asked for q in batch]
     assert len(every) == len(set(every))  # no sentence's fuzzy question is asked twice
+    assert len(fuzzy_asked) <= len(langs)  # at most one fuzzy question per language
     differ = 0
     for lang in langs:
         for q in queries:
@@ -198,7 +207,7 @@ def test_a_language_the_memory_has_nothing_in_does_not_make_lookups_fuzzy(memory
     not send sentences that have an exact match in the asked language to the fuzzy search."""
     sentences = [f"The council approved budget number {i} for the northern district today." for i in range(40)]
     units = [Unit(s, stand_in("ar", s), "ar", f"a{i}", f"locales/ar/a{i}.po", 1) for i, s in enumerate(sentences)]
-    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    memory = _memory(units, memory_backend)
     fresh = Memory(tables=memory.tables, desk=memory.desk, languages=["ar", "fa"])
     asked = []
     real = fresh.tables.candidates_many
@@ -208,18 +217,17 @@ def test_a_language_the_memory_has_nothing_in_does_not_make_lookups_fuzzy(memory
     assert asked == []
 
 
+@pytest.mark.shared
 def test_answers_survive_the_caches_filling_up(memory_backend, monkeypatch):
     """A cold run over an archive asks about more sentences than the caches keep
     (BEST_CACHE): emptying them mid-way must not lose the answers of sentences asked
     before (it did: a KeyError in every cold translate of the 20,000-article benchmark)."""
     import pipeline.translate.memory as memory_module
     rng = random.Random(5)
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(BBC.rglob("*.txt"))[:60]]
-    sentences = sorted({s.strip() + "." for t in texts for s in t.replace("\n", " ").split(". ")
-                        if len(s.split()) > 5})
+    sentences = _bbc_sentences(60)
     units = [Unit(s, stand_in(lang, s), lang, f"a{i % 60}", f"locales/{lang}/a{i % 60}.po", i)
              for i, s in enumerate(sentences) for lang in ("ar", "ckb") if (i + len(lang)) % 3]
-    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    memory = _memory(units, memory_backend)
     queries = rng.sample(sentences, 30)
     for s in rng.sample(sentences, 60):
         words = s.split()
@@ -550,7 +558,7 @@ def test_stats_stream_and_agree_with_every_unit_at_once(memory_backend, block, m
         path = f"locales/{lang}/memory.tmx" if imported else f"locales/{lang}/{slug}.po"
         units.append(Unit(source, target, lang, f"tmx:{slug}" if imported else slug, path, i,
                           imported, rng.random() < 0.1))
-    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    memory = _memory(units, memory_backend)
     # Another desk's units (same database): lookups see them, the stats do not count them.
     Memory([Unit(sentences[0], "غير", "ar", "x", "locales/ar/x.po", 1)], tables=memory.tables,
            desk="elsewhere")
@@ -584,7 +592,7 @@ def test_export_streams_the_same_document_as_every_unit_at_once(memory_backend, 
                           imported, rng.random() < 0.1))
     desk = make_project(tmp_path / "desk", {"storm.txt": STORM})
     project = load_project(desk)
-    memory = Memory(units) if memory_backend is None else _shared_memory(units, memory_backend)
+    memory = _memory(units, memory_backend)
     every = memory.units
     for langs, imported in ((None, True), (None, False), (["ckb"], True), (["ku", "ar"], False)):
         chosen = [u for u in every if (langs is None or u.lang in langs) and (imported or not u.imported)]

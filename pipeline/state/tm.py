@@ -88,8 +88,6 @@ SETTLE_ROWS = 20000
 #: Rows per block when units are streamed (:meth:`TMTables.conflict_candidates`).
 UNIT_BLOCK = 20000
 
-#: Columns of a unit row as the caller gives and gets them.
-UNIT_COLUMNS = "source, target, lang, origin, path, line, imported, obsolete, desk"
 
 
 def words(text: str) -> set[str]:
@@ -384,12 +382,9 @@ class TMTables:
     def count_units(self, desk: str) -> int:
         return self.db.one("SELECT COUNT(*) FROM tm_units WHERE desk = ?", (desk,))[0]
 
-    def languages(self, desk: str | None = None) -> list[str]:
-        if desk is None:
-            rows = self.db.execute("SELECT DISTINCT lang FROM tm_units")
-        else:
-            rows = self.db.execute("SELECT DISTINCT lang FROM tm_units WHERE desk = ?", (desk,))
-        return sorted(r[0] for r in rows)
+    def languages(self, desk: str) -> list[str]:
+        """The languages *desk* has units in."""
+        return sorted(r[0] for r in self.db.execute("SELECT DISTINCT lang FROM tm_units WHERE desk = ?", (desk,)))
 
     def settle(self) -> None:
         """After a large sync on PostgreSQL, refresh the planner's statistics and the

@@ -79,9 +79,10 @@ from typing import Iterable, Iterator
 from ..catalog import load_catalog
 from ..config import Project, slug_for
 from ..errors import ConfigError, PipelineError
+from ..fsutil import RACY_SECONDS
 from ..state.db import Db
 from ..state.schema import migrate
-from ..state.store import RACY_SECONDS, desk_name, digest_file, shared_db, store_path
+from ..state.store import desk_name, digest_file, shared_db, store_path
 from ..state.tm import TMTables
 from .units import Unit, normalize_space
 
@@ -281,7 +282,6 @@ class Memory:
         answers kept (:data:`BEST_CACHE`): pre-translation asks per language, and the
         same article's sentences in the next language are answered without a query.
         """
-        self._langs.add(lang)
         exact = self._bests(sources)
         out: dict[str, Match | None] = {}
         for source, by_lang in exact.items():
@@ -295,8 +295,7 @@ class Memory:
         if not misses:
             return out
         nears = self._nears(misses, lang, threshold)
-        near = {source: by_lang[lang] for source, by_lang in nears.items()
-                if lang in by_lang and out[source] is None}
+        near = {source: by_lang[lang] for source, by_lang in nears.items() if lang in by_lang}
         # The similar sentences' units for every language in one go too (those found for
         # the other languages are asked now, not in their own call).
         bests = self._bests({similar for by_lang in nears.values() for similar, _score in by_lang.values()})
@@ -566,7 +565,7 @@ def load_memory(project: Project, *, use_index: bool = True) -> Memory:
     a handful, so the files are compared in chunks (:func:`_chunks`): a
     chunk whose digest is the one recorded at its last sync (taken late
     enough after its newest write to trust, see
-    :data:`~pipeline.state.store.RACY_SECONDS`) is not compared file by
+    :data:`~pipeline.fsutil.RACY_SECONDS`) is not compared file by
     file. A run on 60,000 files that changed three stats them all, reads
     about 240 chunk marks and compares a few hundred files.
     """
