@@ -11,15 +11,14 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from itertools import groupby
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterable
 
 from ..config import Project
 from ..errors import CatalogError
 from ..fsutil import atomic_write
 from .memory import Memory, imported_path, load_memory
 
-from .tmx import project_lang, read_tmx, stream_tmx, tmx_languages, write_tmx
+from .tmx import group_tus, read_tmx, stream_tmx, write_tmx
 from .units import normalize_space
 
 
@@ -42,18 +41,7 @@ def write_export(project: Project, out: BinaryIO, languages: Iterable[str] | Non
     memory = memory if memory is not None else load_memory(project)
     langs = sorted(set(languages)) if languages else None
     rows = memory.tables.export_rows(memory.desk, langs, include_imported=include_imported)
-    return stream_tmx(_tus(rows), out, source_lang=project.source)
-
-
-def _tus(rows: Iterable[tuple[str, str, str, str]]) -> Iterator[tuple[str, str, str, set[str]]]:
-    """(lang, source, target, origins) per distinct translation, from rows ordered by
-    (lang, source) then file order: the first target of each translation is kept."""
-    for (lang, source), group in groupby(rows, key=lambda r: (r[0], r[1])):
-        by_text: dict[str, tuple[str, set[str]]] = {}
-        for _, _, target, origin in group:
-            by_text.setdefault(normalize_space(target), (target, set()))[1].add(origin)
-        for _, (target, origins) in sorted(by_text.items()):
-            yield lang, source, target, origins
+    return stream_tmx(group_tus(rows), out, source_lang=project.source)
 
 
 @dataclass
@@ -70,9 +58,8 @@ def import_tmx(project: Project, path: str | Path, *, languages: Iterable[str] |
     """Add the units of a TMX file to ``locales/<lang>/memory.tmx`` (never to a catalogue)."""
     path = Path(path)
     langs = list(languages) if languages else list(project.languages)
-    incoming = read_tmx(path, source_lang=project.source, languages=langs)
     report = ImportReport()
-    _count_other_languages(path, project, langs, report)
+    incoming = read_tmx(path, source_lang=project.source, languages=langs, others=report.other_languages)
     memory = load_memory(project)
     # What the desk's memory already holds of the incoming sentences only (asked a
     # block at a time): not every unit of an archive (1.4 million at 20,000 articles).
@@ -98,9 +85,3 @@ def import_tmx(project: Project, path: str | Path, *, languages: Iterable[str] |
             report.written.append(target)
         report.added[lang] += len(new)
     return report
-
-
-def _count_other_languages(path: Path, project: Project, langs: list[str], report: ImportReport) -> None:
-    for tag in tmx_languages(path):
-        if project_lang(tag, [project.source]) is None and project_lang(tag, langs) is None:
-            report.other_languages[tag or "?"] += 1

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections import Counter
+from itertools import groupby
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 from xml.etree import ElementTree as ET
@@ -63,13 +65,22 @@ def _tmx_stamp() -> str:
 
 def write_tmx(units: Iterable[Unit], *, source_lang: str = "en") -> bytes:
     """Return a TMX 1.4 document holding *units* (one ``tu`` per distinct translation)."""
-    grouped: dict[tuple[str, str, str], list[Unit]] = {}
-    for unit in units:
-        grouped.setdefault((unit.lang, unit.source, normalize_space(unit.target)), []).append(unit)
+    rows = sorted(((u.lang, u.source, u.target, u.origin) for u in units), key=lambda r: (r[0], r[1]))
     out = io.BytesIO()
-    stream_tmx(((lang, source, group[0].target, {u.origin for u in group})
-                for (lang, source, _), group in sorted(grouped.items())), out, source_lang=source_lang)
+    stream_tmx(group_tus(rows), out, source_lang=source_lang)
     return out.getvalue()
+
+
+def group_tus(rows: Iterable[tuple[str, str, str, str]]) -> Iterator[tuple[str, str, str, set[str]]]:
+    """What one ``tu`` is: (lang, source, target, origins) per distinct translation (spacing
+    aside), from (lang, source, target, origin) rows ordered by (lang, source) and then
+    file order; the first spelling of each translation is kept, in normalised order."""
+    for (lang, source), group in groupby(rows, key=lambda r: (r[0], r[1])):
+        by_text: dict[str, tuple[str, set[str]]] = {}
+        for _, _, target, origin in group:
+            by_text.setdefault(normalize_space(target), (target, set()))[1].add(origin)
+        for _, (target, origins) in sorted(by_text.items()):
+            yield lang, source, target, origins
 
 
 def stream_tmx(tus: Iterable[tuple[str, str, str, Iterable[str]]], out: BinaryIO, *,
@@ -124,44 +135,39 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def read_tmx(path: str | Path, *, source_lang: str, languages: Iterable[str]) -> list[Unit]:
-    """Read a TMX file (safely) into units for *languages*; other languages are skipped.
+def read_tmx(path: str | Path, *, source_lang: str, languages: Iterable[str],
+             others: Counter | None = None) -> list[Unit]:
+    """Read a TMX file (safely) into units for *languages*; other languages are skipped
+    (and, with *others*, their ``tuv`` counted per language tag, ``?`` for none).
 
-    Parsed incrementally: each ``tu`` is read and dropped, so a vendor's memory of
-    tens of megabytes is not held as one element tree (a 30 MB file cost 240 MB so).
+    Parsed incrementally: each ``tu`` is read and dropped from ``<body>``, so a vendor's
+    memory of tens of megabytes is not held as one element tree (a 30 MB file cost
+    240 MB so).
     """
     path = Path(path)
     languages = list(languages)
     units: list[Unit] = []
     stem = path.stem
-    depth, body_depth, seen_body = 0, None, False
+    depth, body, seen_body = 0, None, False
     for event, elem in _iterparse(path):
         if event == "start":
             depth += 1
             if depth == 1 and _local(elem.tag) != "tmx":
                 raise CatalogError(f"not a TMX file (root element <{_local(elem.tag)}>)", path=path)
             if depth == 2 and elem.tag == "body" and not seen_body:
-                body_depth, seen_body = depth, True
+                body, seen_body = elem, True
             continue
         depth -= 1
-        if body_depth is not None and depth < body_depth:
-            body_depth = None  # the end of <body>
-        elif body_depth is not None and elem.tag == "tu":
-            units.extend(_tu_units(elem, source_lang, languages, stem, path))
+        if body is not None and depth < 2:
+            body = None  # the end of <body>
+        elif body is not None and elem.tag == "tu":
+            units.extend(_tu_units(elem, source_lang, languages, stem, path, others))
             elem.clear()
+            if depth == 2:
+                body.clear()  # the emptied tu's too: nothing of the file is kept
     if not seen_body:
         raise CatalogError("not a TMX file: no <body>", path=path)
     return units
-
-
-def tmx_languages(path: str | Path) -> Iterator[str]:
-    """The language tag of every ``tuv`` of a TMX file (read incrementally; the file is
-    one :func:`read_tmx` accepted)."""
-    for event, elem in _iterparse(Path(path), events=("end",)):
-        if elem.tag == "tuv":
-            yield elem.get(XML_LANG) or elem.get("lang") or ""
-        elif elem.tag == "tu":
-            elem.clear()
 
 
 def _iterparse(path: Path, events: tuple[str, ...] = ("start", "end")) -> Iterator[tuple[str, ET.Element]]:
@@ -182,11 +188,14 @@ def _iterparse(path: Path, events: tuple[str, ...] = ("start", "end")) -> Iterat
 
 
 def _tu_units(tu: ET.Element, source_lang: str, languages: list[str], stem: str,
-              path: Path) -> list[Unit]:
+              path: Path, others: Counter | None = None) -> list[Unit]:
     texts: dict[str, str] = {}
     src_text = None
     for tuv in tu.findall("tuv"):
         tag = tuv.get(XML_LANG) or tuv.get("lang") or ""
+        if others is not None and project_lang(tag, [source_lang]) is None \
+                and project_lang(tag, languages) is None:
+            others[tag or "?"] += 1
         seg = tuv.find("seg")
         if seg is None:
             continue
