@@ -237,7 +237,7 @@ def load_project(root: str | Path = ".") -> Project:
     languages = table.get("languages", list(DEFAULT_LANGUAGES))
     if isinstance(languages, str):
         languages = [languages]
-    if checked != CHECKED_BEFORE:  # settings that passed before had their codes checked too (babel: 5 ms)
+    if checked:  # settings that passed before had their codes checked too (babel: 5 ms)
         _check_locales(table, languages, pyproject)
     folders = {key: _folder(root, key, table.get(key, key), pyproject,
                             allow_outside=bool(table.get("allow_outside", False)))
@@ -263,8 +263,6 @@ def load_project(root: str | Path = ".") -> Project:
 
 #: Where a project remembers the digest of the last settings that passed the schema.
 SETTINGS_OK = Path(".newsloc") / "settings.ok"
-#: What :func:`_validate` returns for settings that passed every check before.
-CHECKED_BEFORE = ""
 
 
 def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
@@ -276,9 +274,9 @@ def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
     pydantic and babel, which judge them) is kept in ``.newsloc/settings.ok``
     and the same settings are not checked again.
     Derived state: deleting the file costs one check. Returns the digest to
-    remember once every other check of the project passed, None when
-    nothing is set (nothing to remember), or :data:`CHECKED_BEFORE` when
-    these settings passed every check before.
+    remember once every other check of the project passed, or None when
+    there is nothing new to check: nothing set (the default languages are
+    known codes), or these settings passed every check before.
     """
     if not table:
         return None  # nothing set: nothing to check (and nothing written into a bare folder)
@@ -294,12 +292,9 @@ def _validate(root: Path, table: dict[str, Any], pyproject: Path) -> str | None:
     from .versions import library_version
     checkers = "\n".join(f"{dist}={library_version(dist)}" for dist in ("babel", "pydantic"))
     digest = hashlib.sha256(f"{schema_digest}\n{checkers}\n{text}".encode()).hexdigest()
-    marker = root / SETTINGS_OK
-    try:
-        if not marker.is_symlink() and marker.read_text(encoding="ascii").strip() == digest:
-            return CHECKED_BEFORE
-    except (OSError, UnicodeDecodeError):
-        pass
+    known = _read_marker(root / SETTINGS_OK)
+    if known is not None and known.strip() == digest:
+        return None
     from .schema import SettingsInvalid, validate_settings  # pydantic: only when needed
     try:
         validate_settings(table)
@@ -324,12 +319,27 @@ def _check_locales(table: dict[str, Any], languages: list[str], pyproject: Path)
 
 def _remember_checked(root: Path, digest: str) -> None:
     """Record that the settings with *digest* passed every check (see :func:`_validate`)."""
+    _write_marker(root / SETTINGS_OK, digest + "\n")
+
+
+def _read_marker(marker: Path) -> str | None:
+    """The text of one of the project's derived markers (``.newsloc/settings.ok``,
+    ``links.ok``), or None when there is none to trust (missing, unreadable, a link)."""
+    try:
+        return None if marker.is_symlink() else marker.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_marker(marker: Path, text: str) -> None:
+    """Write a derived marker atomically; where it cannot be written (a read-only
+    checkout) nothing is remembered, and the next command checks again."""
     from .errors import PipelineError
     from .fsutil import atomic_write
     try:
-        atomic_write(root / SETTINGS_OK, digest + "\n")
+        atomic_write(marker, text)
     except PipelineError:
-        pass  # a read-only checkout: check every time
+        pass
 
 
 #: Where a project remembers the catalogue folders whose listing had no link (see below).
@@ -381,21 +391,15 @@ def _refuse_linked_catalogs(root: Path, locales: Path) -> None:
         if not links and listed - max(st.st_mtime, st.st_ctime) > RACY_SECONDS:
             clean[folder] = stamp
     if clean != known and marker.parent.is_dir():
-        from .errors import PipelineError
-        from .fsutil import atomic_write
-        try:
-            atomic_write(marker, json.dumps(clean, sort_keys=True) + "\n")
-        except PipelineError:
-            pass  # a read-only checkout: list every time
+        _write_marker(marker, json.dumps(clean, sort_keys=True) + "\n")
 
 
 def _links_ok(marker: Path) -> dict[str, list[int]]:
     """The folders recorded in *marker* as holding no link, with their stat data ({} if none can be trusted)."""
+    text = _read_marker(marker)
     try:
-        if marker.is_symlink():
-            return {}
-        known = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        known = json.loads(text) if text is not None else {}
+    except ValueError:
         return {}
     return known if isinstance(known, dict) else {}
 

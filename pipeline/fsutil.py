@@ -114,8 +114,7 @@ def atomic_write(path: str | Path, data: bytes | str, *,
     the :func:`file_digest` the file must still have (None: must not exist);
     otherwise :class:`ChangedOnDisk` is raised and the file is left as it is.
     """
-    shown = Path(path)  # what messages name: the path the caller gave
-    path = shown
+    path = Path(path)
     refuse_link(path, error=error)
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -124,7 +123,7 @@ def atomic_write(path: str | Path, data: bytes | str, *,
             return False
     except OSError:
         pass
-    with _temporary_beside(path, shown, error) as temp:
+    with _temporary_beside(path, error) as temp:
         with os.fdopen(temp.fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -132,7 +131,7 @@ def atomic_write(path: str | Path, data: bytes | str, *,
         _keep_mode(path, temp.name)
         if expect is not UNCHECKED and _digest_or_none(path) != expect:
             raise ChangedOnDisk("changed on disk since it was read (saved by someone "
-                                "else?); not overwritten", path=shown)
+                                "else?); not overwritten", path=path)
         temp.move_into_place()
     _fsync_dir(path.parent)
     return True
@@ -144,22 +143,22 @@ def atomic_writer(path: str | Path, *, error: type[PipelineError] = PipelineErro
     block writes to as it goes (a document too large to hold in memory). The file
     replaces *path* when the block ends (not if it raises); a file that already held
     the same bytes is left untouched."""
-    shown = Path(path)
-    refuse_link(shown, error=error)
-    with _temporary_beside(shown, shown, error) as temp:
+    path = Path(path)
+    refuse_link(path, error=error)
+    with _temporary_beside(path, error) as temp:
         with os.fdopen(temp.fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         try:
-            same = shown.is_file() and _same_bytes(shown, temp.name)
+            same = path.is_file() and _same_bytes(path, temp.name)
         except OSError:
             same = False
         if same:
             return  # the temporary file goes: nothing to replace
-        _keep_mode(shown, temp.name)
+        _keep_mode(path, temp.name)
         temp.move_into_place()
-    _fsync_dir(shown.parent)
+    _fsync_dir(path.parent)
 
 
 def _keep_mode(path: Path, tmp: str) -> None:
@@ -183,12 +182,12 @@ class _Temporary:
 
 
 @contextlib.contextmanager
-def _temporary_beside(path: Path, shown: Path, error: type[PipelineError]) -> Iterator[_Temporary]:
+def _temporary_beside(path: Path, error: type[PipelineError]) -> Iterator[_Temporary]:
     """A new temporary file in *path*'s folder, for the block to write and move into place.
 
     Whatever ends the block without the move (an error, Ctrl-C included, or a
     write found unnecessary) removes the file: a run never leaves one behind.
-    An OSError becomes *error* naming *shown*."""
+    An OSError becomes *error* naming *path*."""
     temp = None
     try:
         _make_parents(path.parent)
@@ -196,7 +195,7 @@ def _temporary_beside(path: Path, shown: Path, error: type[PipelineError]) -> It
         temp = _Temporary(path, fd, name)
         yield temp
     except OSError as exc:
-        raise error(f"cannot write: {exc.strerror or exc}", path=shown) from exc
+        raise error(f"cannot write: {exc.strerror or exc}", path=path) from exc
     finally:
         if temp is not None and not temp.moved:
             try:

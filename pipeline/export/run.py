@@ -88,10 +88,9 @@ class Outcome:
     lang: str
     status: str                     # "written", "unchanged", "skipped", "error"
     reason: str = ""
-    # File names as strings: a run over the archive reports 240,000 of them
-    # (as Path objects they took more memory than anything else export holds).
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    # Files counted, not named: a run over the archive writes 240,000 of them.
+    written: int = 0
+    unchanged: int = 0
     partial: bool = False
     #: A file of this edition could not be written (the reason names each one).
     write_failed: bool = False
@@ -257,9 +256,8 @@ def export_editions(project: Project, paths: Iterable[Path] | None = None,
         done_since_save = 0
         for k, done in map_chunks(_do_units, job, units, pool=pool, jobs=min(jobs, len(units))):
             for lang, outcome, record, entry in done:
-                report.written += len(outcome.written)
-                report.unchanged += len(outcome.unchanged)
-                outcome.written, outcome.unchanged = [], []  # counted: not kept for the whole run
+                report.written += outcome.written
+                report.unchanged += outcome.unchanged
                 slots[k][lang] = outcome
                 if entry is not None:
                     index_entries[lang][outcome.slug] = entry
@@ -495,7 +493,7 @@ def _write_batch(job: _Job, batch: list[tuple[int, list[_Rendered]]]
         for lang, inputs, outcome, entry, files in rendered:
             digests: dict[Path, str] = {}
             failed: list[str] = []
-            written: list[Path] = []
+            edition_files = False  # one of the edition's own files (not the proof page) changed
             for path in files:
                 changed, data = next(landed), next(datas)
                 if isinstance(changed, BaseException):
@@ -503,8 +501,10 @@ def _write_batch(job: _Job, batch: list[tuple[int, list[_Rendered]]]
                     continue
                 digests[path] = digest_bytes(data)
                 if changed:
-                    written.append(path)
-                (outcome.written if changed else outcome.unchanged).append(os.fspath(path))
+                    outcome.written += 1
+                    edition_files |= path.parent.name == lang and path.parent.parent == job.out
+                else:
+                    outcome.unchanged += 1
             if failed:
                 # Files that did land are reported; none is recorded, so the
                 # whole edition is written again next run.
@@ -512,8 +512,6 @@ def _write_batch(job: _Job, batch: list[tuple[int, list[_Rendered]]]
                 outcome.write_failed = True
                 entry = None
             elif entry is not None:
-                edition_files = any(p.parent.name == lang and p.parent.parent == job.out
-                                    for p in written)
                 outcome.status = "written" if edition_files else "unchanged"
             record = None
             if outcome.status != "error":

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["Summary", "default_engine", "engine_options", "pretranslate_catalogs", "translate_project"]
-
-#: Where each name of ``__all__`` lives. They load on first use: a command that
-#: needs one part of the stage (status reads the MT cache) must not import the
+#: Where each public name of the package lives. They load on first use: a command
+#: that needs one part of the stage (status reads the MT cache) must not import the
 #: whole stage (memory, catalogues, polib, rapidfuzz: 20 ms and more).
 _HOMES = {"Summary": ".summary", "default_engine": ".options", "engine_options": ".options",
           "pretranslate_catalogs": ".run", "translate_project": ".run"}
+
+__all__ = sorted(_HOMES)
 
 
 def __getattr__(name: str):

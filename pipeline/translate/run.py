@@ -42,7 +42,7 @@ its prompt version; the tokens the server counted are added up in
 :class:`Summary`.
 
 Saving: catalogues are written atomically as results arrive (when a
-catalogue is complete and at least every :data:`FLUSH_SECONDS`), and on
+catalogue is complete and at least every :data:`~pipeline.translate.dispatch.FLUSH_SECONDS`), and on
 failure or Ctrl-C, so nothing received is lost; a rerun resumes (the cache
 answers what was already received). Before writing, the file is compared
 with what was read: if a translator saved it meanwhile, it is re-read and
