@@ -293,6 +293,19 @@ def test_answers_refused_whole_stop_the_run_after_five(runner, project, chat):
     assert len(chat.requests()) - sent > sent
 
 
+def test_malformed_answers_count_once_toward_the_breaker(runner, project, chat):
+    """A model's answer that holds no JSON counts once toward the breaker (where it
+    arrives), not again as 'every item refused': the run stops after five, as five
+    failed requests do (it stopped after three when each counted twice)."""
+    blank_half(project)
+    configure(project, "token_budget = 60\nconcurrency = 1\nretries = 0\n")
+    chat.mode = "nojson"
+    result = run(runner, project, chat, "--lang", "ckb")
+    assert result.exit_code == 1, result.output
+    assert 5 <= len(chat.requests()) <= 6
+    assert not filled(project, "ckb")
+
+
 def test_refused_key_stops_and_is_never_shown(runner, project, chat, monkeypatch):
     blank_half(project)
     configure(project)

@@ -403,7 +403,10 @@ def _plan_articles(run: StageRun, wanted: dict[tuple[str, str], list[CatalogStat
             else:
                 reason = answer.refused.get(ident, "missing from the answer")
                 fail(lang, text, refused_kind(reason), reason)
-        result.refused_all = result.failure is None and bool(batch.texts) and not accepted
+        # A malformed answer was counted toward the breaker where it arrived (the worker):
+        # only a parsed answer whose every item was refused is counted here.
+        result.refused_all = (result.failure is None and bool(batch.texts) and not accepted
+                              and not (result.answer is not None and result.answer.malformed))
         run.report()
 
     works = [ArticleWork(b.lang, b.request, b.chars) for b in batches]
