@@ -53,16 +53,15 @@ Writes bench/results/state.json (git-ignored) and prints a table.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
 import json
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -70,6 +69,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from archive import CORPUS, article_text, corpus_parts, generate  # noqa: E402
+from pgdb import pg_database  # noqa: E402
 
 # bench/pipeline.py's process runner (peak RSS of the tree), loaded by path:
 # its file name is the package's.
@@ -194,18 +194,24 @@ def pretranslate(results: dict, root: Path, corpus: Path, size: int, *, env: dic
         step(results, "pretranslate_first" if k == first else f"pretranslate_{k - first}", outcome)
         if k != first:
             warm.append(outcome)
-    ordered = sorted(warm, key=lambda r: r["seconds"])
-    results["pretranslate_one_s"] = ordered[len(ordered) // 2]["seconds"]
-    results["pretranslate_one_cpu_s"] = sorted(r["cpu_s"] for r in warm)[len(warm) // 2]
+    results["pretranslate_one_s"] = _bp.median_run(warm)["seconds"]
+    results["pretranslate_one_cpu_s"] = statistics.median(r["cpu_s"] for r in warm)
     results["pretranslate_one_mb"] = max(r["peak_tree_mb"] or 0 for r in warm)
 
 
 def bench_pg_memory(size: int, root: Path, corpus: Path, pg_url: str) -> dict:
     """PostgreSQL's memory targets on an archive already built (the SQLite run's desk)."""
-    results: dict = {"articles": size, "backend": "postgresql (memory only, on the SQLite desk)",
-                     "load_before": load()}
-    print(f"{size} articles, postgresql memory", file=sys.stderr)
-    pretranslate(results, root, corpus, size, env={"NEWSLOC_MEMORY_URL": pg_url}, first=100)
+    return pretranslate_run(size, root, corpus, pg_url, first=100,
+                            backend="postgresql (memory only, on the SQLite desk)")
+
+
+def pretranslate_run(size: int, root: Path, corpus: Path, pg_url: str | None, *, first: int,
+                     backend: str) -> dict:
+    """Step 5 alone on the archive at *root*, with the load before and after."""
+    results: dict = {"articles": size, "backend": backend, "load_before": load()}
+    print(f"{size} articles, {backend}", file=sys.stderr)
+    pretranslate(results, root, corpus, size, env={"NEWSLOC_MEMORY_URL": pg_url} if pg_url else {},
+                 first=first)
     results["load_after"] = load()
     return results
 
@@ -216,13 +222,8 @@ def bench_desk(root: Path, corpus: Path, pg: str | None, first: int) -> list[dic
     runs = []
     for backend in ["sqlite"] + (["postgresql"] if pg else []):
         with pg_database(pg if backend == "postgresql" else None) as pg_url:
-            results: dict = {"articles": size, "backend": f"{backend} (existing desk {root.name})",
-                             "load_before": load()}
-            print(f"{size} articles, {backend}, desk {root}", file=sys.stderr)
-            pretranslate(results, root, corpus, size, env={"NEWSLOC_MEMORY_URL": pg_url} if pg_url else {},
-                         first=first if backend == "sqlite" else first + 100)
-            results["load_after"] = load()
-            runs.append(results)
+            runs.append(pretranslate_run(size, root, corpus, pg_url, backend=f"{backend} (existing desk {root.name})",
+                                         first=first if backend == "sqlite" else first + 100))
     return runs
 
 
@@ -232,25 +233,6 @@ def noop(results: dict, name: str, root: Path, *args: str, env: dict) -> None:
     pipeline/state/store.py); the second is the steady state of a desk."""
     step(results, name + "_first", newsloc(root, *args, env=env))
     step(results, name, newsloc(root, *args, env=env))
-
-
-@contextlib.contextmanager
-def pg_database(url: str | None):
-    """A fresh PostgreSQL database on the server at *url* (its URL), dropped afterwards; None without *url*."""
-    if url is None:
-        yield None
-        return
-    import psycopg
-    from urllib.parse import urlsplit, urlunsplit
-    admin = psycopg.connect(url, autocommit=True)
-    name = f"newsloc_bench_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    try:
-        yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def main() -> int:

@@ -37,6 +37,7 @@ from rapidfuzz import fuzz, process
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "bench"))  # after the repository: bench/pipeline.py is not the package
 
 from pipeline.catalog import load_catalog, save_catalog  # noqa: E402
 from pipeline.config import load_project  # noqa: E402
@@ -128,22 +129,14 @@ def main() -> int:
     if not args.pg:
         os.environ.pop("NEWSLOC_MEMORY_URL", None)
         return bench(args, ROOT / "bench" / "results" / "tm.json")
-    import psycopg
-    import uuid
-    from urllib.parse import urlsplit, urlunsplit
+    from pgdb import pg_database
     from pipeline.state.store import close_shared
-    admin = psycopg.connect(args.pg, autocommit=True)
-    name = f"newsloc_tm_bench_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(args.pg)
-    os.environ["NEWSLOC_MEMORY_URL"] = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query,
-                                                   parts.fragment))
-    try:
-        return bench(args, ROOT / "bench" / "results" / "tm-pg.json", backend="postgresql")
-    finally:
-        close_shared()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with pg_database(args.pg) as url:
+        os.environ["NEWSLOC_MEMORY_URL"] = url
+        try:
+            return bench(args, ROOT / "bench" / "results" / "tm-pg.json", backend="postgresql")
+        finally:
+            close_shared()
 
 
 def bench(args, out: Path, backend: str = "sqlite") -> int:

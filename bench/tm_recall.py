@@ -83,11 +83,10 @@ def main() -> int:
     for query in queries:
         found = process.extractOne(query, sentences, scorer=fuzz.ratio, score_cutoff=DEFAULT_THRESHOLD)
         full[query] = None if found is None else round(min(float(found[1]), 99.99), 4)
-    caps = [int(c) for c in args.caps.split(",") if c.strip()] or [getattr(tm, "RARE_WORD_CAP", None)]
+    caps = [int(c) for c in args.caps.split(",") if c.strip()] or [tm.RARE_WORD_CAP]
     rows = []
     for cap in caps:
-        if cap is not None:
-            tm.RARE_WORD_CAP = cap
+        tm.RARE_WORD_CAP = cap
         fresh = Memory(tables=memory.tables, desk=memory.desk)  # no answers cached from another cap
         started = time.perf_counter()
         answers = fresh.lookup_many(queries, args.lang, threshold=DEFAULT_THRESHOLD)

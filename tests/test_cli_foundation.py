@@ -13,6 +13,7 @@ import pytest
 from pipeline.cli import cli
 
 from .paths import REPO, SEED, SEED_SLUG
+from .support_guarantees import child_env, run_newsloc
 
 
 def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
@@ -147,24 +148,20 @@ def test_python_dash_m_pipeline(empty_project):
 def test_the_command_ends_with_its_exit_code_output_and_atexit_work(runner, empty_project, tmp_path):
     """main() skips the interpreter's teardown: the exit codes, every line of output and the
     atexit handlers (logging, multiprocessing) must still be those of a normal exit."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    ok = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "extract"],
-                        capture_output=True, text=True, env=env, timeout=120)
-    status = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "status"],
-                            capture_output=True, text=True, env=env, timeout=120)
+    ok = run_newsloc(empty_project, "extract", timeout=120)
+    status = run_newsloc(empty_project, "status", timeout=120)
     assert ok.returncode == 0 and status.returncode == 0, ok.stderr + status.stderr
     assert status.stdout == runner.invoke(cli, ["--root", str(empty_project), "status"]).output  # all of it
-    missing = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "show", "nope"],
-                             capture_output=True, text=True, env=env, timeout=60)
+    missing = run_newsloc(empty_project, "show", "nope")
     assert missing.returncode == 1 and missing.stderr.startswith("Error: ")
-    usage = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "extract", "--bogus"],
-                           capture_output=True, text=True, env=env, timeout=60)
+    usage = run_newsloc(empty_project, "extract", "--bogus")
     assert usage.returncode == 2
     marker = tmp_path / "atexit-ran"
     script = ("import atexit, sys; from pipeline.cli import main; "
               f"atexit.register(lambda: open({str(marker)!r}, 'w').write('yes')); "
               f"sys.argv = ['newsloc', '--root', {str(empty_project)!r}, 'status']; main()")
-    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=child_env(),
+                         timeout=120)
     assert ran.returncode == 0, ran.stderr
     assert marker.read_text() == "yes"
 
@@ -174,9 +171,7 @@ def test_the_command_closes_the_state_store_and_survives_odd_endings(empty_proje
     closed (its WAL checkpointed into state.sqlite, nothing left beside it); a closed stdout
     and a thread pool left alive end the command normally."""
     import shlex
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    run = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(empty_project), "extract"],
-                         capture_output=True, text=True, env=env, timeout=120)
+    run = run_newsloc(empty_project, "extract", timeout=120)
     assert run.returncode == 0, run.stderr
     state = empty_project / ".newsloc"
     assert (state / "state.sqlite").is_file()
@@ -187,10 +182,12 @@ def test_the_command_closes_the_state_store_and_survives_odd_endings(empty_proje
     with contextlib.closing(sqlite3.connect(copy)) as db:
         assert db.execute("SELECT COUNT(*) FROM records").fetchone()[0] > 0
     closed = subprocess.run(f"{shlex.quote(sys.executable)} -m pipeline --root {shlex.quote(str(empty_project))} "
-                            "status >&-", shell=True, capture_output=True, text=True, env=env, timeout=120)
+                            "status >&-", shell=True, capture_output=True, text=True, env=child_env(), timeout=120)
     assert closed.returncode == 0, closed.stderr
     script = ("import sys; from concurrent.futures import ThreadPoolExecutor; "
               "pool = ThreadPoolExecutor(2); pool.submit(print, 'task'); from pipeline.cli import main; "
               f"sys.argv = ['newsloc', '--root', {str(empty_project)!r}, 'status']; main()")
-    alive = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    alive = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=child_env(),
+                           timeout=60)
     assert alive.returncode == 0, alive.stderr
+    assert "task" in alive.stdout.splitlines()  # the pool's work ran and its output was flushed
