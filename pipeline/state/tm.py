@@ -90,6 +90,10 @@ UNIT_BLOCK = 20000
 
 
 
+#: A unit as the tables hand it over (``Memory._unit`` reads it in this order).
+_UNIT_ROW = "s.source, u.target, u.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk"
+
+
 def words(text: str) -> set[str]:
     """The lower-cased words of *text* (the postings' terms).
 
@@ -227,11 +231,7 @@ class TMTables:
             marks = ",".join("?" * len(part))
             new.update((key, sid) for sid, key in self.db.execute(
                 f"SELECT sid, hash FROM tm_sources WHERE hash IN ({marks})", part))
-        postings, freq = [], Counter()
-        for key, sid in new.items():
-            for word in words(wanted[key]):
-                postings.append((word, sid))
-                freq[word] += 1
+        postings, freq = _postings(new, wanted)
         self.db.executemany("INSERT INTO tm_words (word, sid) VALUES (?, ?) "
                             "ON CONFLICT (word, sid) DO NOTHING", postings)
         self.db.executemany(
@@ -260,13 +260,9 @@ class TMTables:
         if others:
             found.update((key, sid) for sid, key in self.db.execute(
                 "SELECT sid, hash FROM tm_sources WHERE hash = ANY(%s)", (others,), raw=True))
-        freq: Counter = Counter()
-        postings = []
-        for key, sid in new.items():
-            freq[SENTENCES] += 1
-            for word in words(wanted[key]):
-                postings.append((word, sid))
-                freq[word] += 1
+        postings, freq = _postings(new, wanted)
+        if new:
+            freq[SENTENCES] += len(new)
         self.db.copy("tm_words", ("word", "sid"), postings)
         counted = sorted(freq.items())  # one lock order: concurrent desks never deadlock
         self.db.execute(
@@ -302,33 +298,30 @@ class TMTables:
     def units_of_many(self, sources: Iterable[str]) -> dict[str, list[tuple]]:
         """Every unit of each sentence of *sources*, in every language (all desks), in
         (desk, path, position) order: sentence → its units (absent: none)."""
-        sources = list(dict.fromkeys(sources))
         out: dict[str, list[tuple]] = {}
-        for part in chunks(sources):
-            keys = {text_key(source): source for source in part}
-            marks = ",".join("?" * len(keys))
-            for row in self.db.execute(
-                    "SELECT s.source, u.target, u.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk "
-                    "FROM tm_sources s JOIN tm_units u ON u.sid = s.sid "
-                    f"WHERE s.hash IN ({marks}) ORDER BY s.sid, u.desk, u.path, u.seq", tuple(keys)):
-                if keys.get(text_key(row[0])) == row[0]:
-                    out.setdefault(row[0], []).append(row)
+        for row in self._rows_of(sources, _UNIT_ROW, " ORDER BY s.sid, u.desk, u.path, u.seq"):
+            out.setdefault(row[0], []).append(row)
         return out
 
     def translations_of(self, desk: str, sources: Iterable[str]) -> Iterator[tuple[str, str, str]]:
         """The distinct (source, lang, target) of *desk*'s units of *sources* (a block of
         sentences at a time: what ``tm import`` compares the incoming units with)."""
-        sources = list(dict.fromkeys(sources))
-        for part in chunks(sources):
+        # The desk is compared here: in SQL, SQLite would scan the desk's units
+        # (the leading column of their key) instead of probing the sentences.
+        for source, lang, target, owner in self._rows_of(sources, "DISTINCT s.source, u.lang, u.target, u.desk"):
+            if owner == desk:
+                yield source, lang, target
+
+    def _rows_of(self, sources: Iterable[str], columns: str, order: str = "") -> Iterator[tuple]:
+        """Rows of *columns* (the sentence first) of the units of *sources*, asked by their
+        hash a block at a time; the sentence itself is compared too."""
+        for part in chunks(list(dict.fromkeys(sources))):
             keys = {text_key(source): source for source in part}
             marks = ",".join("?" * len(keys))
-            # The desk is compared here: in SQL, SQLite would scan the desk's units
-            # (the leading column of their key) instead of probing the sentences.
-            for source, lang, target, owner in self.db.execute(
-                    "SELECT DISTINCT s.source, u.lang, u.target, u.desk FROM tm_sources s "
-                    f"JOIN tm_units u ON u.sid = s.sid WHERE s.hash IN ({marks})", tuple(keys)):
-                if owner == desk and keys.get(text_key(source)) == source:
-                    yield source, lang, target
+            for row in self.db.execute(f"SELECT {columns} FROM tm_sources s JOIN tm_units u ON u.sid = s.sid "
+                                       f"WHERE s.hash IN ({marks}){order}", tuple(keys)):
+                if keys.get(text_key(row[0])) == row[0]:
+                    yield row
 
     def desk_units(self, desk: str, lang: str | None = None) -> list[tuple]:
         """Every unit of *desk* (in one language), in file order."""
@@ -337,7 +330,7 @@ class TMTables:
             where += " AND u.lang = ?"
             params.append(lang)
         return self.db.execute(
-            "SELECT s.source, u.target, u.lang, u.origin, u.path, u.line, u.imported, u.obsolete, u.desk "
+            f"SELECT {_UNIT_ROW} "
             f"FROM tm_units u JOIN tm_sources s ON s.sid = u.sid WHERE {where} ORDER BY u.path, u.seq",
             params)
 
@@ -504,3 +497,14 @@ class TMTables:
             marks = ",".join("?" * len(part))
             counts.update(self.db.execute(f"SELECT word, n FROM tm_wordfreq WHERE word IN ({marks})", part))
         return counts
+
+
+def _postings(new: dict[str, int], wanted: dict[str, str]) -> tuple[list[tuple[str, int]], Counter]:
+    """The (word, sentence id) postings of newly inserted sentences, and how many of them hold each word."""
+    postings: list[tuple[str, int]] = []
+    freq: Counter = Counter()
+    for key, sid in new.items():
+        for word in words(wanted[key]):
+            postings.append((word, sid))
+            freq[word] += 1
+    return postings, freq
