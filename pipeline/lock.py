@@ -25,7 +25,11 @@ Rules:
   (see :mod:`pipeline.fsutil`) are swept from the catalogue and edition
   folders: no other newsloc run can be writing there while we hold the lock.
   A clean release empties the lock file, so the sweep runs only when the
-  file still names a holder (the last run never released) or is new.
+  file still names a holder (the last run never released) or is new. The
+  note is not synced to disk (that would cost every command a flush): after
+  a power cut it may be lost with the run, and the hidden temporary files
+  that run left stay until a later interrupted run's sweep. They are never
+  read as catalogues or editions.
 """
 
 from __future__ import annotations
@@ -182,7 +186,8 @@ def acquire(project: Project, *, command: str = "newsloc", wait: float = 0.0) ->
         os.close(fd)
         raise
     # A clean release empties the file: anything in it now was written by a
-    # run that never released (killed, crashed, power cut).
+    # run that never released (killed, crashed; after a power cut the unsynced
+    # note may be gone too, see the module docstring).
     interrupted = not existed or _size(fd) > 0
     _record(fd, command)
     with _held_guard:
