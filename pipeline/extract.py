@@ -328,14 +328,16 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
     summary = ExtractSummary()
     units: list[_Unit] = []
     by_slug: dict[str, _Unit] = {}
+    planned: list[str] = []  # every article's record name (the manifest keeps only those)
     for start in range(0, len(paths), PLAN_CHUNK):
         chunk = paths[start:start + PLAN_CHUNK]
         items = [source_ref(project, path) for path in chunk]
-        digests = {} if force else _digests_of(project, manifest, chunk, items, langs)
-        for path, item in zip(chunk, items):
+        planned += items
+        names = [_file_names(project, path, langs) for path in chunk]
+        digests = {} if force else _digests_of(manifest, items, names)
+        for path, item, files in zip(chunk, items, names):
             record = manifest.get(item)
-            todo, trusted = (langs, None) if force else _stale_languages(
-                project, record, path, langs, digests)
+            todo, trusted = (langs, None) if force else _stale_languages(record, files, langs, digests)
             if todo is None:  # up to date
                 summary.articles += 1
                 summary.skipped += 1
@@ -358,7 +360,7 @@ def extract_articles(project: Project, paths: Sequence[Path] | None = None,
             if progress:
                 progress(1)
         if every:
-            manifest.keep_only(source_ref(project, p) for p in paths)
+            manifest.keep_only(planned)
     finally:
         manifest.save()  # also after Ctrl-C: what finished stays recorded
     return summary
@@ -371,27 +373,24 @@ def _file_names(project: Project, path: Path, langs: list[str]) -> tuple[str, st
     return (os.fspath(path), project.template_name(slug), [project.catalog_name(slug, lang) for lang in langs])
 
 
-def _digests_of(project: Project, manifest: Manifest, paths: list[Path], items: list[str],
-                langs: list[str]) -> dict[str, str | None]:
-    """The digests a chunk of articles is planned with (article, template, catalogues), taken
+def _digests_of(manifest: Manifest, items: list[str],
+                names: list[tuple[str, str, list[str]]]) -> dict[str, str | None]:
+    """The digests a chunk of articles is planned with (their :func:`_file_names`), taken
     in a few queries, with the chunk's records fetched alike: a no-op extract of an archive
     asks the store per chunk, never per file, and keeps no row of the whole archive."""
     manifest.prefetch(items)
-    names: list[str] = []
-    for path in paths:
-        article, template, catalogs = _file_names(project, path, langs)
-        names += [article, template, *catalogs]
-    return digest_paths(names, manifest.store)
+    return digest_paths([name for article, template, catalogs in names
+                         for name in (article, template, *catalogs)], manifest.store)
 
 
-def _stale_languages(project: Project, record: dict | None, path: Path, langs: list[str],
+def _stale_languages(record: dict | None, files: tuple[str, str, list[str]], langs: list[str],
                      digests: dict[str, str | None]) -> tuple[list[str] | None, tuple[str, str] | None]:
-    """Return the languages to (re)extract for *path* (None: all up to date), and
-    the (article, template) digests when only catalogues changed. *digests*
-    holds the digests of its files (:func:`_digests_of`)."""
+    """Return the languages to (re)extract for an article whose :func:`_file_names` are
+    *files* (None: all up to date), and the (article, template) digests when only
+    catalogues changed. *digests* holds the digests of its files (:func:`_digests_of`)."""
     if record is None:
         return langs, None
-    article, template, catalogs = _file_names(project, path, langs)
+    article, template, catalogs = files
     source = digests[article]
     pot = digests[template]
     if source is None or pot is None or record.get("source") != source or record.get("pot") != pot:

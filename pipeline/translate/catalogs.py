@@ -85,17 +85,20 @@ def collect(project: Project, pairs: Sequence[tuple[Path, str]], retranslate: bo
     """
     states = []
     mode = "open_all" if retranslate else "open"
-    wanted = [(project.catalog_name(slug_for(path), lang), lang) for path, lang in pairs]
+    wanted = []  # (catalogue file, its record's name, language)
+    for path, lang in pairs:
+        po = project.catalog_name(slug_for(path), lang)
+        wanted.append((po, item_name(project, po), lang))
     if manifest is not None:
-        manifest.prefetch(item_name(project, po) for po, _lang in wanted)
-    digests = digest_paths((po for po, _lang in wanted), manifest.store if manifest is not None else None)
-    for po_name, lang in wanted:
+        manifest.prefetch(item for _po, item, _lang in wanted)
+    digests = digest_paths((po for po, _item, _lang in wanted), manifest.store if manifest is not None else None)
+    for po_name, item, lang in wanted:
         digest = digests.get(po_name)
         if digest is None and not os.path.isfile(po_name):
             summary.errors.append(CatalogError(
                 "no catalogue: run `newsloc extract` first", path=Path(po_name)))
             continue
-        record = manifest.get(item_name(project, po_name)) if manifest is not None else None
+        record = manifest.get(item) if manifest is not None else None
         summary.catalogs += 1
         if digest is not None and record is not None and record.get("digest") == digest \
                 and record.get(mode) == 0:
