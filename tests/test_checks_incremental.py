@@ -79,6 +79,20 @@ def test_blocks_and_a_pool_started_midway_print_the_golden(runner, desk, golden,
         doc, code, _ = check_json(runner, desk, *args)
         golden.check_entry(CHECKS, "project", doc)
         golden.check_entry(CHECKS, "project_exit", code)
+    # Earlier blocks all cached, a later one with enough changed catalogues: the pool starts there.
+    events: list[str] = []
+    real_start, real_map = check_project.start_pool, check_project.map_chunks
+    monkeypatch.setattr(check_project, "start_pool", lambda *a, **k: events.append(
+        "pool" if k["work"] >= 3 else "no pool") or real_start(*a, **k))
+    monkeypatch.setattr(check_project, "map_chunks", lambda *a, **k: events.append("block") or real_map(*a, **k))
+    for po in sorted((desk / "locales" / "ku").glob("*.po"))[-4:]:
+        po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    doc, code, _ = check_json(runner, desk, "--jobs", "2")
+    golden.check_entry(CHECKS, "project", doc)
+    golden.check_entry(CHECKS, "project_exit", code)
+    assert "pool" in events and events.index("pool") > 0 and "block" in events[:events.index("pool")], events
+    monkeypatch.setattr(check_project, "start_pool", real_start)
+    monkeypatch.setattr(check_project, "map_chunks", real_map)
     counted.clear()
     again = runner.invoke(cli, ["--root", str(desk), "check", "--jobs", "2"]).output
     assert counted == [] and again.splitlines()[:-1] == text.splitlines()[:-1]
